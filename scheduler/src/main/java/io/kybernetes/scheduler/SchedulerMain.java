@@ -2,6 +2,7 @@ package io.kybernetes.scheduler;
 
 import java.util.List;
 
+import io.kybernetes.launcher.Flag;
 import io.kybernetes.launcher.Launcher;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
@@ -9,6 +10,11 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 public class SchedulerMain {
 
     public static void main(String... args) {
-        new Launcher("kybernetes-scheduler", "the kybernetes scheduler", List.of()).run(args);
+        new Launcher("kybernetes-scheduler", "the kybernetes scheduler: binds unscheduled pods to nodes", List.of(
+                new Flag("kubeconfig", "/etc/kybernetes/admin.conf", "path to the kubeconfig file of the API server"),
+                Flag.of("bind-address", "127.0.0.1", "address of the health/metrics HTTP server", "quarkus.http.host"),
+                Flag.of("secure-port", "10259", "port of the health/metrics HTTP server (plain HTTP for now)",
+                        "quarkus.http.port")))
+                .run(args);
     }
 }

@@ -1,0 +1,87 @@
+package io.kybernetes.scheduler;
+
+import java.util.Random;
+
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+import org.jboss.logging.Logger;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.kybernetes.scheduler.cache.SchedulerCache;
+import io.kybernetes.scheduler.framework.Framework;
+import io.kybernetes.scheduler.plugins.Profiles;
+import io.kybernetes.scheduler.queue.SchedulingQueue;
+import io.kybernetes.scheduler.scheduling.KubeApiWriter;
+import io.kybernetes.scheduler.scheduling.Scheduler;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+/** Wires informers on pods and nodes to the scheduler and runs it; ready once both informers have synced. */
+@ApplicationScoped
+@Readiness
+public class SchedulerService implements HealthCheck {
+
+    private static final Logger LOG = Logger.getLogger(SchedulerService.class);
+
+    @Inject
+    KubernetesClient client;
+    @Inject
+    SchedulerConfig config;
+
+    private SharedIndexInformer<?>[] informers = new SharedIndexInformer<?>[0];
+    private Scheduler scheduler;
+
+    void onStart(@Observes StartupEvent ev) {
+        Framework framework = Profiles.build(config.profile().filters(), config.profile().scores(), new Random());
+        scheduler = new Scheduler(config.profile().schedulerName(), new SchedulerCache(), new SchedulingQueue(),
+                framework, new KubeApiWriter(client, config.profile().schedulerName()));
+        informers = start(client, scheduler);
+        LOG.infof("scheduler %s started against %s", config.profile().schedulerName(),
+                client.getConfiguration().getMasterUrl());
+    }
+
+    /** Starts informers for nodes then pods, and the scheduling loop. Also used by the integration tests. */
+    public static SharedIndexInformer<?>[] start(KubernetesClient client, Scheduler scheduler) {
+        SharedIndexInformer<Node> nodes = client.nodes().runnableInformer(0);
+        nodes.addEventHandler(scheduler.nodeHandler());
+        nodes.exceptionHandler((started, t) -> {
+            LOG.warnf("node watch failed (%s), retrying", t.getMessage());
+            return true;
+        });
+        SharedIndexInformer<Pod> pods = client.pods().inAnyNamespace().runnableInformer(0);
+        pods.addEventHandler(scheduler.podHandler());
+        pods.exceptionHandler((started, t) -> {
+            LOG.warnf("pod watch failed (%s), retrying", t.getMessage());
+            return true;
+        });
+        nodes.start();
+        pods.start();
+        scheduler.start();
+        return new SharedIndexInformer<?>[] {nodes, pods};
+    }
+
+    void onStop(@Observes ShutdownEvent ev) {
+        if (scheduler != null) {
+            scheduler.stop();
+        }
+        for (SharedIndexInformer<?> i : informers) {
+            i.stop();
+        }
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        boolean synced = informers.length > 0;
+        for (SharedIndexInformer<?> i : informers) {
+            synced &= i.hasSynced();
+        }
+        return HealthCheckResponse.named("informers").status(synced).build();
+    }
+}

@@ -1,0 +1,34 @@
+package io.kybernetes.scheduler.framework;
+
+import java.util.List;
+
+/**
+ * The outcome of a plugin call, as a value. {@link Code#UNSCHEDULABLE} may be resolved by changes on the node
+ * (e.g. pods leaving); {@link Code#UNSCHEDULABLE_AND_UNRESOLVABLE} may not (preemption would not help).
+ */
+public record Status(Code code, List<String> reasons, String plugin) {
+
+    public enum Code { SUCCESS, UNSCHEDULABLE, UNSCHEDULABLE_AND_UNRESOLVABLE, ERROR }
+
+    private static final Status SUCCESS = new Status(Code.SUCCESS, List.of(), "");
+
+    public static Status success() {
+        return SUCCESS;
+    }
+
+    public static Status unschedulable(String plugin, String... reasons) {
+        return new Status(Code.UNSCHEDULABLE, List.of(reasons), plugin);
+    }
+
+    public static Status unresolvable(String plugin, String... reasons) {
+        return new Status(Code.UNSCHEDULABLE_AND_UNRESOLVABLE, List.of(reasons), plugin);
+    }
+
+    public static Status error(String plugin, String reason) {
+        return new Status(Code.ERROR, List.of(reason), plugin);
+    }
+
+    public boolean isSuccess() {
+        return code == Code.SUCCESS;
+    }
+}

@@ -1,0 +1,109 @@
+package io.kybernetes.scheduler.plugins;
+
+import java.util.List;
+import java.util.Map;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeSelector;
+import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
+import io.fabric8.kubernetes.api.model.NodeSelectorTerm;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.kybernetes.scheduler.framework.CycleState;
+import io.kybernetes.scheduler.framework.FilterPlugin;
+import io.kybernetes.scheduler.framework.NodeInfo;
+import io.kybernetes.scheduler.framework.Status;
+
+/**
+ * spec.nodeSelector (every label must match) and requiredDuringSchedulingIgnoredDuringExecution node affinity
+ * (any term; within a term every requirement) must match the node.
+ */
+public final class NodeAffinity implements FilterPlugin {
+
+    public static final String NAME = "NodeAffinity";
+    public static final String REASON = "node(s) didn't match Pod's node affinity/selector";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Status filter(CycleState state, Pod pod, NodeInfo node) {
+        return matches(pod, node.node()) ? Status.success() : Status.unresolvable(NAME, REASON);
+    }
+
+    static boolean matches(Pod pod, Node node) {
+        Map<String, String> labels = node.getMetadata().getLabels() == null ? Map.of()
+                : node.getMetadata().getLabels();
+        Map<String, String> selector = pod.getSpec().getNodeSelector();
+        if (selector != null) {
+            for (Map.Entry<String, String> e : selector.entrySet()) {
+                if (!e.getValue().equals(labels.get(e.getKey()))) {
+                    return false;
+                }
+            }
+        }
+        var affinity = pod.getSpec().getAffinity();
+        if (affinity == null || affinity.getNodeAffinity() == null) {
+            return true;
+        }
+        NodeSelector required = affinity.getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution();
+        if (required == null || required.getNodeSelectorTerms() == null) {
+            return true;
+        }
+        for (NodeSelectorTerm term : required.getNodeSelectorTerms()) {
+            if (termMatches(term, labels, node.getMetadata().getName())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static boolean termMatches(NodeSelectorTerm term, Map<String, String> labels, String nodeName) {
+        List<NodeSelectorRequirement> exprs = term.getMatchExpressions() == null ? List.of()
+                : term.getMatchExpressions();
+        List<NodeSelectorRequirement> fields = term.getMatchFields() == null ? List.of() : term.getMatchFields();
+        if (exprs.isEmpty() && fields.isEmpty()) {
+            return false; // an empty term matches nothing
+        }
+        for (NodeSelectorRequirement r : exprs) {
+            if (!requirementMatches(r, labels.get(r.getKey()), labels.containsKey(r.getKey()))) {
+                return false;
+            }
+        }
+        for (NodeSelectorRequirement r : fields) {
+            if (!"metadata.name".equals(r.getKey()) || !requirementMatches(r, nodeName, true)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static boolean requirementMatches(NodeSelectorRequirement r, String value, boolean present) {
+        List<String> values = r.getValues() == null ? List.of() : r.getValues();
+        switch (r.getOperator()) {
+            case "In":
+                return present && values.contains(value);
+            case "NotIn":
+                return !present || !values.contains(value);
+            case "Exists":
+                return present;
+            case "DoesNotExist":
+                return !present;
+            case "Gt":
+            case "Lt":
+                if (!present || values.size() != 1) {
+                    return false;
+                }
+                try {
+                    long have = Long.parseLong(value);
+                    long want = Long.parseLong(values.get(0));
+                    return r.getOperator().equals("Gt") ? have > want : have < want;
+                } catch (NumberFormatException e) {
+                    return false;
+                }
+            default:
+                return false;
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package io.kybernetes.scheduler.scheduling;
+
+import io.fabric8.kubernetes.api.model.Pod;
+
+/** What the scheduler writes to the API server; an interface so tests can record the calls. */
+public interface ApiWriter {
+
+    /** POSTs a v1 Binding of the pod to the node. */
+    void bind(Pod pod, String node);
+
+    /** Sets the pod's PodScheduled condition to False/Unschedulable with {@code message} (status subresource). */
+    void markUnschedulable(Pod pod, String message);
+
+    /** Records a core/v1 Event about the pod from default-scheduler. */
+    void event(Pod pod, String type, String reason, String message);
+}

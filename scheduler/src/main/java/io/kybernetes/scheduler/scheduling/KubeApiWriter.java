@@ -1,0 +1,116 @@
+package io.kybernetes.scheduler.scheduling;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.jboss.logging.Logger;
+
+import io.fabric8.kubernetes.api.model.Binding;
+import io.fabric8.kubernetes.api.model.BindingBuilder;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+
+/** {@link ApiWriter} over the fabric8 client. */
+public final class KubeApiWriter implements ApiWriter {
+
+    private static final Logger LOG = Logger.getLogger(KubeApiWriter.class);
+    private static final AtomicLong SEQ = new AtomicLong();
+
+    private final KubernetesClient client;
+    private final String component;
+
+    public KubeApiWriter(KubernetesClient client, String component) {
+        this.client = client;
+        this.component = component;
+    }
+
+    @Override
+    public void bind(Pod pod, String node) {
+        Binding b = new BindingBuilder()
+                .withNewMetadata().withName(pod.getMetadata().getName())
+                .withNamespace(pod.getMetadata().getNamespace()).withUid(pod.getMetadata().getUid()).endMetadata()
+                .withNewTarget().withApiVersion("v1").withKind("Node").withName(node).endTarget()
+                .build();
+        client.bindings().inNamespace(pod.getMetadata().getNamespace()).resource(b).create();
+    }
+
+    @Override
+    public void markUnschedulable(Pod pod, String message) {
+        String now = now();
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Pod current = client.pods().inNamespace(pod.getMetadata().getNamespace())
+                    .withName(pod.getMetadata().getName()).get();
+            if (current == null || current.getMetadata().getDeletionTimestamp() != null
+                    || !pod.getMetadata().getUid().equals(current.getMetadata().getUid())) {
+                return;
+            }
+            List<PodCondition> conditions = new ArrayList<>();
+            PodCondition old = null;
+            if (current.getStatus() != null && current.getStatus().getConditions() != null) {
+                for (PodCondition c : current.getStatus().getConditions()) {
+                    if ("PodScheduled".equals(c.getType())) {
+                        old = c;
+                    } else {
+                        conditions.add(c);
+                    }
+                }
+            }
+            if (old != null && "False".equals(old.getStatus()) && "Unschedulable".equals(old.getReason())
+                    && message.equals(old.getMessage())) {
+                return; // unchanged
+            }
+            conditions.add(new PodConditionBuilder().withType("PodScheduled").withStatus("False")
+                    .withReason("Unschedulable").withMessage(message)
+                    .withLastTransitionTime(old != null && "False".equals(old.getStatus())
+                            ? old.getLastTransitionTime() : now)
+                    .withLastProbeTime(null).build());
+            Pod updated = new PodBuilder(current).editOrNewStatus().withConditions(conditions)
+                    .withPhase(current.getStatus() == null || current.getStatus().getPhase() == null ? "Pending"
+                            : current.getStatus().getPhase())
+                    .endStatus().build();
+            try {
+                client.pods().resource(updated).updateStatus();
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409) {
+                    throw e;
+                }
+                LOG.debugf("conflict updating status of %s/%s, retrying", pod.getMetadata().getNamespace(),
+                        pod.getMetadata().getName());
+            }
+        }
+    }
+
+    @Override
+    public void event(Pod pod, String type, String reason, String message) {
+        String now = now();
+        String name = pod.getMetadata().getName() + "."
+                + Long.toHexString(System.currentTimeMillis() * 1_000_000L + SEQ.incrementAndGet() % 1_000_000L);
+        Event e = new EventBuilder()
+                .withNewMetadata().withName(name).withNamespace(pod.getMetadata().getNamespace()).endMetadata()
+                .withNewInvolvedObject().withApiVersion("v1").withKind("Pod")
+                .withNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+                .withUid(pod.getMetadata().getUid()).withResourceVersion(pod.getMetadata().getResourceVersion())
+                .endInvolvedObject()
+                .withType(type).withReason(reason).withMessage(message)
+                .withNewSource().withComponent(component).endSource()
+                .withReportingComponent(component).withReportingInstance(component)
+                .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
+                .withAction("Scheduling")
+                .build();
+        client.v1().events().inNamespace(pod.getMetadata().getNamespace()).resource(e).create();
+    }
+
+    static String now() {
+        return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+}

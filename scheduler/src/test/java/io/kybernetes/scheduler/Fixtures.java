@@ -1,0 +1,52 @@
+package io.kybernetes.scheduler;
+
+import java.util.Map;
+import java.util.UUID;
+
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+
+/** Small builders for test pods and nodes. */
+public final class Fixtures {
+
+    private Fixtures() {
+    }
+
+    public static Node node(String name, String cpu, String memory, int pods) {
+        return new NodeBuilder().withNewMetadata().withName(name).withLabels(Map.of("kubernetes.io/hostname", name))
+                .endMetadata().withNewSpec().endSpec()
+                .withNewStatus()
+                .withAllocatable(Map.of("cpu", new Quantity(cpu), "memory", new Quantity(memory),
+                        "pods", new Quantity(String.valueOf(pods)), "ephemeral-storage", new Quantity("10Gi")))
+                .withCapacity(Map.of("cpu", new Quantity(cpu), "memory", new Quantity(memory),
+                        "pods", new Quantity(String.valueOf(pods))))
+                .addNewCondition().withType("Ready").withStatus("True").endCondition()
+                .endStatus().build();
+    }
+
+    public static Pod pod(String name, String cpu, String memory) {
+        ContainerBuilder c = new ContainerBuilder().withName("c").withImage("busybox");
+        if (cpu != null || memory != null) {
+            c.withNewResources().endResources();
+            var r = c.editResources();
+            if (cpu != null) {
+                r.addToRequests("cpu", new Quantity(cpu));
+            }
+            if (memory != null) {
+                r.addToRequests("memory", new Quantity(memory));
+            }
+            r.endResources();
+        }
+        return new PodBuilder().withNewMetadata().withName(name).withNamespace("default")
+                .withUid(UUID.randomUUID().toString()).endMetadata()
+                .withNewSpec().withContainers(c.build()).endSpec().build();
+    }
+
+    public static Pod onNode(Pod p, String node) {
+        return new PodBuilder(p).editSpec().withNodeName(node).endSpec().build();
+    }
+}

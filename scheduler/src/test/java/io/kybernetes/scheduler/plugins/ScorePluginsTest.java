@@ -1,0 +1,90 @@
+package io.kybernetes.scheduler.plugins;
+
+import static io.kybernetes.scheduler.Fixtures.node;
+import static io.kybernetes.scheduler.Fixtures.onNode;
+import static io.kybernetes.scheduler.Fixtures.pod;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.TaintBuilder;
+import io.kybernetes.scheduler.framework.CycleState;
+import io.kybernetes.scheduler.framework.Framework;
+import io.kybernetes.scheduler.framework.NodeInfo;
+
+class ScorePluginsTest {
+
+    @ParameterizedTest(name = "pod {0}/{1} on node with {2}/{3} used -> {4}")
+    @CsvSource({
+        // pod cpu, pod mem, used cpu, used mem, expected: ((4000-cpu)*100/4000 + (8Gi-mem)*100/8Gi) / 2
+        "1, 2Gi, 0, 0, 75",
+        "2, 4Gi, 1, 2Gi, 25",
+        "4, 8Gi, 0, 0, 0",
+        "1, 8Gi, 3, 0, 0",
+        "3, 9Gi, 0, 0, 12",
+    })
+    void leastAllocated(String cpu, String mem, String usedCpu, String usedMem, long expected) {
+        var n = node("n", "4", "8Gi", 110);
+        var existing = usedCpu.equals("0") ? List.<io.fabric8.kubernetes.api.model.Pod>of()
+                : List.of(onNode(pod("o", usedCpu, usedMem), "n"));
+        long s = new NodeResourcesLeastAllocated().score(new CycleState(), pod("p", cpu, mem),
+                new NodeInfo(n, existing));
+        assertEquals(expected, s);
+    }
+
+    @Test
+    void podsWithoutRequestsCountAsDefaultRequests() {
+        var n = node("n", "1", "1Gi", 110);
+        // 100m of 1000m and 200Mi of 1024Mi: (90 + 80) / 2
+        assertEquals(85, new NodeResourcesLeastAllocated().score(new CycleState(), pod("p", null, null),
+                new NodeInfo(n, List.of())));
+    }
+
+    @Test
+    void taintScoreIsNormalizedInReverse() {
+        TaintToleration t = new TaintToleration();
+        Map<String, Long> scores = new HashMap<>(Map.of("a", 0L, "b", 1L, "c", 2L));
+        t.normalize(new CycleState(), pod("p", null, null), scores);
+        assertEquals(Map.of("a", 100L, "b", 50L, "c", 0L), scores);
+    }
+
+    @Test
+    void frameworkPicksTheEmptierNode() {
+        Framework f = Profiles.defaults(new Random(1));
+        var busy = new NodeInfo(node("busy", "4", "8Gi", 110), List.of(onNode(pod("o", "3", "6Gi"), "busy")));
+        var idle = new NodeInfo(node("idle", "4", "8Gi", 110), List.of());
+        assertEquals("idle", f.schedule(pod("p", "500m", "1Gi"), List.of(busy, idle)).node());
+    }
+
+    @Test
+    void frameworkAvoidsPreferNoScheduleTaints() {
+        Framework f = Profiles.defaults(new Random(1));
+        var soft = new NodeInfo(new NodeBuilder(node("soft", "4", "8Gi", 110)).editSpec()
+                .addToTaints(new TaintBuilder().withKey("k").withEffect("PreferNoSchedule").build()).endSpec()
+                .build(), List.of());
+        var plain = new NodeInfo(node("plain", "4", "8Gi", 110), List.of());
+        for (int i = 0; i < 10; i++) {
+            assertEquals("plain", f.schedule(pod("p", "1", "1Gi"), List.of(soft, plain)).node());
+        }
+    }
+
+    @Test
+    void tiesAreBrokenAtRandom() {
+        Framework f = Profiles.defaults(new Random(7));
+        var a = new NodeInfo(node("a", "4", "8Gi", 110), List.of());
+        var b = new NodeInfo(node("b", "4", "8Gi", 110), List.of());
+        var seen = new java.util.HashSet<String>();
+        for (int i = 0; i < 50; i++) {
+            seen.add(f.schedule(pod("p", "1", "1Gi"), List.of(a, b)).node());
+        }
+        assertEquals(2, seen.size());
+    }
+}
