@@ -1,0 +1,180 @@
+package io.kybernetes.kubelet;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.jboss.logging.Logger;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.kybernetes.kubelet.cri.CriClient;
+import io.kybernetes.kubelet.node.MachineInfo;
+import io.kybernetes.kubelet.node.NodeAgent;
+import io.kybernetes.kubelet.pod.PodSyncer;
+import io.kybernetes.kubelet.pod.PodWorkers;
+import io.kybernetes.kubelet.pod.RuntimeView;
+
+/**
+ * The node agent: registers the node, keeps its status and lease fresh, watches the pods bound to it and hands each
+ * pod to {@link PodSyncer} whenever the pod or its containers change. Plain Java, so tests can run it without Quarkus.
+ */
+public final class Kubelet implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(Kubelet.class);
+    static final String UID_INDEX = "uid";
+
+    /** Tunable for tests. */
+    public static final class Settings {
+        public Duration statusInterval = Duration.ofSeconds(10);
+        public Duration relistInterval = Duration.ofSeconds(1);
+        public Duration housekeepingInterval = Duration.ofMinutes(1);
+        public Duration podResync = Duration.ofSeconds(30);
+        public int workers = 4;
+    }
+
+    private final KubernetesClient client;
+    private final CriClient cri;
+    private final NodeAgent node;
+    private final String nodeIp;
+    private final Path podLogDir;
+    private final Settings settings;
+    private final RuntimeView runtime;
+    private final ScheduledExecutorService loops = Executors.newScheduledThreadPool(2, r -> {
+        Thread t = new Thread(r, "kubelet-loop");
+        t.setDaemon(true);
+        return t;
+    });
+    private PodWorkers workers;
+    private SharedIndexInformer<Pod> informer;
+    private Map<String, Set<String>> lastFingerprints = new HashMap<>();
+    private volatile boolean podsSynced;
+
+    public Kubelet(KubernetesClient client, CriClient cri, String nodeName, String nodeIp, String podCidr, int port,
+                   Path rootDir, Path podLogDir, Settings settings) {
+        this.client = client;
+        this.cri = cri;
+        this.nodeIp = nodeIp;
+        this.podLogDir = podLogDir;
+        this.settings = settings;
+        this.runtime = new RuntimeView(cri);
+        MachineInfo machine = MachineInfo.read(rootDir);
+        String runtimeVersion = runtimeVersion(cri);
+        this.node = new NodeAgent(client, nodeName, nodeIp, podCidr, port, () -> machine, () -> runtimeVersion,
+                Clock.systemUTC());
+    }
+
+    private static String runtimeVersion(CriClient cri) {
+        var v = cri.version();
+        return v.getRuntimeName() + "://" + v.getRuntimeVersion();
+    }
+
+    public String nodeName() {
+        return node.nodeName();
+    }
+
+    public boolean podsSynced() {
+        return podsSynced;
+    }
+
+    public void start() {
+        node.register();
+        loops.scheduleWithFixedDelay(guard("node status", node::postStatus), settings.statusInterval.toMillis(),
+                settings.statusInterval.toMillis(), TimeUnit.MILLISECONDS);
+        loops.scheduleWithFixedDelay(guard("node lease", node::renewLease), 0, settings.statusInterval.toMillis(),
+                TimeUnit.MILLISECONDS);
+
+        PodSyncer syncer = new PodSyncer(cri, client, this::podByUid, nodeIp, podLogDir,
+                (uid, d) -> workers.enqueueAfter(uid, d), Clock.systemUTC());
+        workers = new PodWorkers(settings.workers, syncer::sync);
+        informer = client.pods().inAnyNamespace().withField("spec.nodeName", node.nodeName()).runnableInformer(
+                settings.podResync.toMillis());
+        informer.addIndexers(Map.of(UID_INDEX, p -> List.of(p.getMetadata().getUid())));
+        informer.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Pod pod) {
+                workers.enqueue(pod.getMetadata().getUid());
+            }
+
+            @Override
+            public void onUpdate(Pod oldPod, Pod pod) {
+                workers.enqueue(pod.getMetadata().getUid());
+            }
+
+            @Override
+            public void onDelete(Pod pod, boolean finalStateUnknown) {
+                workers.enqueue(pod.getMetadata().getUid());
+            }
+        });
+        informer.start().whenComplete((v, e) -> {
+            if (e != null) {
+                LOG.errorf("pod informer failed to start: %s", e.toString());
+                return;
+            }
+            podsSynced = true;
+            LOG.infof("watching pods bound to node %s", node.nodeName());
+            housekeeping(); // adopt or clean what an earlier run left in the runtime
+            loops.scheduleWithFixedDelay(guard("relist", this::relist), settings.relistInterval.toMillis(),
+                    settings.relistInterval.toMillis(), TimeUnit.MILLISECONDS);
+            loops.scheduleWithFixedDelay(guard("housekeeping", this::housekeeping),
+                    settings.housekeepingInterval.toMillis(), settings.housekeepingInterval.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        });
+    }
+
+    Pod podByUid(String uid) {
+        List<Pod> pods = informer.getIndexer().byIndex(UID_INDEX, uid);
+        return pods.isEmpty() ? null : pods.get(0);
+    }
+
+    /** Notices runtime changes (a container exited, a sandbox died) and syncs the pods they belong to. */
+    private void relist() {
+        Map<String, Set<String>> now = runtime.fingerprints();
+        for (Map.Entry<String, Set<String>> e : now.entrySet()) {
+            if (!e.getValue().equals(lastFingerprints.get(e.getKey()))) {
+                workers.enqueue(e.getKey());
+            }
+        }
+        lastFingerprints = now;
+    }
+
+    /** Syncs every pod that has something in the runtime: ones no longer in the API get cleaned up. */
+    private void housekeeping() {
+        for (String uid : runtime.podUids()) {
+            if (podByUid(uid) == null) {
+                LOG.infof("runtime has pod uid %s that is not bound here any more: cleaning up", uid);
+            }
+            workers.enqueue(uid);
+        }
+    }
+
+    private static Runnable guard(String what, Runnable r) {
+        return () -> {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                LOG.warnf("%s failed: %s", what, e.toString());
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        loops.shutdownNow();
+        if (informer != null) {
+            informer.close();
+        }
+        if (workers != null) {
+            workers.close();
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package io.kybernetes.kubelet;
+
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The kubelet's {@code kybernetes.*} settings (set by the command-line flags of {@link KubeletMain}). */
+@ConfigMapping(prefix = "kybernetes")
+public interface KubeletConfig {
+
+    @WithDefault("/etc/kybernetes/admin.conf")
+    String kubeconfig();
+
+    @WithDefault("unix:///run/kybernetes/containerd/containerd.sock")
+    String containerRuntimeEndpoint();
+
+    /** Absent: use the host name. */
+    Optional<String> hostnameOverride();
+
+    /** Absent: the first non-loopback IPv4 address. */
+    Optional<String> nodeIp();
+
+    @WithDefault("10.244.0.0/24")
+    String podCidr();
+
+    @WithDefault("/var/lib/kybernetes/kubelet")
+    String rootDir();
+
+    @WithDefault("/var/log/kybernetes/pods")
+    String podLogDir();
+
+    /** Off in tests that wire the agent themselves. */
+    @WithDefault("true")
+    boolean agentEnabled();
+}

@@ -1,0 +1,89 @@
+package io.kybernetes.kubelet;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.kybernetes.kubelet.cri.CriClient;
+import io.kybernetes.kubelet.logs.ContainerLogs;
+import io.kybernetes.kubelet.node.NodeAddresses;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/** Starts the {@link Kubelet} with the configured flags when Quarkus starts, and stops it on shutdown. */
+@ApplicationScoped
+public class KubeletService {
+
+    private static final Logger LOG = Logger.getLogger(KubeletService.class);
+
+    @Inject
+    KubeletConfig config;
+
+    @ConfigProperty(name = "quarkus.http.port", defaultValue = "10250")
+    int port;
+
+    private KubernetesClient client;
+    private CriClient cri;
+    private Kubelet kubelet;
+    private volatile ContainerLogs logs;
+
+    void start(@Observes StartupEvent ev) {
+        if (!config.agentEnabled()) {
+            return;
+        }
+        String nodeName = config.hostnameOverride().filter(s -> !s.isBlank()).map(String::toLowerCase)
+                .orElseGet(NodeAddresses::hostname);
+        String nodeIp = config.nodeIp().filter(s -> !s.isBlank()).orElseGet(NodeAddresses::firstNonLoopbackIPv4);
+        try {
+            Path kubeconfig = Path.of(config.kubeconfig());
+            client = new KubernetesClientBuilder()
+                    .withConfig(Config.fromKubeconfig(null, Files.readString(kubeconfig), kubeconfig.toString()))
+                    .build();
+            cri = new CriClient(config.containerRuntimeEndpoint());
+            LOG.infof("container runtime %s", cri.version().getRuntimeVersion());
+            Files.createDirectories(Path.of(config.rootDir()));
+            Files.createDirectories(Path.of(config.podLogDir()));
+            logs = new ContainerLogs(cri);
+            kubelet = new Kubelet(client, cri, nodeName, nodeIp, config.podCidr(), port, Path.of(config.rootDir()),
+                    Path.of(config.podLogDir()), new Kubelet.Settings());
+            kubelet.start();
+            LOG.infof("kubelet started: node %s, IP %s, runtime %s", nodeName, nodeIp,
+                    config.containerRuntimeEndpoint());
+        } catch (IOException | RuntimeException e) {
+            LOG.errorf("kubelet cannot start: %s", e.toString());
+            Quarkus.asyncExit(1);
+        }
+    }
+
+    void stop(@Observes ShutdownEvent ev) {
+        if (kubelet != null) {
+            kubelet.close();
+        }
+        if (cri != null) {
+            cri.close();
+        }
+        if (client != null) {
+            client.close();
+        }
+    }
+
+    /** The log finder, or null before the runtime connection exists. */
+    public ContainerLogs containerLogs() {
+        return logs;
+    }
+
+    public boolean podsSynced() {
+        return kubelet != null && kubelet.podsSynced();
+    }
+}

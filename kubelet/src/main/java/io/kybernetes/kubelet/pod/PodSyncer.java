@@ -1,0 +1,471 @@
+package io.kybernetes.kubelet.pod;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+
+import org.jboss.logging.Logger;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.kybernetes.kubelet.cri.CriClient;
+import io.kybernetes.kubelet.cri.v1.ContainerConfig;
+import io.kybernetes.kubelet.cri.v1.ContainerState;
+import io.kybernetes.kubelet.cri.v1.ContainerStatus;
+import io.kybernetes.kubelet.cri.v1.PodSandbox;
+import io.kybernetes.kubelet.cri.v1.PodSandboxConfig;
+import io.kybernetes.kubelet.cri.v1.PodSandboxState;
+import io.kybernetes.kubelet.cri.v1.PodSandboxStatus;
+import io.kybernetes.kubelet.pod.PodStatusFactory.Waiting;
+
+/**
+ * Brings the runtime in line with one pod (level-triggered and idempotent: every call looks at the pod and at the
+ * runtime afresh), then reports the pod's status. Calls for one pod are serialized by {@link PodWorkers}.
+ */
+public final class PodSyncer {
+
+    private static final Logger LOG = Logger.getLogger(PodSyncer.class);
+    /** Grace period when a pod vanished from the API (force-deleted): its spec is gone, so stop promptly. */
+    static final long ORPHAN_GRACE_SECONDS = 2;
+
+    private final CriClient cri;
+    private final RuntimeView runtime;
+    private final KubernetesClient client;
+    private final Function<String, Pod> podByUid;
+    private final String nodeIp;
+    private final Path podLogRoot;
+    private final BiConsumer<String, Duration> requeue;
+    private final Clock clock;
+    private final Backoff backoff = Backoff.standard();
+    /** Waiting reasons (pull errors, back-off) per pod uid and container name. */
+    private final Map<String, Map<String, Waiting>> waiting = new ConcurrentHashMap<>();
+
+    public PodSyncer(CriClient cri, KubernetesClient client, Function<String, Pod> podByUid, String nodeIp,
+                     Path podLogRoot, BiConsumer<String, Duration> requeue, Clock clock) {
+        this.cri = cri;
+        this.runtime = new RuntimeView(cri);
+        this.client = client;
+        this.podByUid = podByUid;
+        this.nodeIp = nodeIp;
+        this.podLogRoot = podLogRoot;
+        this.requeue = requeue;
+        this.clock = clock;
+    }
+
+    public void sync(String uid) {
+        Pod pod = podByUid.apply(uid);
+        RuntimePod rt = runtime.pod(uid);
+        if (pod == null) {
+            if (!rt.isEmpty()) {
+                LOG.infof("pod uid %s is gone from the API: removing its %d sandbox(es) and %d container(s)", uid,
+                        rt.sandboxes().size(), rt.containers().size());
+                killPod(rt, ORPHAN_GRACE_SECONDS, true);
+            }
+            forget(uid);
+            return;
+        }
+        String key = pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
+        if (pod.getMetadata().getDeletionTimestamp() != null) {
+            long grace = pod.getMetadata().getDeletionGracePeriodSeconds() != null
+                    ? pod.getMetadata().getDeletionGracePeriodSeconds() : ContainerSpecs.gracePeriod(pod);
+            LOG.infof("pod %s is being deleted: stopping its containers (grace %ds)", key, grace);
+            killPod(rt, grace, true);
+            forget(uid);
+            deleteFromApi(pod);
+            return;
+        }
+        String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+        if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
+            // terminal: nothing runs again; free the sandbox (its network) but keep containers for their logs
+            for (PodSandbox s : rt.sandboxes()) {
+                if (s.getState() == PodSandboxState.SANDBOX_READY) {
+                    killPod(rt, ContainerSpecs.gracePeriod(pod), false);
+                    break;
+                }
+            }
+            return;
+        }
+        Map<String, Waiting> podWaiting = waiting.computeIfAbsent(uid, k -> new ConcurrentHashMap<>());
+        List<String> podIPs = new ArrayList<>();
+        Optional<Duration> again = Optional.empty();
+        try {
+            again = syncRuntime(pod, rt, podWaiting, podIPs);
+        } catch (StatusRuntimeException e) {
+            LOG.warnf("pod %s: runtime call failed: %s", key, e.getStatus());
+            again = Optional.of(Duration.ofSeconds(2));
+        }
+        RuntimePod now = runtime.pod(uid);
+        if (podIPs.isEmpty()) {
+            now.readySandbox().ifPresent(s -> podIPs.addAll(sandboxIPs(pod, s.getId())));
+        }
+        writeStatus(pod, PodStatusFactory.build(pod, now, podIPs, nodeIp, podWaiting, clock.instant()));
+        again.ifPresent(d -> requeue.accept(uid, d));
+    }
+
+    private void forget(String uid) {
+        waiting.remove(uid);
+        backoff.forgetPrefix(uid + "/");
+    }
+
+    /** Creates/starts what is missing; returns when the pod needs another look even without runtime events. */
+    private Optional<Duration> syncRuntime(Pod pod, RuntimePod rt, Map<String, Waiting> podWaiting,
+                                           List<String> podIPs) {
+        String uid = pod.getMetadata().getUid();
+        Optional<PodSandbox> ready = rt.readySandbox();
+        String sandboxId;
+        PodSandboxConfig sandboxConfig;
+        if (ready.isEmpty()) {
+            if (!rt.isEmpty() && "Never".equals(PodStatusFactory.restartPolicy(pod)) && !rt.containers().isEmpty()) {
+                return Optional.empty(); // its sandbox died after containers ran: Never restarts anything
+            }
+            int attempt = rt.latestSandbox().map(s -> s.getMetadata().getAttempt() + 1).orElse(0);
+            if (!rt.isEmpty()) {
+                LOG.infof("pod %s/%s: sandbox is not ready; recreating it", pod.getMetadata().getNamespace(),
+                        pod.getMetadata().getName());
+                killPod(rt, ContainerSpecs.gracePeriod(pod), true);
+            }
+            sandboxConfig = ContainerSpecs.sandboxConfig(pod, podLogRoot, attempt);
+            mkdirs(ContainerSpecs.podLogDirectory(podLogRoot, pod));
+            long t0 = System.nanoTime();
+            sandboxId = cri.runPodSandbox(sandboxConfig);
+            LOG.infof("pod %s/%s: sandbox %s started in %d ms", pod.getMetadata().getNamespace(),
+                    pod.getMetadata().getName(), shortId(sandboxId), (System.nanoTime() - t0) / 1_000_000);
+            rt = runtime.pod(uid);
+        } else {
+            sandboxId = ready.get().getId();
+            sandboxConfig = ContainerSpecs.sandboxConfig(pod, podLogRoot, ready.get().getMetadata().getAttempt());
+        }
+        podIPs.addAll(sandboxIPs(pod, sandboxId));
+        String podIP = podIPs.isEmpty() ? "" : podIPs.get(0);
+
+        Optional<Duration> again = Optional.empty();
+        List<Container> inits = pod.getSpec().getInitContainers() == null ? List.of() : pod.getSpec().getInitContainers();
+        for (Container c : inits) {
+            Optional<ContainerStatus> cur = rt.latest(c.getName());
+            if (cur.isPresent() && cur.get().getState() == ContainerState.CONTAINER_EXITED
+                    && cur.get().getExitCode() == 0) {
+                continue; // done
+            }
+            if (cur.isPresent() && cur.get().getState() != ContainerState.CONTAINER_EXITED) {
+                return again; // still running: the runtime event of its exit brings us back
+            }
+            if (cur.isPresent() && "Never".equals(PodStatusFactory.restartPolicy(pod))) {
+                return again; // failed init container with restartPolicy Never: the pod fails
+            }
+            return earliest(again, ensureContainer(pod, c, true, cur, sandboxId, sandboxConfig, podIP, podWaiting));
+        }
+        for (Container c : pod.getSpec().getContainers()) {
+            again = earliest(again, ensureContainer(pod, c, false, rt.latest(c.getName()), sandboxId, sandboxConfig,
+                    podIP, podWaiting));
+        }
+        return again;
+    }
+
+    private static Optional<Duration> earliest(Optional<Duration> a, Optional<Duration> b) {
+        if (a.isEmpty()) {
+            return b;
+        }
+        if (b.isEmpty()) {
+            return a;
+        }
+        return a.get().compareTo(b.get()) <= 0 ? a : b;
+    }
+
+    private Optional<Duration> ensureContainer(Pod pod, Container c, boolean init, Optional<ContainerStatus> cur,
+                                               String sandboxId, PodSandboxConfig sandboxConfig, String podIP,
+                                               Map<String, Waiting> podWaiting) {
+        String uid = pod.getMetadata().getUid();
+        String key = uid + "/" + c.getName();
+        int attempt = 0;
+        if (cur.isPresent()) {
+            ContainerStatus s = cur.get();
+            switch (s.getState()) {
+                case CONTAINER_RUNNING:
+                    podWaiting.remove(c.getName());
+                    return Optional.empty();
+                case CONTAINER_CREATED:
+                    cri.startContainer(s.getId());
+                    podWaiting.remove(c.getName());
+                    return Optional.empty();
+                case CONTAINER_EXITED:
+                    if (!shouldRestart(pod, s.getExitCode(), init)) {
+                        podWaiting.remove(c.getName());
+                        return Optional.empty();
+                    }
+                    Instant finished = Instant.ofEpochSecond(0, s.getFinishedAt());
+                    Duration left = backoff.remaining(key, finished, clock.instant());
+                    if (!left.isZero()) {
+                        podWaiting.put(c.getName(), new Waiting("CrashLoopBackOff", "back-off "
+                                + backoff.delay(key).toSeconds() + "s restarting failed container=" + c.getName()
+                                + " pod=" + pod.getMetadata().getName() + "_" + pod.getMetadata().getNamespace()
+                                + "(" + uid + ")"));
+                        return Optional.of(left);
+                    }
+                    attempt = s.getMetadata().getAttempt() + 1;
+                    break;
+                default:
+                    attempt = s.getMetadata().getAttempt() + 1;
+            }
+        }
+        String pullKey = key + "/pull";
+        if (podWaiting.get(c.getName()) != null && "ErrImagePull".equals(podWaiting.get(c.getName()).reason())
+                || podWaiting.get(c.getName()) != null && "ImagePullBackOff".equals(podWaiting.get(c.getName()).reason())) {
+            Duration left = backoff.remaining(pullKey, pullFailedAt.getOrDefault(pullKey, Instant.EPOCH), clock.instant());
+            if (!left.isZero()) {
+                podWaiting.put(c.getName(), new Waiting("ImagePullBackOff",
+                        "Back-off pulling image \"" + c.getImage() + "\""));
+                return Optional.of(left);
+            }
+        }
+        try {
+            ensureImage(pod, c, sandboxConfig);
+        } catch (StatusRuntimeException e) {
+            String msg = "failed to pull image \"" + c.getImage() + "\": " + e.getStatus().getDescription();
+            LOG.warnf("pod %s/%s: %s", pod.getMetadata().getNamespace(), pod.getMetadata().getName(), msg);
+            pullFailedAt.put(pullKey, clock.instant());
+            Duration d = backoff.next(pullKey, clock.instant());
+            podWaiting.put(c.getName(), new Waiting("ErrImagePull", msg));
+            return Optional.of(d);
+        } catch (ImageNotPresentException e) {
+            podWaiting.put(c.getName(), new Waiting("ErrImageNeverPull", e.getMessage()));
+            return Optional.empty();
+        }
+        if (cur.isPresent()) {
+            // keep only the newest exited instance (for `logs --previous`)
+            List<ContainerStatus> old = runtime.pod(uid).instances(c.getName());
+            for (ContainerStatus o : old.subList(Math.min(1, old.size()), old.size())) {
+                removeQuietly(o.getId());
+            }
+            backoff.next(key, clock.instant());
+        }
+        ContainerConfig config = ContainerSpecs.containerConfig(pod, c, attempt, init, podIP, nodeIp);
+        mkdirs(ContainerSpecs.podLogDirectory(podLogRoot, pod).resolve(c.getName()));
+        String id;
+        try {
+            id = cri.createContainer(sandboxId, config, sandboxConfig);
+        } catch (StatusRuntimeException e) {
+            podWaiting.put(c.getName(), new Waiting("CreateContainerError", e.getStatus().getDescription()));
+            return Optional.of(Duration.ofSeconds(5));
+        }
+        try {
+            cri.startContainer(id);
+        } catch (StatusRuntimeException e) {
+            podWaiting.put(c.getName(), new Waiting("RunContainerError", e.getStatus().getDescription()));
+            return Optional.of(Duration.ofSeconds(5));
+        }
+        podWaiting.remove(c.getName());
+        LOG.infof("pod %s/%s: started container %s (%s, restart %d)", pod.getMetadata().getNamespace(),
+                pod.getMetadata().getName(), c.getName(), shortId(id), attempt);
+        return Optional.empty();
+    }
+
+    private final Map<String, Instant> pullFailedAt = new ConcurrentHashMap<>();
+
+    static final class ImageNotPresentException extends Exception {
+        ImageNotPresentException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private void ensureImage(Pod pod, Container c, PodSandboxConfig sandboxConfig) throws ImageNotPresentException {
+        String policy = pullPolicy(c);
+        if ("Always".equals(policy)) {
+            cri.pullImage(c.getImage(), sandboxConfig);
+            return;
+        }
+        if (cri.imageStatus(c.getImage()) != null) {
+            return;
+        }
+        if ("Never".equals(policy)) {
+            throw new ImageNotPresentException("Container image \"" + c.getImage()
+                    + "\" is not present with pull policy of Never");
+        }
+        long t0 = System.nanoTime();
+        cri.pullImage(c.getImage(), sandboxConfig);
+        LOG.infof("pulled image %s in %d ms", c.getImage(), (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** The container's imagePullPolicy, defaulted as the API server does (Always for :latest or no tag). */
+    static String pullPolicy(Container c) {
+        if (c.getImagePullPolicy() != null && !c.getImagePullPolicy().isEmpty()) {
+            return c.getImagePullPolicy();
+        }
+        String image = c.getImage();
+        if (image.contains("@")) {
+            return "IfNotPresent";
+        }
+        int slash = image.lastIndexOf('/');
+        int colon = image.lastIndexOf(':');
+        boolean tagged = colon > slash;
+        return !tagged || image.endsWith(":latest") ? "Always" : "IfNotPresent";
+    }
+
+    static boolean shouldRestart(Pod pod, int exitCode, boolean init) {
+        String policy = PodStatusFactory.restartPolicy(pod);
+        if (init) {
+            return exitCode != 0 && !"Never".equals(policy);
+        }
+        return switch (policy) {
+            case "Never" -> false;
+            case "OnFailure" -> exitCode != 0;
+            default -> true;
+        };
+    }
+
+    private List<String> sandboxIPs(Pod pod, String sandboxId) {
+        if (ContainerSpecs.hostNetwork(pod)) {
+            return List.of(nodeIp);
+        }
+        List<String> ips = new ArrayList<>();
+        try {
+            PodSandboxStatus st = cri.podSandboxStatus(sandboxId);
+            if (st.hasNetwork() && !st.getNetwork().getIp().isEmpty()) {
+                ips.add(st.getNetwork().getIp());
+                st.getNetwork().getAdditionalIpsList().forEach(ip -> ips.add(ip.getIp()));
+            }
+        } catch (StatusRuntimeException e) {
+            LOG.debugf("sandbox %s status: %s", sandboxId, e.getStatus());
+        }
+        return ips;
+    }
+
+    /** Stops every container (with the grace period), stops the sandboxes and, if {@code remove}, removes all. */
+    void killPod(RuntimePod rt, long graceSeconds, boolean remove) {
+        List<Thread> stops = new ArrayList<>();
+        for (ContainerStatus c : rt.containers()) {
+            if (c.getState() == ContainerState.CONTAINER_RUNNING || c.getState() == ContainerState.CONTAINER_CREATED) {
+                // containers stop in parallel so that the pod takes one grace period, not one per container
+                Thread t = new Thread(() -> stopQuietly(c.getId(), graceSeconds), "stop-" + shortId(c.getId()));
+                t.start();
+                stops.add(t);
+            }
+        }
+        for (Thread t : stops) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (PodSandbox s : rt.sandboxes()) {
+            try {
+                cri.stopPodSandbox(s.getId());
+            } catch (StatusRuntimeException e) {
+                if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
+                    LOG.warnf("stop sandbox %s: %s", shortId(s.getId()), e.getStatus());
+                }
+            }
+        }
+        if (!remove) {
+            return;
+        }
+        for (ContainerStatus c : rt.containers()) {
+            removeQuietly(c.getId());
+        }
+        for (PodSandbox s : rt.sandboxes()) {
+            try {
+                cri.removePodSandbox(s.getId());
+            } catch (StatusRuntimeException e) {
+                if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
+                    LOG.warnf("remove sandbox %s: %s", shortId(s.getId()), e.getStatus());
+                }
+            }
+        }
+    }
+
+    private void stopQuietly(String id, long graceSeconds) {
+        try {
+            cri.stopContainer(id, graceSeconds);
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
+                LOG.warnf("stop container %s: %s", shortId(id), e.getStatus());
+            }
+        }
+    }
+
+    private void removeQuietly(String id) {
+        try {
+            cri.removeContainer(id);
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
+                LOG.warnf("remove container %s: %s", shortId(id), e.getStatus());
+            }
+        }
+    }
+
+    /** The final DELETE: grace period 0 with a uid precondition, so a new pod of the same name is never hit. */
+    private void deleteFromApi(Pod pod) {
+        String ns = pod.getMetadata().getNamespace();
+        String name = pod.getMetadata().getName();
+        String body = "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\",\"gracePeriodSeconds\":0,"
+                + "\"preconditions\":{\"uid\":\"" + pod.getMetadata().getUid() + "\"}}";
+        try {
+            var http = client.getHttpClient();
+            var req = http.newHttpRequestBuilder()
+                    .uri(client.getMasterUrl().toString().replaceAll("/$", "") + "/api/v1/namespaces/" + ns + "/pods/" + name)
+                    .method("DELETE", "application/json", body)
+                    .build();
+            var resp = http.sendAsync(req, String.class).get(30, java.util.concurrent.TimeUnit.SECONDS);
+            int code = resp.code();
+            if (code == 200 || code == 202 || code == 404 || code == 409) {
+                LOG.infof("pod %s/%s deleted from the API (%d)", ns, name, code);
+            } else {
+                LOG.warnf("pod %s/%s: final delete answered %d: %s", ns, name, code, resp.body());
+                requeue.accept(pod.getMetadata().getUid(), Duration.ofSeconds(2));
+            }
+        } catch (Exception e) {
+            LOG.warnf("pod %s/%s: final delete failed: %s", ns, name, e.toString());
+            requeue.accept(pod.getMetadata().getUid(), Duration.ofSeconds(2));
+        }
+    }
+
+    private void writeStatus(Pod pod, PodStatus status) {
+        if (status.equals(pod.getStatus())) {
+            return;
+        }
+        Pod copy = new PodBuilder(pod).withStatus(status).build();
+        try {
+            client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(copy).updateStatus();
+            LOG.debugf("pod %s/%s status: %s", pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
+                    status.getPhase());
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 409) {
+                LOG.debugf("pod %s/%s: status conflict, retrying", pod.getMetadata().getNamespace(),
+                        pod.getMetadata().getName());
+            } else if (e.getCode() != 404) {
+                LOG.warnf("pod %s/%s: status update failed: %s", pod.getMetadata().getNamespace(),
+                        pod.getMetadata().getName(), e.getMessage());
+            }
+            if (e.getCode() != 404) {
+                requeue.accept(pod.getMetadata().getUid(), Duration.ofMillis(500));
+            }
+        }
+    }
+
+    private static void mkdirs(Path p) {
+        try {
+            Files.createDirectories(p);
+        } catch (java.io.IOException e) {
+            LOG.warnf("cannot create %s: %s", p, e.getMessage());
+        }
+    }
+
+    static String shortId(String id) {
+        return id.length() > 13 ? id.substring(0, 13) : id;
+    }
+}
