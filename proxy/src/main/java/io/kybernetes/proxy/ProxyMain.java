@@ -1,14 +1,61 @@
 package io.kybernetes.proxy;
 
 import java.util.List;
+import java.util.Map;
 
+import io.kybernetes.launcher.Flag;
 import io.kybernetes.launcher.Launcher;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
 @QuarkusMain
 public class ProxyMain {
 
+    static final List<Flag> FLAGS = List.of(
+            new Flag("kubeconfig", "/etc/kybernetes/admin.conf", "kubeconfig file with the API server's address"),
+            new Flag("cluster-cidr", "10.244.0.0/16", "pod CIDR; traffic to a ClusterIP from outside it is masqueraded"),
+            new Flag("proxy-mode", "iptables", "which proxy mode to use: iptables"),
+            new Flag("healthz-bind-address", "127.0.0.1:10256", "IP:port for /healthz, /livez, /readyz and /metrics"),
+            new Flag("sync-period", "30s", "period of the full resync of the rules"),
+            Flag.of("iptables-min-sync-period", "1s", "minimum interval between syncs (bursts coalesce)",
+                    "kybernetes.min-sync-period"),
+            new Flag("iptables-masquerade-bit", "14", "fwmark bit that flags packets to masquerade (0-31)"),
+            new Flag("cleanup", null, "remove every rule and chain the proxy created, then exit"));
+
     public static void main(String... args) {
-        new Launcher("kybernetes-proxy", "the kybernetes proxy", List.of()).run(args);
+        Launcher launcher = new Launcher("kybernetes-proxy",
+                "programs Service cluster IPs into the node's packet filter", FLAGS);
+        Map<String, String> props;
+        try {
+            props = launcher.parse(args);
+        } catch (RuntimeException e) {
+            launcher.run(args); // prints help or the flag error and exits
+            return;
+        }
+        if (Boolean.parseBoolean(props.getOrDefault("kybernetes.cleanup", "false"))) {
+            System.exit(cleanup(props));
+        }
+        String bind = props.get("kybernetes.healthz-bind-address");
+        int colon = bind.lastIndexOf(':');
+        if (colon <= 0 || !bind.substring(colon + 1).matches("\\d{1,5}")) {
+            System.err.println("kybernetes-proxy: --healthz-bind-address must be IP:port, got \"" + bind + "\"");
+            System.exit(2);
+        }
+        System.setProperty("quarkus.http.host", bind.substring(0, colon).replace("[", "").replace("]", ""));
+        System.setProperty("quarkus.http.port", bind.substring(colon + 1));
+        launcher.run(args);
+    }
+
+    /** {@code --cleanup}: runs without starting the service (a running proxy may still hold the port). */
+    static int cleanup(Map<String, String> props) {
+        String mode = props.getOrDefault("kybernetes.proxy-mode", "iptables");
+        String prefix = System.getProperty("kybernetes.chain-prefix", "KUBE");
+        try {
+            Proxiers.forMode(mode, prefix, null, 14).cleanup();
+            System.out.println("kybernetes-proxy: removed the " + mode + " rules and chains (" + prefix + "-*)");
+            return 0;
+        } catch (Exception e) {
+            System.err.println("kybernetes-proxy: cleanup failed: " + e.getMessage());
+            return 1;
+        }
     }
 }

@@ -1,0 +1,42 @@
+package io.kybernetes.proxy;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The proxy's {@code kybernetes.*} settings; the flags of {@link ProxyMain} set them. */
+@ConfigMapping(prefix = "kybernetes")
+public interface ProxyConfig {
+
+    @WithDefault("/etc/kybernetes/admin.conf")
+    String kubeconfig();
+
+    /** Traffic to a ClusterIP from outside this range is masqueraded. */
+    @WithDefault("10.244.0.0/16")
+    String clusterCidr();
+
+    @WithDefault("iptables")
+    String proxyMode();
+
+    /** Periodic full resync. */
+    @WithDefault("30s")
+    Duration syncPeriod();
+
+    /** Syncs never run closer together than this (bursts of changes coalesce). */
+    @WithDefault("1s")
+    Duration minSyncPeriod();
+
+    @WithDefault("14")
+    int iptablesMasqueradeBit();
+
+    /** The chain prefix; {@code KUBE} as upstream. Tests use another so they never touch a cluster's chains. */
+    @WithDefault("KUBE")
+    String chainPrefix();
+
+    @WithDefault("127.0.0.1:10256")
+    String healthzBindAddress();
+
+    @WithDefault("false")
+    boolean cleanup();
+}
