@@ -1,0 +1,32 @@
+package io.kybernetes.store.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The store's settings ({@code kybernetes.*}, set by the command-line flags of the same names). */
+@ConfigMapping(prefix = "kybernetes")
+public interface StoreConfig {
+
+    /** Directory of the RocksDB database. */
+    @WithDefault("/var/lib/kybernetes/store")
+    String dataDir();
+
+    /** Member name reported by MemberList. */
+    @WithDefault("default")
+    String name();
+
+    /** URLs the etcd gRPC API listens on (the first one is used). */
+    @WithDefault("http://127.0.0.1:2379")
+    String listenClientUrls();
+
+    /** URL of the HTTP server for /healthz, /readyz and /metrics (applied by ListenUrlConfigSourceFactory). */
+    @WithDefault("http://127.0.0.1:2381")
+    String listenMetricsUrls();
+
+    /** Client URLs reported by MemberList; defaults to the listen URLs. */
+    java.util.Optional<String> advertiseClientUrls();
+
+    /** Peer URLs reported by MemberList (there is no peer traffic: a single member). */
+    @WithDefault("http://127.0.0.1:2380")
+    String initialAdvertisePeerUrls();
+}
