@@ -27,7 +27,6 @@ public final class SyncRunner implements AutoCloseable {
     private boolean pending;
     private boolean running = true;
     private long lastRun;
-    private boolean ranOnce;
 
     public SyncRunner(String name, Duration minInterval, Duration maxInterval, BooleanSupplier sync) {
         if (minInterval.isNegative() || maxInterval.compareTo(minInterval) < 0 || maxInterval.isZero()) {
@@ -41,6 +40,7 @@ public final class SyncRunner implements AutoCloseable {
     }
 
     public void start() {
+        lastRun = System.nanoTime() - minNanos; // a first request runs at once
         thread.start();
     }
 
@@ -93,16 +93,10 @@ public final class SyncRunner implements AutoCloseable {
         try {
             while (running) {
                 long now = System.nanoTime();
-                long wait;
-                if (!ranOnce) {
-                    wait = pending ? 0 : maxNanos;
-                } else {
-                    long sinceLast = now - lastRun;
-                    wait = pending ? minNanos - sinceLast : maxNanos - sinceLast;
-                }
-                if (wait <= 0 || (!ranOnce && pending)) {
+                long sinceLast = now - lastRun;
+                long wait = pending ? minNanos - sinceLast : maxNanos - sinceLast;
+                if (wait <= 0) {
                     pending = false;
-                    ranOnce = true;
                     lastRun = now;
                     return true;
                 }
