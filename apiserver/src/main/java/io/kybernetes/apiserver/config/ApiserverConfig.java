@@ -1,0 +1,22 @@
+package io.kybernetes.apiserver.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The apiserver's own settings ({@code kybernetes.*}), set by the command-line flags. */
+@ConfigMapping(prefix = "kybernetes")
+public interface ApiserverConfig {
+
+    /** Comma-separated etcd v3 client URLs. */
+    @WithDefault("http://127.0.0.1:2379")
+    String etcdServers();
+
+    @WithDefault("10.96.0.0/12")
+    String serviceClusterIpRange();
+
+    @WithDefault("30000-32767")
+    String serviceNodePortRange();
+
+    @WithDefault("400")
+    int maxRequestsInflight();
+}

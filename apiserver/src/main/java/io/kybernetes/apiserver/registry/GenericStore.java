@@ -1,0 +1,393 @@
+package io.kybernetes.apiserver.registry;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.kybernetes.apiserver.json.Json;
+import io.kybernetes.apiserver.status.ApiException;
+import io.kybernetes.apiserver.status.Cause;
+import io.kybernetes.apiserver.storage.EtcdStore;
+import io.kybernetes.apiserver.storage.StoredValue;
+import io.kybernetes.apiserver.storage.WriteResult;
+
+/**
+ * The one generic store: create, get, list, update (with retries on conflicts), delete (graceful and with
+ * finalizers) of any kind, as JSON trees, over {@link EtcdStore}. Kinds differ only by their {@link Strategy}.
+ */
+@ApplicationScoped
+public class GenericStore {
+
+    private static final Logger LOG = Logger.getLogger(GenericStore.class);
+    static final int MAX_RETRIES = 16;
+
+    private final EtcdStore store;
+
+    public GenericStore(EtcdStore store) {
+        this.store = store;
+    }
+
+    public EtcdStore etcd() {
+        return store;
+    }
+
+    /** Parses a stored value and sets metadata.resourceVersion to its mod revision. */
+    public static ObjectNode decode(StoredValue v) {
+        return decode(v.value(), v.modRevision());
+    }
+
+    public static ObjectNode decode(byte[] value, long revision) {
+        try {
+            ObjectNode obj = (ObjectNode) Json.parse(value);
+            Json.with(obj, "metadata").put("resourceVersion", Long.toString(revision));
+            return obj;
+        } catch (IOException | ClassCastException e) {
+            throw new IllegalStateException("undecodable object in storage: " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] encode(ObjectNode obj) {
+        ObjectNode copy = obj.deepCopy();
+        JsonNode meta = copy.get("metadata");
+        if (meta instanceof ObjectNode m) {
+            m.remove("resourceVersion");
+            m.remove("selfLink");
+        }
+        return Json.bytes(copy);
+    }
+
+    static ApiException unwrap(Throwable t) {
+        while (t instanceof CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t instanceof ApiException a ? a : null;
+    }
+
+    public CompletableFuture<ObjectNode> get(Resource r, String ns, String name) {
+        return store.get(r.key(ns, name)).thenApply(v -> decode(v.orElseThrow(() -> ApiException.notFound(r.group(), r.name(), name))));
+    }
+
+    /** The items of a collection (one namespace or all when {@code ns} is null) that match, as a *List. */
+    public CompletableFuture<ObjectNode> list(Resource r, String ns, Predicate<ObjectNode> filter) {
+        return store.list(r.prefix(ns)).thenApply(result -> {
+            ObjectNode list = Json.object();
+            list.put("kind", r.type().kind() + "List");
+            list.put("apiVersion", r.type().apiVersion());
+            list.putObject("metadata").put("resourceVersion", Long.toString(result.revision()));
+            ArrayNode items = list.putArray("items");
+            for (StoredValue v : result.items()) {
+                ObjectNode obj = decode(v);
+                if (filter.test(obj)) {
+                    items.add(obj);
+                }
+            }
+            return list;
+        });
+    }
+
+    // ---- create
+
+    public CompletableFuture<Outcome> create(Resource r, String ns, ObjectNode obj, boolean dryRun) {
+        ObjectNode meta = Json.with(obj, "metadata");
+        obj.put("apiVersion", r.type().apiVersion());
+        obj.put("kind", r.type().kind());
+        if (r.namespaced()) {
+            meta.put("namespace", ns);
+        } else {
+            meta.remove("namespace");
+        }
+        String name = meta.path("name").asText("");
+        if (name.isEmpty() && !meta.path("generateName").asText("").isEmpty()) {
+            name = Names.generate(meta.get("generateName").asText());
+            meta.put("name", name);
+        }
+        if (name.isEmpty()) {
+            throw ApiException.invalid(r.group(), r.type().kind(), "",
+                    List.of(new Cause("FieldValueRequired", "metadata.name", "Required value: name or generateName is required")));
+        }
+        meta.put("uid", UUID.randomUUID().toString());
+        meta.put("creationTimestamp", Json.now());
+        meta.remove("resourceVersion");
+        meta.remove("deletionTimestamp");
+        meta.remove("deletionGracePeriodSeconds");
+        meta.remove("selfLink");
+        if (obj.has("spec")) {
+            meta.put("generation", 1);
+        } else {
+            meta.remove("generation");
+        }
+        Strategy s = r.strategy();
+        s.prepareForCreate(obj);
+        List<Cause> causes = new ArrayList<>(Names.validate("metadata.name", name, s.nameRule()));
+        if (r.namespaced()) {
+            causes.addAll(Names.validate("metadata.namespace", ns, Strategy.NameRule.LABEL));
+        }
+        causes.addAll(s.validate(obj));
+        if (!causes.isEmpty()) {
+            throw ApiException.invalid(r.group(), r.type().kind(), name, causes);
+        }
+        String finalName = name;
+        CompletableFuture<Void> nsCheck = r.namespaced() ? store.get("/registry/namespaces/" + ns).thenAccept(v -> {
+            if (v.isEmpty()) {
+                throw ApiException.notFound("", "namespaces", ns);
+            }
+            if (!Json.str(decode(v.get()), "metadata.deletionTimestamp").isEmpty()) {
+                throw new ApiException(403, "Forbidden", r.name() + " \"" + finalName + "\" is forbidden: unable to create new content in namespace "
+                        + ns + " because it is being terminated", finalName, r.group(), r.name(), null, null);
+            }
+        }) : Strategy.DONE;
+        if (dryRun) {
+            return nsCheck.thenApply(v -> new Outcome(obj, 201));
+        }
+        return nsCheck.thenCompose(v -> s.beforeCreate(obj))
+                .thenCompose(v -> store.create(r.key(ns, finalName), encode(obj)))
+                .thenCompose(w -> {
+                    if (!w.succeeded()) {
+                        return s.createFailed(obj).thenApply(x -> {
+                            throw ApiException.alreadyExists(r.group(), r.name(), finalName);
+                        });
+                    }
+                    meta.put("resourceVersion", Long.toString(w.revision()));
+                    LOG.debugf("created %s %s/%s at %d", r.name(), ns, finalName, w.revision());
+                    return CompletableFuture.completedFuture(new Outcome(obj, 201));
+                });
+    }
+
+    // ---- update
+
+    /**
+     * Reads the object, computes the new one with {@code mutate} (given a private copy of the stored object),
+     * applies the generic and the kind's rules, and writes it if the stored object did not change meanwhile;
+     * retries from the read otherwise. A resourceVersion left in the result by {@code mutate} is a precondition.
+     */
+    public CompletableFuture<ObjectNode> update(Resource r, String ns, String name, String subresource,
+            UnaryOperator<ObjectNode> mutate, boolean dryRun) {
+        return update(r, ns, name, subresource, mutate, dryRun, 0);
+    }
+
+    private CompletableFuture<ObjectNode> update(Resource r, String ns, String name, String sub,
+            UnaryOperator<ObjectNode> mutate, boolean dryRun, int attempt) {
+        String key = r.key(ns, name);
+        return store.get(key).thenCompose(cur -> {
+            if (cur.isEmpty()) {
+                throw ApiException.notFound(r.group(), r.name(), name);
+            }
+            ObjectNode old = decode(cur.get());
+            ObjectNode obj = mutate.apply(old.deepCopy());
+            String wanted = Json.str(obj, "metadata.resourceVersion");
+            if (!wanted.isEmpty() && !wanted.equals(Long.toString(cur.get().modRevision()))) {
+                throw ApiException.modified(r.group(), r.name(), name);
+            }
+            applyUpdateRules(r, sub, obj, old);
+            List<Cause> causes = new ArrayList<>();
+            if (!Json.str(obj, "metadata.name").equals(name)) {
+                causes.add(Cause.invalid("metadata.name", Json.str(obj, "metadata.name"), "field is immutable"));
+            }
+            causes.addAll(r.strategy().validateUpdate(obj, old));
+            if (!causes.isEmpty()) {
+                throw ApiException.invalid(r.group(), r.type().kind(), name, causes);
+            }
+            if (shouldDeleteDuringUpdate(obj)) {
+                if (dryRun) {
+                    return CompletableFuture.completedFuture(obj);
+                }
+                return store.delete(key, cur.get().modRevision()).thenCompose(w -> {
+                    if (!w.succeeded()) {
+                        return retry(r, ns, name, sub, mutate, dryRun, attempt);
+                    }
+                    return r.strategy().afterDelete(obj).thenApply(x -> obj);
+                });
+            }
+            byte[] bytes = encode(obj);
+            if (java.util.Arrays.equals(bytes, encode(old))) {
+                return CompletableFuture.completedFuture(old);
+            }
+            if (dryRun) {
+                return CompletableFuture.completedFuture(obj);
+            }
+            return store.update(key, bytes, cur.get().modRevision()).thenCompose(w -> {
+                if (!w.succeeded()) {
+                    return retry(r, ns, name, sub, mutate, dryRun, attempt);
+                }
+                Json.with(obj, "metadata").put("resourceVersion", Long.toString(w.revision()));
+                return CompletableFuture.completedFuture(obj);
+            });
+        });
+    }
+
+    private CompletableFuture<ObjectNode> retry(Resource r, String ns, String name, String sub,
+            UnaryOperator<ObjectNode> mutate, boolean dryRun, int attempt) {
+        if (attempt >= MAX_RETRIES) {
+            throw ApiException.modified(r.group(), r.name(), name);
+        }
+        return update(r, ns, name, sub, mutate, dryRun, attempt + 1);
+    }
+
+    private static boolean shouldDeleteDuringUpdate(ObjectNode obj) {
+        JsonNode meta = obj.path("metadata");
+        return !meta.path("deletionTimestamp").asText("").isEmpty() && meta.path("finalizers").isEmpty()
+                && meta.path("deletionGracePeriodSeconds").asLong(0) == 0;
+    }
+
+    /** Identity, immutable metadata, status/spec split of subresources, generation. */
+    void applyUpdateRules(Resource r, String sub, ObjectNode obj, ObjectNode old) {
+        obj.put("apiVersion", r.type().apiVersion());
+        obj.put("kind", r.type().kind());
+        ObjectNode meta = Json.with(obj, "metadata");
+        JsonNode oldMeta = old.path("metadata");
+        for (String f : new String[] {"name", "namespace", "uid", "creationTimestamp", "deletionTimestamp",
+                "deletionGracePeriodSeconds", "generation"}) {
+            if (oldMeta.has(f)) {
+                meta.set(f, oldMeta.get(f));
+            } else {
+                meta.remove(f);
+            }
+        }
+        meta.remove("selfLink");
+        if (sub.equals("status")) {
+            copyField(old, obj, "spec");
+            for (String f : new String[] {"labels", "annotations", "finalizers", "ownerReferences"}) {
+                if (oldMeta.has(f)) {
+                    meta.set(f, oldMeta.get(f));
+                } else {
+                    meta.remove(f);
+                }
+            }
+        } else if (r.strategy().statusIsSubresource() && !sub.equals("binding")) {
+            copyField(old, obj, "status");
+        }
+        if (!sub.equals("status")) {
+            r.strategy().prepareForUpdate(obj, old);
+        }
+        if (obj.has("spec") && !obj.get("spec").equals(old.get("spec"))) {
+            meta.put("generation", oldMeta.path("generation").asLong(0) + 1);
+        } else if (obj.has("spec") && !meta.has("generation")) {
+            meta.put("generation", 1);
+        }
+    }
+
+    private static void copyField(ObjectNode from, ObjectNode to, String field) {
+        if (from.has(field)) {
+            to.set(field, from.get(field).deepCopy());
+        } else {
+            to.remove(field);
+        }
+    }
+
+    // ---- delete
+
+    public CompletableFuture<Outcome> delete(Resource r, String ns, String name, DeleteOptions opts) {
+        return delete(r, ns, name, opts, 0);
+    }
+
+    private CompletableFuture<Outcome> delete(Resource r, String ns, String name, DeleteOptions opts, int attempt) {
+        String key = r.key(ns, name);
+        return store.get(key).thenCompose(cur -> {
+            if (cur.isEmpty()) {
+                throw ApiException.notFound(r.group(), r.name(), name);
+            }
+            StoredValue stored = cur.get();
+            ObjectNode obj = decode(stored);
+            String uid = Json.str(obj, "metadata.uid");
+            if (opts.preconditionUid() != null && !opts.preconditionUid().isEmpty() && !opts.preconditionUid().equals(uid)) {
+                throw ApiException.conflict(r.group(), r.name(), name, "Precondition failed: UID in precondition: "
+                        + opts.preconditionUid() + ", UID in object meta: " + uid);
+            }
+            String rv = Long.toString(stored.modRevision());
+            if (opts.preconditionResourceVersion() != null && !opts.preconditionResourceVersion().isEmpty()
+                    && !opts.preconditionResourceVersion().equals(rv)) {
+                throw ApiException.conflict(r.group(), r.name(), name, "Precondition failed: ResourceVersion in precondition: "
+                        + opts.preconditionResourceVersion() + ", ResourceVersion in object meta: " + rv);
+            }
+            long grace = r.strategy().gracePeriod(obj, opts.gracePeriodSeconds());
+            boolean finalizers = !obj.path("metadata").path("finalizers").isEmpty();
+            if (grace > 0 || finalizers) {
+                ObjectNode meta = Json.with(obj, "metadata");
+                boolean pending = meta.hasNonNull("deletionTimestamp");
+                long currentGrace = meta.path("deletionGracePeriodSeconds").asLong(Long.MAX_VALUE);
+                if (pending && currentGrace <= grace) {
+                    return CompletableFuture.completedFuture(new Outcome(obj, 202));
+                }
+                Instant at = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(grace);
+                if (!pending || grace < currentGrace) {
+                    meta.put("deletionTimestamp", at.toString());
+                }
+                meta.put("deletionGracePeriodSeconds", grace);
+                if (opts.dryRun()) {
+                    return CompletableFuture.completedFuture(new Outcome(obj, 202));
+                }
+                return store.update(key, encode(obj), stored.modRevision()).thenCompose(w -> {
+                    if (!w.succeeded()) {
+                        return retryDelete(r, ns, name, opts, attempt);
+                    }
+                    meta.put("resourceVersion", Long.toString(w.revision()));
+                    LOG.debugf("deletion of %s %s/%s pending (grace %ds, finalizers %s)", r.name(), ns, name, grace,
+                            meta.path("finalizers"));
+                    return CompletableFuture.completedFuture(new Outcome(obj, 202));
+                });
+            }
+            if (opts.dryRun()) {
+                return CompletableFuture.completedFuture(new Outcome(obj, 200));
+            }
+            return store.delete(key, stored.modRevision()).thenCompose((WriteResult w) -> {
+                if (!w.succeeded()) {
+                    return retryDelete(r, ns, name, opts, attempt);
+                }
+                LOG.debugf("deleted %s %s/%s", r.name(), ns, name);
+                return r.strategy().afterDelete(obj).thenApply(x -> new Outcome(obj, 200));
+            });
+        });
+    }
+
+    private CompletableFuture<Outcome> retryDelete(Resource r, String ns, String name, DeleteOptions opts, int attempt) {
+        if (attempt >= MAX_RETRIES) {
+            throw ApiException.modified(r.group(), r.name(), name);
+        }
+        return delete(r, ns, name, opts, attempt + 1);
+    }
+
+    /** Deletes every matching object of a collection; answers the list of what was deleted (or is pending). */
+    public CompletableFuture<ObjectNode> deleteCollection(Resource r, String ns, Predicate<ObjectNode> filter,
+            DeleteOptions opts) {
+        return list(r, ns, filter).thenCompose(list -> {
+            ArrayNode items = (ArrayNode) list.get("items");
+            List<CompletableFuture<Outcome>> all = new ArrayList<>();
+            for (JsonNode item : items) {
+                all.add(delete(r, Json.str(item, "metadata.namespace"), Json.str(item, "metadata.name"), opts)
+                        .exceptionally(t -> {
+                            ApiException a = unwrap(t);
+                            if (a != null && a.code() == 404) {
+                                return null;
+                            }
+                            throw t instanceof CompletionException c ? c : new CompletionException(t);
+                        }));
+            }
+            return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(v -> {
+                ArrayNode out = Json.array();
+                for (CompletableFuture<Outcome> f : all) {
+                    Outcome o = f.join();
+                    if (o != null) {
+                        out.add(o.object());
+                    }
+                }
+                list.set("items", out);
+                return list;
+            });
+        });
+    }
+}

@@ -1,0 +1,216 @@
+package io.kybernetes.apiserver.watch;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.kybernetes.apiserver.json.Json;
+import io.kybernetes.apiserver.registry.GenericStore;
+import io.kybernetes.apiserver.status.ApiException;
+import io.kybernetes.apiserver.storage.EtcdStore;
+import io.kybernetes.apiserver.storage.StoredValue;
+import io.kybernetes.apiserver.storage.WatchSink;
+import io.kybernetes.apiserver.table.Tables;
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+
+/**
+ * Streams one watch to an HTTP response as newline-delimited JSON watch events over an etcd watch. Objects that
+ * start or stop matching the filter become ADDED or DELETED, as upstream's cacher does. Store callbacks hop onto
+ * the request's Vert.x context before writing.
+ */
+public final class WatchStream implements WatchSink {
+
+    private static final Logger LOG = Logger.getLogger(WatchStream.class);
+    /** How often a BOOKMARK is sent when the client allows them. Non-final so tests may shorten it. */
+    static long bookmarkIntervalMillis = 30_000;
+
+    private final WatchRequest req;
+    private final Context context;
+    private final HttpServerResponse response;
+    private final EtcdStore store;
+    private AutoCloseable watcher;
+    private long lastRevision;
+    private boolean columnsSent;
+    private boolean closed;
+    private final List<Long> timers = new ArrayList<>();
+
+    public WatchStream(WatchRequest req, Context context, HttpServerResponse response, EtcdStore store) {
+        this.req = req;
+        this.context = context;
+        this.response = response;
+        this.store = store;
+    }
+
+    /** Starts streaming; answers an ApiException (as a normal HTTP error) only for a malformed resourceVersion. */
+    public void start() {
+        String rv = req.resourceVersion() == null ? "" : req.resourceVersion();
+        long from;
+        if (rv.isEmpty() || rv.equals("0") || req.sendInitialEvents()) {
+            from = -1;
+        } else {
+            try {
+                from = Long.parseLong(rv);
+            } catch (NumberFormatException e) {
+                throw ApiException.badRequest("invalid resource version: " + rv);
+            }
+        }
+        response.setChunked(true);
+        response.putHeader("Content-Type", req.table() ? Tables.MEDIA_TYPE : "application/json");
+        response.putHeader("Cache-Control", "no-cache, private");
+        response.setStatusCode(200);
+        response.closeHandler(v -> close());
+        response.write("");
+        long timeout = req.timeoutSeconds() > 0 ? req.timeoutSeconds()
+                : 1800 + ThreadLocalRandom.current().nextLong(1800);
+        timers.add(context.owner().setTimer(timeout * 1000, t -> finish()));
+        if (req.bookmarks()) {
+            timers.add(context.owner().setPeriodic(bookmarkIntervalMillis, t -> bookmark(false)));
+        }
+        if (from < 0) {
+            store.list(req.resource().prefix(req.namespace())).whenComplete((list, err) -> context.runOnContext(v -> {
+                if (err != null) {
+                    onError(err);
+                    return;
+                }
+                for (StoredValue sv : list.items()) {
+                    ObjectNode obj = GenericStore.decode(sv);
+                    if (req.filter().test(obj)) {
+                        send("ADDED", obj);
+                    }
+                }
+                lastRevision = list.revision();
+                if (req.sendInitialEvents()) {
+                    bookmark(true);
+                }
+                watchFrom(list.revision() + 1);
+            }));
+        } else {
+            lastRevision = from;
+            watchFrom(from + 1);
+        }
+    }
+
+    private void watchFrom(long revision) {
+        if (closed) {
+            return;
+        }
+        watcher = store.watch(req.resource().prefix(req.namespace()), revision, this);
+    }
+
+    @Override
+    public void onChange(StoredValue value, StoredValue prev, long revision, boolean deleted) {
+        context.runOnContext(v -> {
+            if (closed) {
+                return;
+            }
+            lastRevision = revision;
+            ObjectNode old = prev == null ? null : GenericStore.decode(prev);
+            boolean oldMatch = old != null && req.filter().test(old);
+            if (deleted) {
+                if (oldMatch) {
+                    Json.with(old, "metadata").put("resourceVersion", Long.toString(revision));
+                    send("DELETED", old);
+                }
+                return;
+            }
+            ObjectNode obj = GenericStore.decode(value);
+            boolean newMatch = req.filter().test(obj);
+            if (newMatch && oldMatch) {
+                send("MODIFIED", obj);
+            } else if (newMatch) {
+                send("ADDED", obj);
+            } else if (oldMatch) {
+                send("DELETED", obj);
+            }
+        });
+    }
+
+    @Override
+    public void onCompacted(long compactedRevision) {
+        context.runOnContext(v -> {
+            ApiException gone = ApiException.gone("too old resource version: " + req.resourceVersion() + " ("
+                    + compactedRevision + ")");
+            event("ERROR", gone.toStatus());
+            finish();
+        });
+    }
+
+    @Override
+    public void onError(Throwable error) {
+        context.runOnContext(v -> {
+            if (closed) {
+                return;
+            }
+            LOG.warnf("watch on %s failed: %s", req.resource().prefix(req.namespace()), error.toString());
+            event("ERROR", ApiException.internal("watch failed: " + error.getMessage()).toStatus());
+            finish();
+        });
+    }
+
+    private void bookmark(boolean initialEventsEnd) {
+        ObjectNode obj = Json.object();
+        obj.put("kind", req.resource().type().kind());
+        obj.put("apiVersion", req.resource().type().apiVersion());
+        ObjectNode meta = obj.putObject("metadata");
+        meta.put("resourceVersion", Long.toString(lastRevision));
+        if (initialEventsEnd) {
+            meta.putObject("annotations").put("k8s.io/initial-events-end", "true");
+        }
+        event("BOOKMARK", obj);
+    }
+
+    private void send(String type, ObjectNode obj) {
+        if (req.table()) {
+            ObjectNode t = Tables.table(req.resource().strategy(), List.of(obj),
+                    Json.str(obj, "metadata.resourceVersion"), req.includeObject(), !columnsSent);
+            columnsSent = true;
+            event(type, t);
+        } else {
+            event(type, obj);
+        }
+    }
+
+    private void event(String type, ObjectNode object) {
+        if (closed) {
+            return;
+        }
+        ObjectNode e = Json.object();
+        e.put("type", type);
+        e.set("object", object);
+        byte[] line = Json.bytes(e);
+        Buffer b = Buffer.buffer(line.length + 1).appendBytes(line).appendByte((byte) '\n');
+        response.write(b);
+    }
+
+    private void finish() {
+        if (!closed) {
+            close();
+            try {
+                response.end();
+            } catch (IllegalStateException ignored) {
+                // the client went away first
+            }
+        }
+    }
+
+    private void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        timers.forEach(t -> context.owner().cancelTimer(t));
+        if (watcher != null) {
+            try {
+                watcher.close();
+            } catch (Exception e) {
+                LOG.debugf("closing watcher: %s", e);
+            }
+        }
+    }
+}
