@@ -1,0 +1,174 @@
+package io.kybernetes.store.mvcc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import com.google.protobuf.ByteString;
+
+import io.etcd.jetcd.api.Event;
+import io.etcd.jetcd.api.KeyValue;
+
+class MvccStoreTest {
+
+    private final TempStore t = new TempStore();
+
+    @AfterEach
+    void cleanup() {
+        t.close();
+    }
+
+    private static ByteString b(String s) {
+        return ByteString.copyFromUtf8(s);
+    }
+
+    private long put(String k, String v) {
+        return t.store.write(txn -> txn.put(b(k), b(v), 0)).join().rev();
+    }
+
+    private KeyValue get(String k, long rev) {
+        List<KeyValue> kvs = t.store.range(KeyRange.single(b(k)), rev, 0).kvs();
+        return kvs.isEmpty() ? null : kvs.get(0);
+    }
+
+    @Test
+    void revisionsVersionsAndCreateRevisions() {
+        assertEquals(1, put("a", "1"));
+        assertEquals(2, put("a", "2"));
+        assertEquals(3, put("b", "1"));
+        KeyValue a = get("a", 0);
+        assertEquals(1, a.getCreateRevision());
+        assertEquals(2, a.getModRevision());
+        assertEquals(2, a.getVersion());
+        assertEquals("2", a.getValue().toStringUtf8());
+        assertEquals("1", get("a", 1).getValue().toStringUtf8());
+
+        long del = t.store.write(txn -> txn.delete(KeyRange.single(b("a")))).join().rev();
+        assertEquals(4, del);
+        assertEquals(null, get("a", 0));
+        assertEquals("2", get("a", 3).getValue().toStringUtf8());
+        // a new generation starts over
+        assertEquals(5, put("a", "3"));
+        KeyValue again = get("a", 0);
+        assertEquals(5, again.getCreateRevision());
+        assertEquals(1, again.getVersion());
+    }
+
+    @Test
+    void multiKeyWritesShareOneRevision() {
+        put("p/1", "x");
+        put("p/2", "x");
+        put("q", "x");
+        Written<List<KeyValue>> w = t.store.write(txn -> txn.delete(new KeyRange(b("p/"), b("p0")))).join();
+        assertEquals(4, w.rev());
+        assertEquals(2, w.value().size());
+        Written<Object> txn = t.store.write(x -> {
+            x.put(b("m"), b("1"), 0);
+            x.put(b("n"), b("1"), 0);
+            return null;
+        }).join();
+        assertEquals(5, txn.rev());
+        assertEquals(5, get("m", 0).getModRevision());
+        assertEquals(5, get("n", 0).getModRevision());
+    }
+
+    @Test
+    void noOpWriteKeepsTheRevision() {
+        put("a", "1");
+        assertEquals(1, t.store.write(txn -> txn.delete(KeyRange.single(b("missing")))).join().rev());
+        assertEquals(1, t.store.rev());
+    }
+
+    @Test
+    void futureAndCompactedRevisions() {
+        put("a", "1");
+        put("a", "2");
+        put("a", "3");
+        EtcdException future = assertThrows(EtcdException.class, () -> get("a", 4));
+        assertEquals("etcdserver: mvcc: required revision is a future revision", future.getMessage());
+        t.store.compact(2).join();
+        assertEquals("2", get("a", 2).getValue().toStringUtf8());
+        EtcdException compacted = assertThrows(EtcdException.class, () -> get("a", 1));
+        assertEquals("etcdserver: mvcc: required revision has been compacted", compacted.getMessage());
+    }
+
+    @Test
+    void rangeLimitAndCount() {
+        for (String k : List.of("a", "b", "c", "d")) {
+            put(k, k);
+        }
+        RangeResult r = t.store.range(new KeyRange(b("a"), ByteString.EMPTY), 0, 2);
+        assertEquals(4, r.count());
+        assertEquals(List.of("a", "b"), r.kvs().stream().map(kv -> kv.getKey().toStringUtf8()).toList());
+        RangeResult mid = t.store.range(new KeyRange(b("b"), b("d")), 0, 0);
+        assertEquals(2, mid.count());
+    }
+
+    @Test
+    void concurrentWritersGetDistinctRevisions() {
+        List<CompletableFuture<Written<KeyValue>>> fs = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            String k = "k" + (i % 10);
+            fs.add(t.store.write(txn -> txn.put(b(k), b("v"), 0)));
+        }
+        Set<Long> revs = new HashSet<>();
+        for (var f : fs) {
+            revs.add(f.join().rev());
+        }
+        assertEquals(200, revs.size());
+        assertEquals(200, t.store.rev());
+        assertEquals(20, get("k3", 0).getVersion());
+    }
+
+    @Test
+    void listenerSeesEventsWithPrevKv() {
+        List<Event> seen = new ArrayList<>();
+        t.store.setListener((rev, events) -> seen.addAll(events));
+        put("a", "1");
+        put("a", "2");
+        t.store.write(txn -> txn.delete(KeyRange.single(b("a")))).join();
+        assertEquals(3, seen.size());
+        assertEquals(Event.EventType.PUT, seen.get(1).getType());
+        assertEquals("1", seen.get(1).getPrevKv().getValue().toStringUtf8());
+        assertEquals(Event.EventType.DELETE, seen.get(2).getType());
+        assertEquals(3, seen.get(2).getKv().getModRevision());
+        assertEquals("2", seen.get(2).getPrevKv().getValue().toStringUtf8());
+    }
+
+    @Test
+    void restartRebuildsIndexAndContinuesRevisions() {
+        put("a", "1");
+        put("a", "2");
+        put("b", "1");
+        t.store.write(txn -> txn.delete(KeyRange.single(b("b")))).join();
+        t.reopen();
+        assertEquals(4, t.store.rev());
+        KeyValue a = get("a", 0);
+        assertEquals(2, a.getVersion());
+        assertEquals("1", get("a", 1).getValue().toStringUtf8());
+        assertEquals(null, get("b", 0));
+        assertEquals(5, put("b", "2"));
+        assertEquals(1, get("b", 0).getVersion());
+    }
+
+    @Test
+    void restartAfterCompactingTheNewestTombstoneKeepsTheRevision() {
+        put("a", "1");
+        t.store.write(txn -> txn.delete(KeyRange.single(b("a")))).join();
+        t.store.compact(2).join();
+        t.reopen();
+        assertEquals(2, t.store.rev());
+        assertEquals(2, t.store.compactedRev());
+        assertTrue(t.store.range(KeyRange.single(b("a")), 0, 0).kvs().isEmpty());
+        assertEquals(3, put("a", "2"));
+    }
+}

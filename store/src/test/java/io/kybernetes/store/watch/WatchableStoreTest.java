@@ -1,0 +1,176 @@
+package io.kybernetes.store.watch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import com.google.protobuf.ByteString;
+
+import io.etcd.jetcd.api.Event;
+import io.kybernetes.store.mvcc.KeyRange;
+import io.kybernetes.store.mvcc.TempStore;
+
+class WatchableStoreTest {
+
+    private final TempStore t = new TempStore();
+    private final WatchableStore ws = new WatchableStore(t.store);
+
+    /** Records events; its backlog is whatever the test sets. */
+    static final class Recorder implements WatchSink {
+        final List<Event> events = java.util.Collections.synchronizedList(new ArrayList<>());
+        final AtomicInteger backlog = new AtomicInteger();
+        volatile long compactedAt;
+
+        @Override
+        public void events(Watcher w, long rev, List<Event> evs) {
+            events.addAll(evs);
+        }
+
+        @Override
+        public void compacted(Watcher w, long compactRev) {
+            compactedAt = compactRev;
+        }
+
+        @Override
+        public int backlog() {
+            return backlog.get();
+        }
+
+        List<String> summary() {
+            synchronized (events) {
+                return events.stream().map(e -> e.getType() + " " + e.getKv().getKey().toStringUtf8() + "@"
+                        + e.getKv().getModRevision()).toList();
+            }
+        }
+    }
+
+    @AfterEach
+    void cleanup() {
+        ws.close();
+        t.close();
+    }
+
+    private static ByteString b(String s) {
+        return ByteString.copyFromUtf8(s);
+    }
+
+    private void put(String k) {
+        t.store.write(txn -> txn.put(b(k), b("v"), 0)).join();
+    }
+
+    private void del(String k) {
+        t.store.write(txn -> txn.delete(KeyRange.single(b(k)))).join();
+    }
+
+    private static void await(Recorder r, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (r.events.size() < n && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+    }
+
+    @Test
+    void liveWatchSeesOnlyItsRangeAndNewRevisions() throws Exception {
+        put("a/1");
+        Recorder r = new Recorder();
+        ws.watch(0, new KeyRange(b("a/"), b("a0")), 0, false, false, false, r);
+        put("a/2");
+        put("b");
+        del("a/1");
+        await(r, 2);
+        assertEquals(List.of("PUT a/2@2", "DELETE a/1@4"), r.summary());
+        assertTrue(r.events.stream().noneMatch(Event::hasPrevKv));
+    }
+
+    @Test
+    void watchFromThePastReplaysHistoryThenGoesLive() throws Exception {
+        put("k");
+        put("k");
+        del("k");
+        put("other");
+        Recorder r = new Recorder();
+        ws.watch(0, KeyRange.single(b("k")), 2, true, false, false, r);
+        await(r, 2);
+        put("k");
+        await(r, 3);
+        assertEquals(List.of("PUT k@2", "DELETE k@3", "PUT k@5"), r.summary());
+        assertEquals(1, r.events.get(0).getPrevKv().getModRevision());
+        assertEquals(2, r.events.get(1).getPrevKv().getModRevision());
+    }
+
+    @Test
+    void filters() throws Exception {
+        Recorder noPut = new Recorder();
+        Recorder noDelete = new Recorder();
+        ws.watch(0, KeyRange.single(b("k")), 0, false, true, false, noPut);
+        ws.watch(1, KeyRange.single(b("k")), 0, false, false, true, noDelete);
+        put("k");
+        del("k");
+        await(noPut, 1);
+        await(noDelete, 1);
+        assertEquals(List.of("DELETE k@2"), noPut.summary());
+        assertEquals(List.of("PUT k@1"), noDelete.summary());
+    }
+
+    @Test
+    void slowWatcherIsDemotedAndCaughtUpWithoutBlockingWriters() throws Exception {
+        int saved = WatchableStore.maxBacklog;
+        WatchableStore.maxBacklog = 4;
+        try {
+            Recorder slow = new Recorder();
+            ws.watch(0, new KeyRange(b("k"), ByteString.EMPTY), 0, false, false, false, slow);
+            put("k1");
+            slow.backlog.set(100); // the client stops reading
+            for (int i = 2; i <= 20; i++) {
+                put("k" + i); // writers carry on
+            }
+            assertEquals(20, t.store.rev());
+            assertEquals(1, slow.events.size());
+            slow.backlog.set(0); // the client reads again
+            await(slow, 20);
+            List<String> want = new ArrayList<>();
+            for (int i = 1; i <= 20; i++) {
+                want.add("PUT k" + i + "@" + i);
+            }
+            assertEquals(want, slow.summary());
+            put("k21");
+            await(slow, 21);
+            assertEquals("PUT k21@21", slow.summary().get(20));
+        } finally {
+            WatchableStore.maxBacklog = saved;
+        }
+    }
+
+    @Test
+    void watchBeforeTheCompactedRevisionIsCanceled() throws Exception {
+        put("k");
+        put("k");
+        put("k");
+        t.store.compact(3).join();
+        Recorder r = new Recorder();
+        Watcher w = ws.watch(0, KeyRange.single(b("k")), 1, false, false, false, r);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (r.compactedAt == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(3, r.compactedAt);
+        assertTrue(w.isCanceled());
+    }
+
+    @Test
+    void canceledWatcherGetsNothing() throws Exception {
+        Recorder r = new Recorder();
+        Watcher w = ws.watch(0, KeyRange.single(b("k")), 0, false, false, false, r);
+        ws.cancel(w);
+        put("k");
+        Thread.sleep(50);
+        assertTrue(r.events.isEmpty());
+    }
+}
