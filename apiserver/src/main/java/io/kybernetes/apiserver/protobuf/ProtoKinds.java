@@ -10,19 +10,6 @@ import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Descriptors.FileDescriptor;
 
 import io.kubernetes.client.proto.Meta;
-import io.kubernetes.client.proto.V1;
-import io.kubernetes.client.proto.V1Admissionregistration;
-import io.kubernetes.client.proto.V1Apps;
-import io.kubernetes.client.proto.V1Authentication;
-import io.kubernetes.client.proto.V1Authorization;
-import io.kubernetes.client.proto.V1Autoscaling;
-import io.kubernetes.client.proto.V1Batch;
-import io.kubernetes.client.proto.V1Certificates;
-import io.kubernetes.client.proto.V1Networking;
-import io.kubernetes.client.proto.V1Policy;
-import io.kubernetes.client.proto.V1Rbac;
-import io.kubernetes.client.proto.V1Scheduling;
-import io.kubernetes.client.proto.V1Storage;
 
 /**
  * Which protobuf message encodes which apiVersion and kind. The messages are the compiled ones of
@@ -46,11 +33,7 @@ final class ProtoKinds {
     private final Map<String, Descriptor> metaKinds = new HashMap<>();
 
     ProtoKinds() {
-        for (FileDescriptor file : List.of(V1.getDescriptor(), V1Apps.getDescriptor(), V1Autoscaling.getDescriptor(),
-                V1Batch.getDescriptor(), V1Policy.getDescriptor(), V1Networking.getDescriptor(),
-                V1Rbac.getDescriptor(), V1Storage.getDescriptor(), V1Scheduling.getDescriptor(),
-                V1Certificates.getDescriptor(), V1Admissionregistration.getDescriptor(),
-                V1Authentication.getDescriptor(), V1Authorization.getDescriptor(), CoordinationV1.descriptor())) {
+        for (FileDescriptor file : ProtobufDescriptors.files()) {
             String apiVersion = apiVersionOf(file.getPackage());
             for (Descriptor message : file.getMessageTypes()) {
                 if (isKind(message)) {

@@ -55,37 +55,6 @@ final class TreeMessageConverter {
     private static final Set<String> ARRAY_WRAPPERS = Set.of(META + "Verbs", "k8s.io.api.authentication.v1.ExtraValue",
             "k8s.io.api.authorization.v1.ExtraValue", "k8s.io.api.certificates.v1.ExtraValue");
 
-    /**
-     * Go structs embedded with {@code json:",inline"}: a message field in protobuf whose own fields sit directly in
-     * the parent JSON object (Volume.volumeSource holds emptyDir, configMap...; Probe.handler holds exec, httpGet...).
-     * A fact list of the v1 APIs, found by comparing these messages with the JSON names of the OpenAPI models.
-     */
-    private static final Set<String> INLINE = Set.of(
-            "k8s.io.api.core.v1.Volume.volumeSource",
-            "k8s.io.api.core.v1.Probe.handler",
-            "k8s.io.api.core.v1.PersistentVolumeSpec.persistentVolumeSource",
-            "k8s.io.api.core.v1.EphemeralContainer.ephemeralContainerCommon",
-            "k8s.io.api.core.v1.ConfigMapEnvSource.localObjectReference",
-            "k8s.io.api.core.v1.ConfigMapKeySelector.localObjectReference",
-            "k8s.io.api.core.v1.ConfigMapProjection.localObjectReference",
-            "k8s.io.api.core.v1.ConfigMapVolumeSource.localObjectReference",
-            "k8s.io.api.core.v1.SecretEnvSource.localObjectReference",
-            "k8s.io.api.core.v1.SecretKeySelector.localObjectReference",
-            "k8s.io.api.core.v1.SecretProjection.localObjectReference",
-            "k8s.io.api.networking.v1.IngressRule.ingressRuleValue",
-            "k8s.io.api.admissionregistration.v1.NamedRuleWithOperations.ruleWithOperations",
-            "k8s.io.api.admissionregistration.v1.RuleWithOperations.rule");
-
-    /** Protobuf field names that differ from the JSON name (the same comparison found them). */
-    private static final Map<String, String> JSON_NAMES = Map.of(
-            "k8s.io.api.admissionregistration.v1.MutatingWebhookConfiguration.Webhooks", "webhooks",
-            "k8s.io.api.admissionregistration.v1.ValidatingWebhookConfiguration.Webhooks", "webhooks",
-            "k8s.io.api.admissionregistration.v1.Validation.Expression", "expression",
-            "k8s.io.api.admissionregistration.v1.Variable.Expression", "expression",
-            "k8s.io.api.admissionregistration.v1.Variable.Name", "name",
-            "k8s.io.api.authentication.v1.BoundObjectReference.uID", "uid",
-            "k8s.io.api.networking.v1.IngressClassParametersReference.aPIGroup", "apiGroup");
-
     private static final DateTimeFormatter RFC3339_SECONDS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssXXX")
             .withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter RFC3339_MICROS = DateTimeFormatter
@@ -298,7 +267,7 @@ final class TreeMessageConverter {
         for (Map.Entry<FieldDescriptor, Object> entry : message.getAllFields().entrySet()) {
             FieldDescriptor field = entry.getKey();
             String name = jsonName(field);
-            if (INLINE.contains(field.getFullName())) {
+            if (ProtobufDescriptors.isInline(field)) {
                 out.setAll(toTree((Message) entry.getValue()));
             } else if (field.isMapField()) {
                 ObjectNode map = out.putObject(name);
@@ -413,7 +382,7 @@ final class TreeMessageConverter {
     }
 
     private static String jsonName(FieldDescriptor field) {
-        return JSON_NAMES.getOrDefault(field.getFullName(), field.getName());
+        return ProtobufDescriptors.jsonName(field);
     }
 
     private Shape shape(Descriptor type) {
@@ -432,7 +401,7 @@ final class TreeMessageConverter {
 
         Shape(Descriptor type) {
             for (FieldDescriptor field : type.getFields()) {
-                if (INLINE.contains(field.getFullName())) {
+                if (ProtobufDescriptors.isInline(field)) {
                     inline.add(field);
                 } else {
                     direct.put(jsonName(field), field);

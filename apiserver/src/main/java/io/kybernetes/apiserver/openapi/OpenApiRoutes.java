@@ -1,0 +1,128 @@
+package io.kybernetes.apiserver.openapi;
+
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.kybernetes.apiserver.registry.ResourceRegistry;
+import io.kybernetes.apiserver.registry.ResourceType;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Serves GET /openapi/v3 (the index of group-version documents) and GET /openapi/v3/{api/v1 | apis/g/v}, with
+ * upstream's caching: the index links each document with ?hash=, a request with the current hash is
+ * "public, immutable", a stale hash is redirected to the current one, and ETag/If-None-Match give 304s.
+ */
+@ApplicationScoped
+public class OpenApiRoutes {
+
+    private static final Logger LOG = Logger.getLogger(OpenApiRoutes.class);
+    static final String GIT_VERSION = "v1.32.0";
+    private static final String PREFIX = "/openapi/v3/";
+
+    @Inject
+    Instance<ResourceRegistry> registry;
+
+    private final ObjectMapper mapper = new ObjectMapper();
+    private volatile OpenApiDocuments documents;
+
+    void routes(@Observes Router router) {
+        router.get("/openapi/v3").order(-100).handler(this::index);
+        router.getWithRegex("/openapi/v3/(.+)").order(-99).handler(this::document);
+    }
+
+    private OpenApiDocuments documents() {
+        OpenApiDocuments current = documents;
+        if (current == null) {
+            synchronized (this) {
+                if (documents == null) {
+                    List<ResourceType> served = registry.isResolvable() ? registry.get().all() : List.of();
+                    if (served.isEmpty()) {
+                        LOG.warn("no ResourceRegistry: the OpenAPI documents have no paths");
+                    }
+                    documents = new OpenApiDocuments(served, OpenApiSchemas.load(mapper), GIT_VERSION, mapper);
+                    LOG.infof("OpenAPI v3 documents ready for %d resources", served.size());
+                }
+                current = documents;
+            }
+        }
+        return current;
+    }
+
+    private void index(RoutingContext ctx) {
+        ctx.vertx().<OpenApiDocuments>executeBlocking(this::documents, false).onComplete(result -> {
+            if (result.failed()) {
+                fail(ctx, result.cause());
+                return;
+            }
+            byte[] index = result.result().index();
+            HttpServerResponse response = ctx.response();
+            response.putHeader("Content-Type", "application/json");
+            response.putHeader("Cache-Control", "no-cache, private");
+            response.end(Buffer.buffer(index));
+        });
+    }
+
+    private void document(RoutingContext ctx) {
+        String path = ctx.normalizedPath().substring(PREFIX.length());
+        ctx.vertx().<OpenApiDocuments>executeBlocking(this::documents, false).onComplete(result -> {
+            if (result.failed()) {
+                fail(ctx, result.cause());
+                return;
+            }
+            Optional<OpenApiDocuments.Document> found = result.result().document(path);
+            HttpServerResponse response = ctx.response();
+            if (found.isEmpty()) {
+                status(response, 404, "NotFound", "the server could not find the requested resource");
+                return;
+            }
+            OpenApiDocuments.Document doc = found.get();
+            String etag = "\"" + doc.hash() + "\"";
+            String hash = ctx.request().getParam("hash");
+            if (hash != null && !hash.equals(doc.hash())) {
+                response.setStatusCode(301).putHeader("Location", PREFIX + path + "?hash=" + doc.hash())
+                        .putHeader("Cache-Control", "no-cache, private").end();
+                return;
+            }
+            response.putHeader("ETag", etag);
+            if (hash != null) {
+                response.putHeader("Cache-Control", "public, immutable");
+                response.putHeader("Expires", DateTimeFormatter.RFC_1123_DATE_TIME
+                        .format(ZonedDateTime.now(ZoneOffset.UTC).plusYears(1)));
+            } else {
+                response.putHeader("Cache-Control", "no-cache, private");
+            }
+            if (etag.equals(ctx.request().getHeader("If-None-Match"))) {
+                response.setStatusCode(304).end();
+                return;
+            }
+            response.putHeader("Content-Type", "application/json");
+            response.end(Buffer.buffer(doc.json()));
+        });
+    }
+
+    private static void fail(RoutingContext ctx, Throwable cause) {
+        LOG.error("cannot build the OpenAPI documents", cause);
+        status(ctx.response(), 500, "InternalError", "cannot build the OpenAPI documents");
+    }
+
+    private static void status(HttpServerResponse response, int code, String reason, String message) {
+        response.setStatusCode(code).putHeader("Content-Type", "application/json").end("{\"kind\":\"Status\","
+                + "\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\",\"message\":\"" + message
+                + "\",\"reason\":\"" + reason + "\",\"code\":" + code + "}");
+    }
+}
