@@ -74,6 +74,9 @@ public class ServiceStrategy implements Strategy {
         if (ports != null && ports.isArray()) {
             for (JsonNode p : ports) {
                 if (p instanceof ObjectNode port) {
+                    if (port.has("nodePort") && port.get("nodePort").asInt(0) == 0) {
+                        port.remove("nodePort");
+                    }
                     if (!port.hasNonNull("protocol")) {
                         port.put("protocol", "TCP");
                     }
@@ -177,50 +180,68 @@ public class ServiceStrategy implements Strategy {
         ObjectNode spec = Json.with(obj, "spec");
         String type = spec.path("type").asText();
         String owner = Json.str(obj, "metadata.namespace") + "/" + Json.str(obj, "metadata.name");
-        CompletableFuture<Void> ip;
-        if (type.equals("ExternalName")) {
-            ip = DONE;
-        } else {
+        List<String> claimedIps = new ArrayList<>();
+        List<Integer> claimedPorts = new ArrayList<>();
+        CompletableFuture<Void> chain = DONE;
+        if (!type.equals("ExternalName")) {
             String requested = spec.path("clusterIP").asText("");
             if (requested.equals("None")) {
                 spec.putArray("clusterIPs").add("None");
-                ip = DONE;
             } else if (!requested.isEmpty()) {
-                ip = allocator.claimIp(requested, owner).thenAccept(ok -> {
+                chain = allocator.claimIp(requested, owner).thenAccept(ok -> {
                     if (!ok) {
                         throw invalid(obj, Cause.invalid("spec.clusterIPs", requested,
                                 "failed to allocate IP " + requested + ": provided IP is already allocated"));
                     }
+                    claimedIps.add(requested);
                     spec.putArray("clusterIPs").add(requested);
                 });
             } else {
-                ip = allocator.allocateIp(owner).thenAccept(a -> {
+                chain = allocator.allocateIp(owner).thenAccept(a -> {
+                    claimedIps.add(a);
                     spec.put("clusterIP", a);
                     spec.putArray("clusterIPs").add(a);
                 });
             }
         }
-        if (!type.equals("NodePort") && !type.equals("LoadBalancer")) {
-            return ip;
-        }
-        CompletableFuture<Void> chain = ip;
-        for (JsonNode p : spec.path("ports")) {
-            ObjectNode port = (ObjectNode) p;
-            chain = chain.thenCompose(v -> {
-                if (port.has("nodePort")) {
-                    int np = port.get("nodePort").asInt();
-                    return allocator.claimPort(np, owner).thenAccept(ok -> {
-                        if (!ok || !allocator.portInRange(np)) {
-                            throw invalid(obj, Cause.invalid("spec.ports[0].nodePort", np,
-                                    ok ? "provided port is not in the valid range. The range of valid ports is " + allocator.portRange()
-                                            : "provided port is already allocated"));
+        if (type.equals("NodePort") || type.equals("LoadBalancer")) {
+            JsonNode ports = spec.path("ports");
+            for (int i = 0; i < ports.size(); i++) {
+                ObjectNode port = (ObjectNode) ports.get(i);
+                String field = "spec.ports[" + i + "].nodePort";
+                chain = chain.thenCompose(v -> {
+                    if (port.has("nodePort")) {
+                        int np = port.get("nodePort").asInt();
+                        if (!allocator.portInRange(np)) {
+                            throw invalid(obj, Cause.invalid(field, np,
+                                    "provided port is not in the valid range. The range of valid ports is " + allocator.portRange()));
                         }
+                        return allocator.claimPort(np, owner).thenAccept(ok -> {
+                            if (!ok) {
+                                throw invalid(obj, Cause.invalid(field, np, "provided port is already allocated"));
+                            }
+                            claimedPorts.add(np);
+                        });
+                    }
+                    return allocator.allocatePort(owner).thenAccept(np -> {
+                        claimedPorts.add(np);
+                        port.put("nodePort", np);
                     });
-                }
-                return allocator.allocatePort(owner).thenAccept(np -> port.put("nodePort", np));
-            });
+                });
+            }
         }
-        return chain;
+        // on failure give back what this create took (never what another Service holds)
+        return chain.handle((v, t) -> t).thenCompose(t -> {
+            if (t == null) {
+                return DONE;
+            }
+            List<CompletableFuture<Void>> undo = new ArrayList<>();
+            claimedIps.forEach(ip -> undo.add(allocator.releaseIp(ip)));
+            claimedPorts.forEach(p -> undo.add(allocator.releasePort(p)));
+            return CompletableFuture.allOf(undo.toArray(CompletableFuture[]::new)).thenRun(() -> {
+                throw t instanceof java.util.concurrent.CompletionException c ? c : new java.util.concurrent.CompletionException(t);
+            });
+        });
     }
 
     private static ApiException invalid(ObjectNode obj, Cause c) {
