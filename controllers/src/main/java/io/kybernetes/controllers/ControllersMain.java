@@ -2,6 +2,7 @@ package io.kybernetes.controllers;
 
 import java.util.List;
 
+import io.kybernetes.launcher.Flag;
 import io.kybernetes.launcher.Launcher;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
@@ -9,6 +10,16 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 public class ControllersMain {
 
     public static void main(String... args) {
-        new Launcher("kybernetes-controllers", "the kybernetes controllers", List.of()).run(args);
+        new Launcher("kybernetes-controllers", "the kybernetes controllers (deployment, replicaset, endpoints, "
+                + "garbage collector)", List.of(
+                        new Flag("kubeconfig", "/etc/kybernetes/admin.conf",
+                                "path to the kubeconfig file of the API server"),
+                        new Flag("controllers", "*", "controllers to run: '*' for all, 'name' to enable, "
+                                + "'-name' to disable; known: deployment, replicaset, endpoints, garbagecollector"),
+                        Flag.of("bind-address", "127.0.0.1", "address of the health/metrics HTTP server",
+                                "quarkus.http.host"),
+                        Flag.of("secure-port", "10257", "port of the health/metrics HTTP server (plain HTTP for now)",
+                                "quarkus.http.port")))
+                .run(args);
     }
 }

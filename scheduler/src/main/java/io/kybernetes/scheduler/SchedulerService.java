@@ -1,6 +1,7 @@
 package io.kybernetes.scheduler;
 
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -61,9 +62,15 @@ public class SchedulerService implements HealthCheck {
             LOG.warnf("pod watch failed (%s), retrying", t.getMessage());
             return true;
         });
-        nodes.start();
-        pods.start();
-        scheduler.start();
+        // Schedule only with complete caches: a partial node list would make pods look unschedulable.
+        CompletableFuture.allOf(nodes.start().toCompletableFuture(), pods.start().toCompletableFuture())
+                .whenComplete((v, t) -> {
+                    if (t != null) {
+                        LOG.errorf("informers failed to start: %s", t.getMessage());
+                    } else {
+                        scheduler.start();
+                    }
+                });
         return new SharedIndexInformer<?>[] {nodes, pods};
     }
 

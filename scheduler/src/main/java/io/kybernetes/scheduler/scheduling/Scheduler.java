@@ -34,6 +34,7 @@ public final class Scheduler {
     private final Map<String, String> lastFailure = new HashMap<>();
     private final Map<String, Long> lastFailureAt = new HashMap<>();
     private volatile boolean running;
+    private boolean stopped;
     private Thread thread;
 
     public Scheduler(String schedulerName, SchedulerCache cache, SchedulingQueue queue, Framework framework,
@@ -105,6 +106,9 @@ public final class Scheduler {
     }
 
     public synchronized void start() {
+        if (stopped) {
+            return;
+        }
         running = true;
         thread = new Thread(this::loop, "scheduler-loop");
         thread.setDaemon(true);
@@ -112,6 +116,7 @@ public final class Scheduler {
     }
 
     public synchronized void stop() {
+        stopped = true;
         running = false;
         queue.close();
         if (thread != null) {

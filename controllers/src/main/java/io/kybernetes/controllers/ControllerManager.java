@@ -1,0 +1,119 @@
+package io.kybernetes.controllers;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+import org.jboss.logging.Logger;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kybernetes.controllers.deployment.DeploymentController;
+import io.kybernetes.controllers.deployment.KubeReplicaSetControl;
+import io.kybernetes.controllers.endpoints.EndpointsController;
+import io.kybernetes.controllers.gc.GarbageCollector;
+import io.kybernetes.controllers.informers.Informers;
+import io.kybernetes.controllers.reconcile.QueueController;
+import io.kybernetes.controllers.replicaset.KubePodControl;
+import io.kybernetes.controllers.replicaset.ReplicaSetController;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+/** Starts the shared informers and the enabled controllers; ready once the informers have synced. */
+@ApplicationScoped
+@Readiness
+public class ControllerManager implements HealthCheck {
+
+    private static final Logger LOG = Logger.getLogger(ControllerManager.class);
+
+    @Inject
+    KubernetesClient client;
+    @Inject
+    ControllersConfig config;
+
+    private Running running;
+
+    /** The informers and controllers of one running manager. */
+    public record Running(Informers informers, List<QueueController> controllers) {
+        public void stop() {
+            controllers.forEach(QueueController::stop);
+            informers.stop();
+        }
+    }
+
+    void onStart(@Observes StartupEvent ev) {
+        running = start(client, config.controllers(), config.workers(), config.gc().dependents());
+        LOG.infof("controllers %s started against %s", running.controllers().stream().map(QueueController::name)
+                .toList(), client.getConfiguration().getMasterUrl());
+    }
+
+    void onStop(@Observes ShutdownEvent ev) {
+        if (running != null) {
+            running.stop();
+        }
+    }
+
+    /** Builds and starts the controllers selected by {@code enabled} (upstream --controllers syntax). */
+    public static Running start(KubernetesClient client, List<String> enabled, int workers,
+            List<String> gcDependents) {
+        Informers informers = new Informers(client);
+        Map<String, Supplier<QueueController>> known = new LinkedHashMap<>();
+        known.put(DeploymentController.NAME, () -> new DeploymentController(informers,
+                new KubeReplicaSetControl(client), Clock.systemUTC(), workers).queue());
+        known.put(ReplicaSetController.NAME, () -> new ReplicaSetController(informers, new KubePodControl(client),
+                Clock.systemUTC(), workers).queue());
+        known.put(EndpointsController.NAME, () -> new EndpointsController(informers, client, workers).queue());
+        known.put(GarbageCollector.NAME, () -> GarbageCollector.standard(client, informers, gcDependents, workers)
+                .queue());
+        List<QueueController> controllers = new ArrayList<>();
+        for (Map.Entry<String, Supplier<QueueController>> e : known.entrySet()) {
+            if (isEnabled(e.getKey(), enabled)) {
+                controllers.add(e.getValue().get());
+            }
+        }
+        for (String name : enabled) {
+            String n = name.trim().startsWith("-") ? name.trim().substring(1) : name.trim();
+            if (!n.equals("*") && !known.containsKey(n)) {
+                throw new IllegalArgumentException("unknown controller \"" + n + "\"; known: " + known.keySet());
+            }
+        }
+        // Workers start only once the caches are complete: a partial cache would make them create extra objects.
+        informers.start().whenComplete((v, t) -> {
+            if (t != null) {
+                LOG.errorf("informers failed to start: %s", t.getMessage());
+                return;
+            }
+            controllers.forEach(QueueController::start);
+        });
+        return new Running(informers, controllers);
+    }
+
+    static boolean isEnabled(String name, List<String> enabled) {
+        boolean star = false;
+        for (String e : enabled) {
+            String s = e.trim();
+            if (s.equals(name)) {
+                return true;
+            }
+            if (s.equals("-" + name)) {
+                return false;
+            }
+            star |= s.equals("*");
+        }
+        return star;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        boolean synced = running != null && running.informers().hasSynced();
+        return HealthCheckResponse.named("informers").status(synced).build();
+    }
+}
