@@ -46,9 +46,9 @@ public class ProxyMain {
     }
 
     /** {@code --cleanup}: runs without starting the service (a running proxy may still hold the port). */
-    static int cleanup(Map<String, String> props) {
+    public static int cleanup(Map<String, String> props) {
         String mode = props.getOrDefault("kybernetes.proxy-mode", "iptables");
-        String prefix = System.getProperty("kybernetes.chain-prefix", "KUBE");
+        String prefix = props.getOrDefault("kybernetes.chain-prefix", System.getProperty("kybernetes.chain-prefix", "KUBE"));
         try {
             Proxiers.forMode(mode, prefix, null, 14).cleanup();
             System.out.println("kybernetes-proxy: removed the " + mode + " rules and chains (" + prefix + "-*)");

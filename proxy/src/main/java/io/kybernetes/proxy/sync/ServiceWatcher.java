@@ -49,7 +49,7 @@ public class ServiceWatcher {
     private Timer syncDuration;
     private SharedIndexInformer<Service> services;
     private SharedIndexInformer<Endpoints> endpoints;
-    private int lastCount = -1;
+    private String lastSummary = "";
 
     void onStart(@Observes StartupEvent ev) {
         proxier = Proxiers.forConfig(config);
@@ -139,10 +139,12 @@ public class ServiceWatcher {
         }
         status.succeeded(ports.size());
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        if (ports.size() != lastCount) {
-            LOG.infof("synced proxy rules: %d service ports, %d with endpoints (%d ms)", ports.size(),
-                    ports.stream().filter(p -> !p.endpoints().isEmpty()).count(), ms);
-            lastCount = ports.size();
+        String summary = String.format("%d service ports, %d with endpoints, %d endpoints", ports.size(),
+                ports.stream().filter(p -> !p.endpoints().isEmpty()).count(),
+                ports.stream().mapToInt(p -> p.endpoints().size()).sum());
+        if (!summary.equals(lastSummary)) {
+            LOG.infof("synced proxy rules: %s (%d ms)", summary, ms);
+            lastSummary = summary;
         } else {
             LOG.debugf("synced proxy rules: %d service ports (%d ms)", ports.size(), ms);
         }
