@@ -40,6 +40,8 @@ public final class Kubelet implements AutoCloseable {
         public Duration housekeepingInterval = Duration.ofMinutes(1);
         public Duration podResync = Duration.ofSeconds(30);
         public int workers = 4;
+        /** Select this node's pods with a fieldSelector on the server (fabric8's mock server ignores it on watches). */
+        public boolean serverSideNodeSelector = true;
     }
 
     private final KubernetesClient client;
@@ -96,8 +98,9 @@ public final class Kubelet implements AutoCloseable {
         PodSyncer syncer = new PodSyncer(cri, client, this::podByUid, nodeIp, podLogDir,
                 (uid, d) -> workers.enqueueAfter(uid, d), Clock.systemUTC());
         workers = new PodWorkers(settings.workers, syncer::sync);
-        informer = client.pods().inAnyNamespace().withField("spec.nodeName", node.nodeName()).runnableInformer(
-                settings.podResync.toMillis());
+        var pods = client.pods().inAnyNamespace();
+        informer = (settings.serverSideNodeSelector ? pods.withField("spec.nodeName", node.nodeName()) : pods)
+                .runnableInformer(settings.podResync.toMillis());
         informer.addIndexers(Map.of(UID_INDEX, p -> List.of(p.getMetadata().getUid())));
         informer.addEventHandler(new ResourceEventHandler<>() {
             @Override
@@ -132,8 +135,12 @@ public final class Kubelet implements AutoCloseable {
     }
 
     Pod podByUid(String uid) {
-        List<Pod> pods = informer.getIndexer().byIndex(UID_INDEX, uid);
-        return pods.isEmpty() ? null : pods.get(0);
+        for (Pod p : informer.getIndexer().byIndex(UID_INDEX, uid)) {
+            if (p.getSpec() != null && node.nodeName().equals(p.getSpec().getNodeName())) {
+                return p;
+            }
+        }
+        return null;
     }
 
     /** Notices runtime changes (a container exited, a sandbox died) and syncs the pods they belong to. */

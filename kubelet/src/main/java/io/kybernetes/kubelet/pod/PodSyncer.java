@@ -83,8 +83,10 @@ public final class PodSyncer {
         if (pod.getMetadata().getDeletionTimestamp() != null) {
             long grace = pod.getMetadata().getDeletionGracePeriodSeconds() != null
                     ? pod.getMetadata().getDeletionGracePeriodSeconds() : ContainerSpecs.gracePeriod(pod);
-            LOG.infof("pod %s is being deleted: stopping its containers (grace %ds)", key, grace);
-            killPod(rt, grace, true);
+            if (!rt.isEmpty()) {
+                LOG.infof("pod %s is being deleted: stopping its containers (grace %ds)", key, grace);
+                killPod(rt, grace, true);
+            }
             forget(uid);
             deleteFromApi(pod);
             return;
