@@ -1,0 +1,183 @@
+package io.kybernetes.apiserver.openapi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * The apiserver on a real etcd 3.4 driven by the real kubectl 1.32 with its DEFAULT validation: a protobuf create,
+ * create -f and apply -f (which read /openapi/v3 and decide the server validates fields), and explain.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = ScratchEtcd.class, restrictToAnnotatedClass = true)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class KubectlOpenApiTest {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static Path scratch;
+
+    @TestHTTPResource("/")
+    URL base;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    record Result(int exit, String out, String err) {
+        String all() {
+            return out + err;
+        }
+    }
+
+    @BeforeAll
+    static void home() throws Exception {
+        scratch = Files.createTempDirectory(Path.of("/tmp"), "apiserver-codec-it-home-");
+    }
+
+    @AfterAll
+    static void cleanup() {
+        ScratchEtcd.delete(scratch);
+    }
+
+    @Test
+    @Order(1)
+    void createDeploymentSendsProtobufAndIsStored() throws Exception {
+        Result r = kubectl("create", "deployment", "web", "--image=nginx", "--replicas=2");
+        assertEquals(0, r.exit(), r.all());
+        assertTrue(r.out().contains("deployment.apps/web created"), r.all());
+        JsonNode web = get("/apis/apps/v1/namespaces/default/deployments/web");
+        assertEquals(2, web.at("/spec/replicas").asInt());
+        assertEquals("nginx", web.at("/spec/template/spec/containers/0/image").asText());
+        assertEquals("web", web.at("/metadata/labels/app").asText());
+    }
+
+    @Test
+    @Order(2)
+    void createAndApplyWithDefaultValidationUseTheServersFieldValidation() throws Exception {
+        Path manifest = scratch.resolve("deploy.yaml");
+        Files.writeString(manifest, deployment(1));
+        Result created = kubectl("create", "-f", manifest.toString(), "-v=6");
+        assertEquals(0, created.exit(), created.all());
+        assertTrue(created.out().contains("deployment.apps/web2 created"), created.all());
+        assertTrue(created.err().contains("GET " + server() + "/openapi/v3?"), created.err());
+        assertTrue(created.err().contains("fieldValidation=Strict"), created.err());
+        assertFalse(created.err().contains("/openapi/v2"), "kubectl fell back to openapi v2: " + created.err());
+
+        for (int replicas : new int[] { 3, 4 }) {
+            Files.writeString(manifest, deployment(replicas));
+            Result applied = kubectl("apply", "-f", manifest.toString());
+            assertEquals(0, applied.exit(), applied.all());
+            assertTrue(applied.out().contains("deployment.apps/web2 configured"), applied.all());
+            assertEquals(replicas, get("/apis/apps/v1/namespaces/default/deployments/web2").at("/spec/replicas")
+                    .asInt());
+        }
+    }
+
+    @Test
+    @Order(3)
+    void explainPrintsFieldDescriptions() throws Exception {
+        Result replicas = kubectl("explain", "deployment.spec.replicas");
+        assertEquals(0, replicas.exit(), replicas.all());
+        assertTrue(replicas.out().contains("KIND:       Deployment"), replicas.out());
+        assertTrue(replicas.out().contains("FIELD: replicas <integer>"), replicas.out());
+        assertTrue(replicas.out().contains("Number of desired pods."), replicas.out());
+        Result spec = kubectl("explain", "pods.spec.containers");
+        assertEquals(0, spec.exit(), spec.all());
+        assertTrue(spec.out().contains("image\t<string>"), spec.out());
+        assertTrue(spec.out().contains("name\t<string> -required-"), spec.out());
+    }
+
+    @Test
+    @Order(4)
+    void documentsAreCachedByHashAsUpstream() throws Exception {
+        JsonNode index = MAPPER.readTree(send("/openapi/v3", null).body());
+        String url = index.at("/paths/apis~1apps~1v1/serverRelativeURL").asText();
+        HttpResponse<String> current = send(url, null);
+        assertEquals(200, current.statusCode());
+        assertEquals("public, immutable", current.headers().firstValue("Cache-Control").orElse(""));
+        String etag = current.headers().firstValue("ETag").orElseThrow();
+        assertEquals(304, send(url, etag).statusCode());
+        HttpResponse<String> stale = send("/openapi/v3/apis/apps/v1?hash=0123", null);
+        assertEquals(301, stale.statusCode());
+        assertEquals(url, stale.headers().firstValue("Location").orElse(""));
+        assertEquals(404, send("/openapi/v3/apis/example.com/v1", null).statusCode());
+    }
+
+    private static String deployment(int replicas) {
+        return """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: web2
+                  labels: {app: web2}
+                spec:
+                  replicas: %d
+                  selector:
+                    matchLabels: {app: web2}
+                  template:
+                    metadata:
+                      labels: {app: web2}
+                    spec:
+                      containers:
+                      - name: nginx
+                        image: nginx
+                        ports:
+                        - containerPort: 80
+                """.formatted(replicas);
+    }
+
+    private String server() {
+        return "http://127.0.0.1:" + base.getPort();
+    }
+
+    private Result kubectl(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("kubectl", "--server", server(), "--request-timeout=20s"));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().put("HOME", scratch.toString());
+        pb.environment().remove("KUBECONFIG");
+        Path out = Files.createTempFile(scratch, "out", ".txt");
+        Path err = Files.createTempFile(scratch, "err", ".txt");
+        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "kubectl did not finish: " + command);
+        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    private JsonNode get(String path) throws Exception {
+        HttpResponse<String> r = send(path, null);
+        assertEquals(200, r.statusCode(), r.body());
+        return MAPPER.readTree(r.body());
+    }
+
+    private HttpResponse<String> send(String path, String ifNoneMatch) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server() + path)).GET();
+        if (ifNoneMatch != null) {
+            request.header("If-None-Match", ifNoneMatch);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+}
