@@ -53,13 +53,13 @@ public class SchedulerService implements HealthCheck {
         SharedIndexInformer<Node> nodes = client.nodes().runnableInformer(0);
         nodes.addEventHandler(scheduler.nodeHandler());
         nodes.exceptionHandler((started, t) -> {
-            LOG.warnf("node watch failed (%s), retrying", t.getMessage());
+            LOG.debugf("node watch failed (%s), retrying", t.getMessage());
             return true;
         });
         SharedIndexInformer<Pod> pods = client.pods().inAnyNamespace().runnableInformer(0);
         pods.addEventHandler(scheduler.podHandler());
         pods.exceptionHandler((started, t) -> {
-            LOG.warnf("pod watch failed (%s), retrying", t.getMessage());
+            LOG.debugf("pod watch failed (%s), retrying", t.getMessage());
             return true;
         });
         // Schedule only with complete caches: a partial node list would make pods look unschedulable.

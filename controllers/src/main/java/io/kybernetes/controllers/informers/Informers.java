@@ -49,7 +49,7 @@ public final class Informers {
             informer.addIndexers(Map.of(BY_OWNER_UID, owners));
         }
         informer.exceptionHandler((started, t) -> {
-            LOG.warnf("%s watch failed (%s), retrying", informer.getApiTypeClass().getSimpleName(), t.getMessage());
+            LOG.debugf("%s watch failed (%s), retrying", informer.getApiTypeClass().getSimpleName(), t.getMessage());
             return true;
         });
         all.add(informer);
