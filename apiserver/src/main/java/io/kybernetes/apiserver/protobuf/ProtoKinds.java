@@ -68,7 +68,7 @@ final class ProtoKinds {
         return group.isEmpty() ? version : group + "/" + version;
     }
 
-    private static boolean isKind(Descriptor message) {
+    static boolean isKind(Descriptor message) {
         FieldDescriptor metadata = message.findFieldByName("metadata");
         if (metadata == null || metadata.getJavaType() != FieldDescriptor.JavaType.MESSAGE) {
             return false;

@@ -82,6 +82,16 @@ public final class ProtobufDescriptors {
         return KINDS.find(apiVersion, kind);
     }
 
+    /** k8s.io.api.apps.v1 -> apps/v1, k8s.io.api.core.v1 -> v1, k8s.io.api.rbac.v1 -> rbac.authorization.k8s.io/v1. */
+    public static String apiVersionOf(String protoPackage) {
+        return ProtoKinds.apiVersionOf(protoPackage);
+    }
+
+    /** Whether the message is a kind: it has an ObjectMeta or ListMeta metadata field. */
+    public static boolean isKind(Descriptor message) {
+        return ProtoKinds.isKind(message);
+    }
+
     public static boolean isInline(FieldDescriptor field) {
         return INLINE.contains(field.getFullName());
     }

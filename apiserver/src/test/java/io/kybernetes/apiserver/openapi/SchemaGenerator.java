@@ -9,6 +9,7 @@ import java.lang.reflect.Type;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,21 +54,9 @@ public final class SchemaGenerator {
     private static final String REF = "#/components/schemas/";
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    /** The kinds the apiserver serves or answers with: each becomes a root with its GVK extension. */
-    static final List<String[]> ROOTS = List.of(
-            root("", "Namespace"), root("", "NamespaceList"), root("", "Node"), root("", "NodeList"),
-            root("", "Pod"), root("", "PodList"), root("", "Binding"), root("", "Service"), root("", "ServiceList"),
-            root("", "Endpoints"), root("", "EndpointsList"), root("", "ConfigMap"), root("", "ConfigMapList"),
-            root("", "Secret"), root("", "SecretList"), root("", "ServiceAccount"), root("", "ServiceAccountList"),
-            root("", "Event"), root("", "EventList"),
-            root("apps", "Deployment"), root("apps", "DeploymentList"), root("apps", "ReplicaSet"),
-            root("apps", "ReplicaSetList"), root("autoscaling", "Scale"),
-            root("coordination.k8s.io", "Lease"), root("coordination.k8s.io", "LeaseList"),
-            root("meta", "Status"), root("meta", "DeleteOptions"), root("meta", "WatchEvent"),
-            root("meta", "APIResourceList"));
+    /** meta.k8s.io kinds the apiserver answers with or accepts, beside the API kinds of every protobuf file. */
+    static final List<String> META_KINDS = List.of("Status", "DeleteOptions", "WatchEvent", "APIResourceList");
 
-    /** Groups whose versions register DeleteOptions and WatchEvent (as upstream lists them for every group). */
-    private static final List<String> MULTI_GROUP = List.of("", "apps", "autoscaling", "coordination.k8s.io");
 
     /**
      * Strategic-merge facts of the served types: "Schema.field" -> {patch strategy, merge key, list type, map keys}.
@@ -134,22 +123,38 @@ public final class SchemaGenerator {
                 protoByName.put(schemaName(message), message);
             }
         }
-        for (String[] kind : ROOTS) {
-            String group = kind[0];
-            Descriptor message = group.equals("meta")
-                    ? Meta.getDescriptor().findMessageTypeByName(kind[1])
-                    : ProtobufDescriptors.kind(group.isEmpty() ? "v1" : group + "/v1", kind[1]).orElseThrow();
-            String name = schemaName(message);
-            visit(modelClass(kind[1]), name, message);
-            ArrayNode gvks = schemas.get(name).putArray("x-kubernetes-group-version-kind");
-            List<String> groups = group.equals("meta")
-                    ? (kind[1].equals("Status") || kind[1].equals("APIResourceList") ? List.of("") : MULTI_GROUP)
-                    : List.of(group);
-            for (String g : groups) {
-                gvks.addObject().put("group", g).put("kind", kind[1]).put("version", "v1");
+        // Every kind of every API file, so that a newly registered resource finds its schema; the served
+        // documents take only what their resources reach.
+        List<String> groups = new ArrayList<>();
+        for (FileDescriptor file : ProtobufDescriptors.files()) {
+            String apiVersion = ProtobufDescriptors.apiVersionOf(file.getPackage());
+            String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
+            groups.add(group);
+            for (Descriptor message : file.getMessageTypes()) {
+                if (!ProtobufDescriptors.isKind(message)) {
+                    continue;
+                }
+                Optional<Class<?>> model = modelClass(message.getName(), group);
+                if (model.isEmpty()) {
+                    continue; // no client-java-api model of that name: nothing to describe it with
+                }
+                root(model.get(), message, List.of(group));
             }
         }
+        for (String kind : META_KINDS) {
+            root(modelClass(kind, "").orElseThrow(), Meta.getDescriptor().findMessageTypeByName(kind),
+                    kind.equals("Status") || kind.equals("APIResourceList") ? List.of("") : groups);
+        }
         return schemas;
+    }
+
+    private void root(Class<?> model, Descriptor message, List<String> groups) {
+        String name = schemaName(message);
+        visit(model, name, message);
+        ArrayNode gvks = schemas.get(name).putArray("x-kubernetes-group-version-kind");
+        for (String group : groups) {
+            gvks.addObject().put("group", group).put("kind", message.getName()).put("version", "v1");
+        }
     }
 
     private void visit(Class<?> model, String name, Descriptor message) {
@@ -329,16 +334,18 @@ public final class SchemaGenerator {
         return "io.k8s." + message.getFullName().substring("k8s.io.".length());
     }
 
-    /** V1Deployment; kinds whose name clashes across groups carry the group: CoreV1Event. */
-    private static Class<?> modelClass(String kind) {
-        for (String prefix : List.of("V1", "CoreV1")) {
+    /** The client-java-api model of a v1 kind: V1Deployment, or with the group when names clash (CoreV1Event). */
+    private static Optional<Class<?>> modelClass(String kind, String group) {
+        List<String> prefixes = group.isEmpty() ? List.of("V1", "CoreV1")
+                : List.of(Character.toUpperCase(group.charAt(0)) + group.split("\\.")[0].substring(1) + "V1", "V1");
+        for (String prefix : prefixes) {
             try {
-                return Class.forName(MODELS + prefix + kind);
+                return Optional.of(Class.forName(MODELS + prefix + kind));
             } catch (ClassNotFoundException e) {
                 // try the next prefix
             }
         }
-        throw new IllegalStateException("no client-java-api model for " + kind);
+        return Optional.empty();
     }
 
     private void addScalars() {
