@@ -1,0 +1,24 @@
+package io.kybernetes.controllers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Arrays;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ControllerManagerTest {
+
+    @ParameterizedTest(name = "--controllers={0}: {1} enabled = {2}")
+    @CsvSource(delimiter = '|', value = {
+        "*|deployment|true",
+        "*,-endpoints|endpoints|false",
+        "*,-endpoints|deployment|true",
+        "replicaset|replicaset|true",
+        "replicaset|deployment|false",
+        "-deployment,*|deployment|false",
+    })
+    void controllersFlag(String flag, String name, boolean enabled) {
+        assertEquals(enabled, ControllerManager.isEnabled(name, Arrays.asList(flag.split(","))));
+    }
+}
