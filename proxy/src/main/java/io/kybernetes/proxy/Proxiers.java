@@ -10,6 +10,12 @@ public final class Proxiers {
     private Proxiers() {
     }
 
+    /** Null when {@code mode} is supported, else why not. */
+    public static String check(String mode) {
+        return mode == null || mode.isEmpty() || mode.equals("iptables") ? null
+                : "unsupported --proxy-mode \"" + mode + "\" (supported: iptables)";
+    }
+
     public static Proxier forMode(String mode, String chainPrefix, String clusterCidr, int masqueradeBit) {
         switch (mode == null || mode.isEmpty() ? "iptables" : mode) {
             case "iptables":

@@ -39,4 +39,8 @@ public interface ProxyConfig {
 
     @WithDefault("false")
     boolean cleanup();
+
+    /** Watch over WebSocket instead of HTTP streaming (only for servers that support it, e.g. fabric8's mock). */
+    @WithDefault("false")
+    boolean websocketWatches();
 }

@@ -34,6 +34,14 @@ public class ProxyMain {
         if (Boolean.parseBoolean(props.getOrDefault("kybernetes.cleanup", "false"))) {
             System.exit(cleanup(props));
         }
+        String problem = Proxiers.check(props.get("kybernetes.proxy-mode"));
+        if (problem == null && !java.nio.file.Files.isReadable(java.nio.file.Path.of(props.get("kybernetes.kubeconfig")))) {
+            problem = "cannot read --kubeconfig " + props.get("kybernetes.kubeconfig");
+        }
+        if (problem != null) {
+            System.err.println("kybernetes-proxy: " + problem);
+            System.exit(1);
+        }
         String bind = props.get("kybernetes.healthz-bind-address");
         int colon = bind.lastIndexOf(':');
         if (colon <= 0 || !bind.substring(colon + 1).matches("\\d{1,5}")) {

@@ -24,6 +24,10 @@ public class KubeClientProducer {
             throw new IllegalStateException("cannot read --kubeconfig " + path);
         }
         Config c = Config.fromKubeconfig(null, Files.readString(path), path.toString());
+        // Watch over plain HTTP streaming, as kubectl does. fabric8 otherwise tries a WebSocket first, and a server
+        // that answers the upgrade request with a 200 watch stream leaves that handshake hanging for good.
+        // (fabric8's mock API server streams watches only over WebSocket: its tests turn this back on.)
+        c.setOnlyHttpWatches(!config.websocketWatches());
         return new KubernetesClientBuilder().withConfig(c).build();
     }
 

@@ -60,7 +60,9 @@ public class MockApiServer implements QuarkusTestResourceLifecycleManager {
                     "kybernetes.chain-prefix", CHAIN_PREFIX,
                     "kybernetes.iptables-masquerade-bit", String.valueOf(MASQUERADE_BIT),
                     "kybernetes.min-sync-period", "200ms",
-                    "kybernetes.sync-period", "5s");
+                    "kybernetes.sync-period", "5s",
+                    // the mock streams watches only over WebSocket; a real apiserver gets plain HTTP watches
+                    "kybernetes.websocket-watches", "true");
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
