@@ -67,6 +67,38 @@ public final class ProtobufDescriptors {
             "k8s.io.api.authentication.v1.BoundObjectReference.uID", "uid",
             "k8s.io.api.networking.v1.IngressClassParametersReference.aPIGroup", "apiGroup");
 
+    /**
+     * Non-pointer Go fields tagged omitempty that Go clients always put on the wire: their zero value means "not set"
+     * (Go's JSON leaves them out), unlike a pointer field's explicit zero (replicas: 0, runAsUser: 0), which is kept.
+     * A fact list of the fields kubectl and Helm send in the served kinds.
+     */
+    private static final Set<String> ZERO_IS_ABSENT = Set.of(
+            "k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta.generation",
+            "k8s.io.api.core.v1.Container.stdin", "k8s.io.api.core.v1.Container.stdinOnce",
+            "k8s.io.api.core.v1.Container.tty", "k8s.io.api.core.v1.ContainerPort.hostPort",
+            "k8s.io.api.core.v1.PodSpec.hostNetwork", "k8s.io.api.core.v1.PodSpec.hostPID",
+            "k8s.io.api.core.v1.PodSpec.hostIPC", "k8s.io.api.core.v1.ServicePort.nodePort",
+            "k8s.io.api.core.v1.ServiceSpec.publishNotReadyAddresses",
+            "k8s.io.api.core.v1.ServiceSpec.healthCheckNodePort", "k8s.io.api.core.v1.VolumeMount.readOnly",
+            "k8s.io.api.core.v1.Probe.initialDelaySeconds", "k8s.io.api.core.v1.Probe.timeoutSeconds",
+            "k8s.io.api.core.v1.Probe.periodSeconds", "k8s.io.api.core.v1.Probe.successThreshold",
+            "k8s.io.api.core.v1.Probe.failureThreshold",
+            "k8s.io.api.apps.v1.DeploymentSpec.minReadySeconds", "k8s.io.api.apps.v1.DeploymentSpec.paused",
+            "k8s.io.api.apps.v1.ReplicaSetSpec.minReadySeconds",
+            "k8s.io.api.apps.v1.DeploymentStatus.observedGeneration", "k8s.io.api.apps.v1.DeploymentStatus.replicas",
+            "k8s.io.api.apps.v1.DeploymentStatus.updatedReplicas",
+            "k8s.io.api.apps.v1.DeploymentStatus.readyReplicas",
+            "k8s.io.api.apps.v1.DeploymentStatus.availableReplicas",
+            "k8s.io.api.apps.v1.DeploymentStatus.unavailableReplicas",
+            "k8s.io.api.apps.v1.ReplicaSetStatus.fullyLabeledReplicas",
+            "k8s.io.api.apps.v1.ReplicaSetStatus.readyReplicas",
+            "k8s.io.api.apps.v1.ReplicaSetStatus.availableReplicas",
+            "k8s.io.api.apps.v1.ReplicaSetStatus.observedGeneration");
+
+    /** Pointer strings whose "" differs from absent (a PVC's storageClassName "" asks for no class). */
+    private static final Set<String> EMPTY_STRING_IS_SET = Set.of(
+            "k8s.io.api.core.v1.PersistentVolumeClaimSpec.storageClassName");
+
     private static final ProtoKinds KINDS = new ProtoKinds();
 
     private ProtobufDescriptors() {
@@ -90,6 +122,18 @@ public final class ProtobufDescriptors {
     /** Whether the message is a kind: it has an ObjectMeta or ListMeta metadata field. */
     public static boolean isKind(Descriptor message) {
         return ProtoKinds.isKind(message);
+    }
+
+    /** Whether this present value stands for "not set" in Kubernetes JSON (see {@link #ZERO_IS_ABSENT}). */
+    public static boolean isUnsetValue(FieldDescriptor field, Object value) {
+        if (value instanceof String text) {
+            // Go sends every non-pointer string, "" included; its JSON omits those.
+            return text.isEmpty() && !EMPTY_STRING_IS_SET.contains(field.getFullName());
+        }
+        if (!ZERO_IS_ABSENT.contains(field.getFullName())) {
+            return false;
+        }
+        return value instanceof Boolean b ? !b : value instanceof Number n && n.longValue() == 0;
     }
 
     public static boolean isInline(FieldDescriptor field) {

@@ -288,10 +288,9 @@ final class TreeMessageConverter {
                     JsonNode value = jsonValue(field, item);
                     array.add(value == null ? NODES.nullNode() : value);
                 }
-            } else {
+            } else if (!ProtobufDescriptors.isUnsetValue(field, entry.getValue())) {
                 JsonNode value = jsonValue(field, entry.getValue());
-                if (value != null && !(value.isTextual() && value.textValue().isEmpty())) {
-                    // Go clients send every non-pointer string, "" included; Go's JSON omits those: so do we.
+                if (value != null) {
                     out.set(name, value);
                 }
             }

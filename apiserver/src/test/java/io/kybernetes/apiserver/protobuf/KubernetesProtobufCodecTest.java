@@ -60,6 +60,13 @@ class KubernetesProtobufCodecTest {
         assertFalse(tree.path("metadata").has("resourceVersion"));
         assertFalse(container.has("terminationMessagePath"));
         assertTrue(tree.path("status").isObject());
+        // exactly what Go's JSON encoding of the same object says (creationTimestamp: null left out)
+        assertEquals(MAPPER.readTree("""
+                {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","labels":{"app":"web"}},
+                 "spec":{"replicas":2,"selector":{"matchLabels":{"app":"web"}},
+                  "template":{"metadata":{"labels":{"app":"web"}},
+                   "spec":{"containers":[{"name":"nginx","image":"nginx","resources":{}}]}},"strategy":{}},
+                 "status":{}}"""), tree);
     }
 
     /** Bodies Helm 3.17.2 sent for `helm install app ./app` (captured through a proxy in front of this apiserver). */
@@ -84,6 +91,28 @@ class KubernetesProtobufCodecTest {
         }
         // Go also sends the empty non-pointer strings, which the tree leaves out: compare trees, not bytes
         assertEquals(secret, codec.decode(codec.encode(secret)));
+    }
+
+    @Test
+    void explicitZeroOfAPointerFieldSurvivesButAGoZeroValueDoesNot() {
+        V1Apps.Deployment deployment = V1Apps.Deployment.newBuilder()
+                .setMetadata(Meta.ObjectMeta.newBuilder().setName("d").setNamespace("").setGeneration(0))
+                .setSpec(V1Apps.DeploymentSpec.newBuilder().setReplicas(0).setMinReadySeconds(0).setPaused(false)
+                        .setTemplate(V1.PodTemplateSpec.newBuilder().setSpec(V1.PodSpec.newBuilder()
+                                .setTerminationGracePeriodSeconds(0).setHostNetwork(false)
+                                .setSecurityContext(V1.PodSecurityContext.newBuilder().setRunAsUser(0)
+                                        .setRunAsNonRoot(false)))))
+                .build();
+        ObjectNode tree = codec.decode(envelope("apps/v1", "Deployment", deployment.toByteArray()));
+        assertEquals(0, tree.at("/spec/replicas").asInt(-1));
+        assertEquals(0, tree.at("/spec/template/spec/terminationGracePeriodSeconds").asInt(-1));
+        assertEquals(0, tree.at("/spec/template/spec/securityContext/runAsUser").asInt(-1));
+        assertTrue(tree.at("/spec/template/spec/securityContext/runAsNonRoot").isBoolean());
+        assertFalse(tree.path("spec").has("minReadySeconds"));
+        assertFalse(tree.path("spec").has("paused"));
+        assertFalse(tree.at("/spec/template/spec").has("hostNetwork"));
+        assertFalse(tree.path("metadata").has("generation"));
+        assertFalse(tree.path("metadata").has("namespace"));
     }
 
     @Test
