@@ -1,6 +1,11 @@
 package io.kybernetes.store;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.util.List;
+import java.util.Map;
 
 import io.kybernetes.launcher.Flag;
 import io.kybernetes.launcher.Launcher;
@@ -9,14 +14,44 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 @QuarkusMain
 public class StoreMain {
 
+    static final List<Flag> FLAGS = List.of(
+            new Flag("data-dir", "/var/lib/kybernetes/store", "directory of the database"),
+            new Flag("listen-client-urls", "http://127.0.0.1:2379", "URL to serve the etcd v3 gRPC API on"),
+            new Flag("advertise-client-urls", null, "client URLs reported by member list (default: listen URLs)"),
+            new Flag("listen-metrics-urls", "http://127.0.0.1:2381", "URL to serve /healthz, /readyz and /metrics on"),
+            new Flag("name", "default", "member name"),
+            new Flag("initial-advertise-peer-urls", "http://127.0.0.1:2380", "peer URLs reported by member list"));
+
     public static void main(String... args) {
-        new Launcher("kybernetes-store", "the kybernetes store: the etcd v3 API over RocksDB", List.of(
-                new Flag("data-dir", "/var/lib/kybernetes/store", "directory of the database"),
-                new Flag("listen-client-urls", "http://127.0.0.1:2379", "URL to serve the etcd v3 gRPC API on"),
-                new Flag("advertise-client-urls", null, "client URLs reported by member list (default: listen URLs)"),
-                new Flag("listen-metrics-urls", "http://127.0.0.1:2381", "URL to serve /healthz, /readyz and /metrics on"),
-                new Flag("name", "default", "member name"),
-                new Flag("initial-advertise-peer-urls", "http://127.0.0.1:2380", "peer URLs reported by member list")))
-                .run(args);
+        Launcher launcher = new Launcher("kybernetes-store", "the kybernetes store: the etcd v3 API over RocksDB", FLAGS);
+        Map<String, String> props;
+        try {
+            props = launcher.parse(args);
+        } catch (RuntimeException e) {
+            launcher.run(args); // prints help or the flag error, and exits
+            return;
+        }
+        String clientUrl = props.get("kybernetes.listen-client-urls");
+        String busy = clientUrl == null ? null : portInUse(clientUrl.split(",")[0].trim());
+        if (busy != null) {
+            // Quarkus only logs a gRPC bind failure and keeps running; a store without its API must not.
+            System.err.println("kybernetes-store: cannot listen on " + clientUrl + ": " + busy);
+            System.exit(1);
+        }
+        launcher.run(args);
+    }
+
+    /** Why {@code url}'s address cannot be bound, or null if it can. */
+    static String portInUse(String url) {
+        try {
+            URI uri = URI.create(url);
+            try (ServerSocket s = new ServerSocket()) {
+                s.setReuseAddress(true);
+                s.bind(new InetSocketAddress(uri.getHost(), uri.getPort()));
+            }
+            return null;
+        } catch (IOException | IllegalArgumentException e) {
+            return e.getMessage();
+        }
     }
 }

@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import jakarta.annotation.PreDestroy;
-import jakarta.inject.Singleton;
+import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
@@ -19,7 +19,7 @@ import io.kybernetes.store.watch.WatchableStore;
 import io.quarkus.runtime.Startup;
 
 /** The store's parts, wired once at start and closed in reverse order at shutdown. */
-@Singleton
+@ApplicationScoped
 @Startup
 public class StoreNode {
 

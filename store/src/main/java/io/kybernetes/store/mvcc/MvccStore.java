@@ -115,6 +115,11 @@ public final class MvccStore implements AutoCloseable {
         this.listener = listener;
     }
 
+    /** False once the writer has stopped (shutdown, or a storage fault that makes further writes unsafe). */
+    public boolean healthy() {
+        return running && fatal == null && writer.isAlive();
+    }
+
     /** The revision readers see: the newest durable one. */
     public long rev() {
         return committedRev;
