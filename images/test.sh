@@ -92,12 +92,12 @@ echo "$out" | sed 's/^/  /'
 echo "$out" | grep -q 'hello from BusyBox' || { echo "FAIL: busybox" >&2; exit 1; }
 
 echo "== pause: runs, exits 0 on SIGTERM"
-"${C[@]}" run -d "$REG/library/pause:3.9" pause > /dev/null
-sleep 0.5
+"${C[@]}" run --rm "$REG/library/pause:3.9" pause > /dev/null 2>&1 & runpid=$!
+for _ in $(seq 50); do "${C[@]}" task ls | grep -q 'pause.*RUNNING' && break; sleep 0.1; done
 "${C[@]}" task kill -s SIGTERM pause
-for _ in $(seq 50); do "${C[@]}" task ls | grep -q 'pause.*STOPPED' && break; sleep 0.1; done
-"${C[@]}" task ls | grep pause | sed 's/^/  /'
-"${C[@]}" task rm pause > /dev/null; "${C[@]}" containers rm pause
+rc=0; wait "$runpid" || rc=$?
+echo "  exit status after SIGTERM: $rc"
+[ "$rc" = 0 ] || { echo "FAIL: pause exited $rc" >&2; exit 1; }
 
 echo "== nginx in netns $NS"
 "${C[@]}" run -d --log-uri "file://$D/logs/nginx.log" --with-ns "network:/run/netns/$NS" "$REG/library/nginx:latest" web > /dev/null
