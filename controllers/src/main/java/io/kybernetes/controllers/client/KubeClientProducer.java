@@ -22,6 +22,8 @@ public class KubeClientProducer {
         Path path = Path.of(config.kubeconfig());
         try {
             Config c = Config.fromKubeconfig(Files.readString(path));
+            // Plain HTTP streaming watches, as client-go uses, rather than fabric8's default WebSocket upgrade.
+            c.setOnlyHttpWatches(true);
             return new KubernetesClientBuilder().withConfig(c).build();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read kubeconfig " + path, e);
