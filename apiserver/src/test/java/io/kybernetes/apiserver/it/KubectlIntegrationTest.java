@@ -1,0 +1,353 @@
+package io.kybernetes.apiserver.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.kybernetes.apiserver.json.Json;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** The apiserver on a real etcd 3.4, driven by the real kubectl. */
+@QuarkusTest
+@Timeout(60)
+@QuarkusTestResource(value = EtcdResource.class, restrictToAnnotatedClass = true)
+class KubectlIntegrationTest {
+
+    record Result(int exit, String out, String err) {
+    }
+
+    @TestHTTPResource("/")
+    URL base;
+
+    static Path home;
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void scratch() throws IOException {
+        home = Files.createTempDirectory(Path.of("/tmp"), "apiserver-it-home-");
+    }
+
+    @AfterAll
+    static void cleanup() throws IOException {
+        try (var files = Files.walk(home)) {
+            files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(java.io.File::delete);
+        }
+    }
+
+    String server() {
+        return "http://127.0.0.1:" + base.getPort();
+    }
+
+    ProcessBuilder kubectlProcess(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("kubectl", "--server", server(), "--request-timeout=10s"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("HOME", home.toString());
+        pb.environment().remove("KUBECONFIG");
+        return pb;
+    }
+
+    Result kubectl(String... args) throws Exception {
+        Process p = kubectlProcess(args).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        return new Result(p.exitValue(), out, err);
+    }
+
+    String ok(String... args) throws Exception {
+        Result r = kubectl(args);
+        assertEquals(0, r.exit(), () -> String.join(" ", args) + " failed: " + r.err() + r.out());
+        return r.out();
+    }
+
+    Path file(String name, String content) throws IOException {
+        Path f = home.resolve(name);
+        Files.writeString(f, content);
+        return f;
+    }
+
+    HttpResponse<String> send(String method, String path, String contentType, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server() + path)).timeout(Duration.ofSeconds(10));
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static String squash(String s) {
+        return s.replaceAll("[ \\t]+", " ");
+    }
+
+    @Test
+    void discovery() throws Exception {
+        String out = squash(ok("api-resources"));
+        assertTrue(out.contains("deployments deploy apps/v1 true Deployment"), out);
+        assertTrue(out.contains("pods po v1 true Pod"), out);
+        assertTrue(out.contains("leases coordination.k8s.io/v1 true Lease"), out);
+        assertTrue(out.contains("namespaces ns v1 false Namespace"), out);
+        JsonNode api = Json.parse(ok("get", "--raw", "/api").getBytes());
+        assertEquals("APIVersions", api.path("kind").asText());
+        assertEquals("v1.32.0", Json.parse(ok("get", "--raw", "/version").getBytes()).path("gitVersion").asText());
+        assertTrue(ok("get", "ns", "-o", "name").contains("namespace/kube-system"));
+    }
+
+    @Test
+    void configMapCrud() throws Exception {
+        assertEquals("configmap/crud created\n", ok("create", "configmap", "crud", "--from-literal=k=v"));
+        assertEquals("v", ok("get", "configmap", "crud", "-o", "jsonpath={.data.k}"));
+        assertTrue(ok("get", "configmaps").contains("crud"));
+        Result dup = kubectl("create", "configmap", "crud");
+        assertNotEquals(0, dup.exit());
+        assertTrue(dup.err().contains("configmaps \"crud\" already exists"), dup.err());
+        ok("delete", "configmap", "crud");
+        Result gone = kubectl("get", "configmap", "crud");
+        assertTrue(gone.err().contains("NotFound"), gone.err());
+    }
+
+    static final String DEPLOYMENT = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: %s
+            spec:
+              replicas: %d
+              selector:
+                matchLabels: {app: %s}
+              template:
+                metadata:
+                  labels: {app: %s}
+                spec:
+                  containers:
+                  - name: web
+                    image: nginx
+                    ports:
+                    - containerPort: 80
+            """;
+
+    @Test
+    void deploymentFromYamlApplyAndScale() throws Exception {
+        Path f = file("fromfile.yaml", DEPLOYMENT.formatted("fromfile", 2, "fromfile", "fromfile"));
+        assertEquals("deployment.apps/fromfile created\n", ok("create", "-f", f.toString()));
+        assertEquals("2 1", ok("get", "deploy", "fromfile", "-o", "jsonpath={.spec.replicas} {.metadata.generation}"));
+        assertEquals("RollingUpdate 10 600", ok("get", "deploy", "fromfile", "-o",
+                "jsonpath={.spec.strategy.type} {.spec.revisionHistoryLimit} {.spec.progressDeadlineSeconds}"));
+
+        Path a = file("applied.yaml", DEPLOYMENT.formatted("applied", 2, "applied", "applied"));
+        assertEquals("deployment.apps/applied created\n", ok("apply", "-f", a.toString()));
+        file("applied.yaml", DEPLOYMENT.formatted("applied", 3, "applied", "applied"));
+        assertEquals("deployment.apps/applied configured\n", ok("apply", "-f", a.toString()));
+        assertEquals("3 2", ok("get", "deploy", "applied", "-o", "jsonpath={.spec.replicas} {.metadata.generation}"));
+        assertEquals("deployment.apps/applied unchanged\n", ok("apply", "-f", a.toString()));
+
+        assertEquals("deployment.apps/applied scaled\n", ok("scale", "deployment", "applied", "--replicas=5"));
+        assertEquals("5", ok("get", "deploy", "applied", "-o", "jsonpath={.spec.replicas}"));
+        JsonNode scale = Json.parse(ok("get", "--raw", "/apis/apps/v1/namespaces/default/deployments/applied/scale").getBytes());
+        assertEquals("Scale", scale.path("kind").asText());
+        assertEquals("app=applied", scale.at("/status/selector").asText());
+    }
+
+    @Test
+    void protobufCreate() throws Exception {
+        assertEquals("deployment.apps/pb created\n", ok("create", "deployment", "pb", "--image=nginx", "--replicas=2"));
+        assertEquals("2 nginx", ok("get", "deploy", "pb", "-o", "jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image}"));
+    }
+
+    @Test
+    void staleUpdateConflicts() throws Exception {
+        ok("create", "configmap", "stale", "--from-literal=a=1");
+        Path f = file("stale.json", ok("get", "configmap", "stale", "-o", "json"));
+        ok("label", "configmap", "stale", "changed=yes");
+        Result r = kubectl("replace", "-f", f.toString());
+        assertNotEquals(0, r.exit());
+        assertTrue(r.err().contains("Operation cannot be fulfilled on configmaps \"stale\": the object has been modified; "
+                + "please apply your changes to the latest version and try again"), r.err());
+    }
+
+    @Test
+    void labelSelectors() throws Exception {
+        ok("create", "configmap", "sel-a");
+        ok("create", "configmap", "sel-b");
+        ok("label", "configmap", "sel-a", "tier=a");
+        ok("label", "configmap", "sel-b", "tier=b");
+        assertEquals("configmap/sel-a\n", ok("get", "cm", "-l", "tier=a", "-o", "name"));
+        assertEquals("configmap/sel-a\nconfigmap/sel-b\n", ok("get", "cm", "-l", "tier in (a,b)", "-o", "name"));
+        assertEquals("configmap/sel-b\n", ok("get", "cm", "-l", "tier,tier!=a", "-o", "name"));
+        assertFalse(ok("get", "cm", "-l", "!tier", "-o", "name").contains("sel-"));
+        assertEquals("configmap/sel-b\n", ok("get", "cm", "--field-selector", "metadata.name=sel-b", "-o", "name"));
+        Result bad = kubectl("get", "cm", "-l", "tier in a");
+        assertNotEquals(0, bad.exit());
+    }
+
+    @Test
+    void watchSeesChanges() throws Exception {
+        Process w = kubectlProcess("get", "configmaps", "-w", "--output-watch-events").start();
+        try {
+            BufferedReader lines = new BufferedReader(new InputStreamReader(w.getInputStream(), StandardCharsets.UTF_8));
+            assertTrue(lines.readLine().startsWith("EVENT"));
+            Thread.sleep(300);
+            ok("create", "configmap", "watched");
+            ok("label", "configmap", "watched", "x=y");
+            ok("delete", "configmap", "watched");
+            List<String> seen = new ArrayList<>();
+            while (seen.size() < 3) {
+                String line = lines.readLine();
+                if (line == null) {
+                    break;
+                }
+                if (line.contains("watched")) {
+                    seen.add(line.split("\\s+")[0]);
+                }
+            }
+            assertEquals(List.of("ADDED", "MODIFIED", "DELETED"), seen);
+        } finally {
+            w.destroy();
+            w.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void watchFromResourceVersionAndGone() throws Exception {
+        ok("create", "configmap", "rv1");
+        String rv = ok("get", "configmap", "rv1", "-o", "jsonpath={.metadata.resourceVersion}");
+        ok("label", "configmap", "rv1", "a=b");
+        // a watch from rv sees exactly the later change
+        HttpRequest req = HttpRequest.newBuilder(URI.create(server()
+                + "/api/v1/namespaces/default/configmaps?watch=true&fieldSelector=metadata.name%3Drv1&resourceVersion=" + rv))
+                .build();
+        HttpResponse<InputStream> resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(resp.body(), StandardCharsets.UTF_8))) {
+            JsonNode e = Json.parse(r.readLine().getBytes());
+            assertEquals("MODIFIED", e.path("type").asText());
+            assertEquals("b", e.at("/object/metadata/labels/a").asText());
+        }
+        // compact past rv+1: the same watch now ends with a 410 Expired ERROR event
+        ok("label", "configmap", "rv1", "a=c", "--overwrite");
+        long current = Long.parseLong(ok("get", "configmap", "rv1", "-o", "jsonpath={.metadata.resourceVersion}"));
+        Process c = new ProcessBuilder("etcdctl", "--endpoints=" + EtcdResource.endpoint, "compact", Long.toString(current))
+                .redirectErrorStream(true).start();
+        assertTrue(c.waitFor(10, TimeUnit.SECONDS));
+        HttpResponse<String> old = http.send(HttpRequest.newBuilder(URI.create(server()
+                + "/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=" + rv))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode e = Json.parse(old.body().lines().findFirst().orElseThrow().getBytes());
+        assertEquals("ERROR", e.path("type").asText());
+        assertEquals(410, e.at("/object/code").asInt());
+        assertEquals("Expired", e.at("/object/reason").asText());
+    }
+
+    static final String POD = """
+            {"apiVersion":"v1","kind":"Pod","metadata":{"name":"%s","labels":{"app":"p"}},
+             "spec":{"containers":[{"name":"c","image":"busybox","command":["sleep","3600"]}]}}
+            """;
+
+    @Test
+    void podTableBindingStatusAndGracefulDelete() throws Exception {
+        ok("create", "-f", file("p1.json", POD.formatted("p1")).toString());
+        HttpResponse<String> bind = send("POST", "/api/v1/namespaces/default/pods/p1/binding", "application/json",
+                "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":\"p1\"},\"target\":{\"kind\":\"Node\",\"name\":\"n1\"}}");
+        assertEquals(201, bind.statusCode(), bind.body());
+        HttpResponse<String> again = send("POST", "/api/v1/namespaces/default/bindings", "application/json",
+                "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":\"p1\"},\"target\":{\"kind\":\"Node\",\"name\":\"n2\"}}");
+        assertEquals(409, again.statusCode(), again.body());
+        ok("patch", "pod", "p1", "--subresource=status", "--type=merge", "-p",
+                "{\"status\":{\"phase\":\"Running\",\"podIP\":\"10.244.0.9\",\"containerStatuses\":[{\"name\":\"c\",\"ready\":true,"
+                        + "\"restartCount\":0,\"image\":\"busybox\",\"imageID\":\"\",\"state\":{\"running\":{}}}]}}");
+        // a PUT of the main resource keeps the status
+        ok("label", "pod", "p1", "x=y");
+        String wide = squash(ok("get", "pods", "-o", "wide"));
+        assertTrue(wide.contains("p1 1/1 Running 0"), wide);
+        assertTrue(wide.contains("10.244.0.9 n1"), wide);
+
+        ok("delete", "pod", "p1", "--wait=false");
+        assertTrue(ok("get", "pods", "p1").contains("Terminating"));
+        assertEquals("30", ok("get", "pod", "p1", "-o", "jsonpath={.metadata.deletionGracePeriodSeconds}"));
+        String uid = ok("get", "pod", "p1", "-o", "jsonpath={.metadata.uid}");
+        HttpResponse<String> wrongUid = send("DELETE", "/api/v1/namespaces/default/pods/p1", "application/json",
+                "{\"gracePeriodSeconds\":0,\"preconditions\":{\"uid\":\"nope\"}}");
+        assertEquals(409, wrongUid.statusCode());
+        HttpResponse<String> del = send("DELETE", "/api/v1/namespaces/default/pods/p1", "application/json",
+                "{\"gracePeriodSeconds\":0,\"preconditions\":{\"uid\":\"" + uid + "\"}}");
+        assertEquals(200, del.statusCode(), del.body());
+        assertTrue(kubectl("get", "pod", "p1").err().contains("NotFound"));
+
+        // an unbound pod goes at once
+        ok("create", "-f", file("p2.json", POD.formatted("p2")).toString());
+        ok("delete", "pod", "p2", "--wait=false");
+        assertTrue(kubectl("get", "pod", "p2").err().contains("NotFound"));
+    }
+
+    @Test
+    void finalizersHoldDeletion() throws Exception {
+        ok("create", "configmap", "fin");
+        ok("patch", "configmap", "fin", "--type=merge", "-p", "{\"metadata\":{\"finalizers\":[\"example.com/x\"]}}");
+        ok("delete", "configmap", "fin", "--wait=false");
+        assertFalse(ok("get", "configmap", "fin", "-o", "jsonpath={.metadata.deletionTimestamp}").isEmpty());
+        ok("patch", "configmap", "fin", "--type=json", "-p", "[{\"op\":\"remove\",\"path\":\"/metadata/finalizers\"}]");
+        assertTrue(kubectl("get", "configmap", "fin").err().contains("NotFound"));
+    }
+
+    @Test
+    void servicesGetClusterIps() throws Exception {
+        ok("create", "service", "clusterip", "svc1", "--tcp=80:8080");
+        String ip = ok("get", "svc", "svc1", "-o", "jsonpath={.spec.clusterIP}");
+        assertTrue(ip.startsWith("10."), ip);
+        assertEquals("8080 TCP None", ok("get", "svc", "svc1", "-o",
+                "jsonpath={.spec.ports[0].targetPort} {.spec.ports[0].protocol} {.spec.sessionAffinity}"));
+        Path f = file("svc2.json", "{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"svc2\"},"
+                + "\"spec\":{\"clusterIP\":\"" + ip + "\",\"ports\":[{\"port\":80}]}}");
+        Result taken = kubectl("create", "-f", f.toString());
+        assertTrue(taken.err().contains("provided IP is already allocated"), taken.err());
+        ok("delete", "svc", "svc1");
+        ok("create", "-f", f.toString());
+        assertEquals(ip, ok("get", "svc", "svc2", "-o", "jsonpath={.spec.clusterIP}"));
+    }
+
+    @Test
+    void errorsAreStatus() throws Exception {
+        HttpResponse<String> bad = send("POST", "/api/v1/namespaces/default/configmaps", "application/json", "{not json");
+        assertEquals(400, bad.statusCode());
+        assertEquals("Status", Json.parse(bad.body().getBytes()).path("kind").asText());
+        HttpResponse<String> media = send("POST", "/api/v1/namespaces/default/configmaps", "text/plain", "x");
+        assertEquals(415, media.statusCode());
+        HttpResponse<String> big = send("POST", "/api/v1/namespaces/default/configmaps", "application/json",
+                "{\"data\":{\"x\":\"" + "a".repeat(4 * 1024 * 1024) + "\"}}");
+        assertEquals(413, big.statusCode());
+        assertEquals("RequestEntityTooLarge", Json.parse(big.body().getBytes()).path("reason").asText());
+        HttpResponse<String> none = send("GET", "/api/v1/namespaces/default/widgets", null, null);
+        assertEquals(404, none.statusCode());
+        HttpResponse<String> invalid = send("POST", "/apis/apps/v1/namespaces/default/deployments", "application/json",
+                "{\"metadata\":{\"name\":\"inv\"},\"spec\":{\"selector\":{\"matchLabels\":{\"a\":\"b\"}},"
+                        + "\"template\":{\"metadata\":{\"labels\":{\"a\":\"c\"}},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"x\"}]}}}}");
+        assertEquals(422, invalid.statusCode());
+        assertEquals("spec.template.metadata.labels", Json.parse(invalid.body().getBytes()).at("/details/causes/0/field").asText());
+    }
+}
