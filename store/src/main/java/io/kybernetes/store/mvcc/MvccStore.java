@@ -120,6 +120,11 @@ public final class MvccStore implements AutoCloseable {
         return running && fatal == null && writer.isAlive();
     }
 
+    /** Number of keys with any history (live or not yet compacted away). */
+    public int keyCount() {
+        return index.size();
+    }
+
     /** The revision readers see: the newest durable one. */
     public long rev() {
         return committedRev;

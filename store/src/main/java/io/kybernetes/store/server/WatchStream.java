@@ -19,6 +19,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.kybernetes.store.cluster.ClusterInfo;
 import io.kybernetes.store.mvcc.KeyRange;
+import io.kybernetes.store.watch.WatchOptions;
 import io.kybernetes.store.watch.WatchSink;
 import io.kybernetes.store.watch.WatchableStore;
 import io.kybernetes.store.watch.Watcher;
@@ -92,11 +93,13 @@ final class WatchStream implements StreamObserver<WatchRequest>, WatchSink {
             }
             id = nextId++;
         }
-        boolean noPut = c.getFiltersList().contains(WatchCreateRequest.FilterType.NOPUT);
-        boolean noDelete = c.getFiltersList().contains(WatchCreateRequest.FilterType.NODELETE);
+        WatchOptions options = new WatchOptions(c.getPrevKv(),
+                c.getFiltersList().contains(WatchCreateRequest.FilterType.NOPUT),
+                c.getFiltersList().contains(WatchCreateRequest.FilterType.NODELETE),
+                c.getProgressNotify());
         // "created" goes into the outbox before the watcher exists, so it precedes every event of the watcher
         send(WatchResponse.newBuilder().setHeader(cluster.header(cur)).setWatchId(id).setCreated(true).build(), 0);
-        Watcher w = store.watch(id, range, c.getStartRevision(), c.getPrevKv(), noPut, noDelete, this);
+        Watcher w = store.watch(id, range, c.getStartRevision(), options, this);
         watchers.put(id, w);
         LOG.debugf("watch %d created: key=%s start=%d", (Object) id, key.toStringUtf8(), c.getStartRevision());
     }
@@ -129,6 +132,13 @@ final class WatchStream implements StreamObserver<WatchRequest>, WatchSink {
         }
         send(WatchResponse.newBuilder().setHeader(cluster.header(rev)).setWatchId(w.id()).addAllEvents(events)
                 .build(), events.size());
+    }
+
+    @Override
+    public void progress(Watcher w, long rev) {
+        if (!closed && !w.isCanceled()) {
+            send(WatchResponse.newBuilder().setHeader(cluster.header(rev)).setWatchId(w.id()).build(), 0);
+        }
     }
 
     @Override

@@ -13,6 +13,9 @@ public interface WatchSink {
     /** {@code w} asked for history older than {@code compactRev}; the watcher is canceled. */
     void compacted(Watcher w, long compactRev);
 
+    /** A progress notification for {@code w}: it has seen every change up to {@code rev}. */
+    void progress(Watcher w, long rev);
+
     /** Events queued and not yet written to the client: a slow client's watchers stop being fed live. */
     int backlog();
 }

@@ -5,6 +5,8 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -31,6 +33,8 @@ public final class WatchableStore implements CommitListener, AutoCloseable {
     static int maxBacklog = 10_000;
     /** Revisions read from history per catch-up step of one watcher. */
     static int catchUpRevs = 1000;
+    /** Interval of progress notifications to watchers that asked for them (etcd: 10 minutes). */
+    public static volatile long progressIntervalMillis = 10 * 60 * 1000;
 
     private final MvccStore store;
     private final Object lock;
@@ -38,6 +42,7 @@ public final class WatchableStore implements CommitListener, AutoCloseable {
     private final Set<Watcher> unsynced = new LinkedHashSet<>();
     private final Semaphore wake = new Semaphore(0);
     private final Thread syncer;
+    private final ScheduledExecutorService progress;
     private volatile boolean running = true;
 
     public WatchableStore(MvccStore store) {
@@ -47,6 +52,25 @@ public final class WatchableStore implements CommitListener, AutoCloseable {
         syncer = new Thread(this::syncLoop, "watch-sync");
         syncer.setDaemon(true);
         syncer.start();
+        progress = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "watch-progress");
+            t.setDaemon(true);
+            return t;
+        });
+        progress.scheduleWithFixedDelay(this::notifyProgress, progressIntervalMillis, progressIntervalMillis,
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** Tells each synced watcher that asked for it the revision it has seen everything up to. */
+    void notifyProgress() {
+        synchronized (lock) {
+            long rev = store.rev();
+            for (Watcher w : synced) {
+                if (w.progressNotify() && w.sink.backlog() == 0) {
+                    w.sink.progress(w, rev);
+                }
+            }
+        }
     }
 
     public MvccStore store() {
@@ -57,12 +81,11 @@ public final class WatchableStore implements CommitListener, AutoCloseable {
      * Starts a watch. {@code startRev == 0} means from the next revision; a past revision replays history from
      * there. Returns the watcher and the current revision (for the "created" response), atomically.
      */
-    public Watcher watch(long id, KeyRange range, long startRev, boolean prevKv, boolean noPut, boolean noDelete,
-            WatchSink sink) {
+    public Watcher watch(long id, KeyRange range, long startRev, WatchOptions options, WatchSink sink) {
         synchronized (lock) {
             long cur = store.rev();
             long next = startRev <= 0 ? cur + 1 : startRev;
-            Watcher w = new Watcher(id, range, next, prevKv, noPut, noDelete, sink);
+            Watcher w = new Watcher(id, range, next, options, sink);
             if (next > cur) {
                 synced.add(w);
             } else {
@@ -70,6 +93,20 @@ public final class WatchableStore implements CommitListener, AutoCloseable {
                 wake.release();
             }
             return w;
+        }
+    }
+
+    /** Number of watchers, synced and not. */
+    public int watcherCount() {
+        synchronized (lock) {
+            return synced.size() + unsynced.size();
+        }
+    }
+
+    /** Number of watchers still catching up from history. */
+    public int unsyncedCount() {
+        synchronized (lock) {
+            return unsynced.size();
         }
     }
 
@@ -203,5 +240,6 @@ public final class WatchableStore implements CommitListener, AutoCloseable {
     public void close() {
         running = false;
         syncer.interrupt();
+        progress.shutdownNow();
     }
 }

@@ -11,18 +11,20 @@ public final class Watcher {
     private final boolean prevKv;
     private final boolean noPut;
     private final boolean noDelete;
+    private final boolean progressNotify;
     final WatchSink sink;
     /** The lowest revision not yet delivered (guarded by the store's publish lock while synced). */
     volatile long nextRev;
     volatile boolean canceled;
 
-    Watcher(long id, KeyRange range, long nextRev, boolean prevKv, boolean noPut, boolean noDelete, WatchSink sink) {
+    Watcher(long id, KeyRange range, long nextRev, WatchOptions o, WatchSink sink) {
         this.id = id;
+        this.prevKv = o.prevKv();
+        this.noPut = o.noPut();
+        this.noDelete = o.noDelete();
+        this.progressNotify = o.progressNotify();
         this.range = range;
         this.nextRev = nextRev;
-        this.prevKv = prevKv;
-        this.noPut = noPut;
-        this.noDelete = noDelete;
         this.sink = sink;
     }
 
@@ -32,6 +34,10 @@ public final class Watcher {
 
     public boolean isCanceled() {
         return canceled;
+    }
+
+    public boolean progressNotify() {
+        return progressNotify;
     }
 
     public boolean prevKv() {

@@ -27,6 +27,12 @@ class WatchableStoreTest {
         final List<Event> events = java.util.Collections.synchronizedList(new ArrayList<>());
         final AtomicInteger backlog = new AtomicInteger();
         volatile long compactedAt;
+        final List<Long> progress = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public void progress(Watcher w, long rev) {
+            progress.add(rev);
+        }
 
         @Override
         public void events(Watcher w, long rev, List<Event> evs) {
@@ -80,7 +86,7 @@ class WatchableStoreTest {
     void liveWatchSeesOnlyItsRangeAndNewRevisions() throws Exception {
         put("a/1");
         Recorder r = new Recorder();
-        ws.watch(0, new KeyRange(b("a/"), b("a0")), 0, false, false, false, r);
+        ws.watch(0, new KeyRange(b("a/"), b("a0")), 0, WatchOptions.DEFAULT, r);
         put("a/2");
         put("b");
         del("a/1");
@@ -96,7 +102,7 @@ class WatchableStoreTest {
         del("k");
         put("other");
         Recorder r = new Recorder();
-        ws.watch(0, KeyRange.single(b("k")), 2, true, false, false, r);
+        ws.watch(0, KeyRange.single(b("k")), 2, new WatchOptions(true, false, false, false), r);
         await(r, 2);
         put("k");
         await(r, 3);
@@ -109,8 +115,8 @@ class WatchableStoreTest {
     void filters() throws Exception {
         Recorder noPut = new Recorder();
         Recorder noDelete = new Recorder();
-        ws.watch(0, KeyRange.single(b("k")), 0, false, true, false, noPut);
-        ws.watch(1, KeyRange.single(b("k")), 0, false, false, true, noDelete);
+        ws.watch(0, KeyRange.single(b("k")), 0, new WatchOptions(false, true, false, false), noPut);
+        ws.watch(1, KeyRange.single(b("k")), 0, new WatchOptions(false, false, true, false), noDelete);
         put("k");
         del("k");
         await(noPut, 1);
@@ -125,7 +131,7 @@ class WatchableStoreTest {
         WatchableStore.maxBacklog = 4;
         try {
             Recorder slow = new Recorder();
-            ws.watch(0, new KeyRange(b("k"), ByteString.EMPTY), 0, false, false, false, slow);
+            ws.watch(0, new KeyRange(b("k"), ByteString.EMPTY), 0, WatchOptions.DEFAULT, slow);
             put("k1");
             slow.backlog.set(100); // the client stops reading
             for (int i = 2; i <= 20; i++) {
@@ -155,7 +161,7 @@ class WatchableStoreTest {
         put("k");
         t.store.compact(3).join();
         Recorder r = new Recorder();
-        Watcher w = ws.watch(0, KeyRange.single(b("k")), 1, false, false, false, r);
+        Watcher w = ws.watch(0, KeyRange.single(b("k")), 1, WatchOptions.DEFAULT, r);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (r.compactedAt == 0 && System.nanoTime() < deadline) {
             Thread.sleep(5);
@@ -165,9 +171,26 @@ class WatchableStoreTest {
     }
 
     @Test
+    void progressNotificationsOnlyForWatchersThatAskAndAreSynced() {
+        Recorder asks = new Recorder();
+        Recorder quiet = new Recorder();
+        Recorder behind = new Recorder();
+        put("k");
+        ws.watch(0, KeyRange.single(b("k")), 0, new WatchOptions(false, false, false, true), asks);
+        ws.watch(1, KeyRange.single(b("k")), 0, WatchOptions.DEFAULT, quiet);
+        behind.backlog.set(1);
+        ws.watch(2, KeyRange.single(b("k")), 0, new WatchOptions(false, false, false, true), behind);
+        put("other");
+        ws.notifyProgress();
+        assertEquals(List.of(2L), asks.progress);
+        assertTrue(quiet.progress.isEmpty());
+        assertTrue(behind.progress.isEmpty());
+    }
+
+    @Test
     void canceledWatcherGetsNothing() throws Exception {
         Recorder r = new Recorder();
-        Watcher w = ws.watch(0, KeyRange.single(b("k")), 0, false, false, false, r);
+        Watcher w = ws.watch(0, KeyRange.single(b("k")), 0, WatchOptions.DEFAULT, r);
         ws.cancel(w);
         put("k");
         Thread.sleep(50);
