@@ -50,6 +50,8 @@ public class ServiceWatcher {
     private SharedIndexInformer<Service> services;
     private SharedIndexInformer<Endpoints> endpoints;
     private String lastSummary = "";
+    private volatile boolean stopping;
+    private long startedNanos;
 
     void onStart(@Observes StartupEvent ev) {
         proxier = Proxiers.forConfig(config);
@@ -62,6 +64,7 @@ public class ServiceWatcher {
         Gauge.builder("kubeproxy.sync.proxy.rules.service.ports", status, SyncStatus::servicePorts)
                 .description("service ports programmed in the last sync").register(registry);
 
+        startedNanos = System.nanoTime();
         runner = new SyncRunner("proxy-sync", config.minSyncPeriod(), config.syncPeriod(), this::syncOnce);
         runner.start();
         ResourceEventHandler<Object> onChange = new ResourceEventHandler<>() {
@@ -89,7 +92,7 @@ public class ServiceWatcher {
                 return true;
             });
             informer.start().whenComplete((ok, err) -> {
-                if (err != null) {
+                if (err != null && !stopping) {
                     LOG.errorf("informer for %s stopped: %s", informer.getApiTypeClass().getSimpleName(), err.getMessage());
                 } else {
                     runner.request();
@@ -106,6 +109,7 @@ public class ServiceWatcher {
 
     /** Stops syncing and watching; the rules stay as they are. */
     public synchronized void stop() {
+        stopping = true;
         if (runner != null) {
             runner.close();
             runner = null;
@@ -123,7 +127,12 @@ public class ServiceWatcher {
     /** One sync; false asks the runner to retry. */
     boolean syncOnce() {
         if (!services.hasSynced() || !endpoints.hasSynced()) {
-            LOG.debug("informers not synced yet; not touching the rules");
+            if (System.nanoTime() - startedNanos > TimeUnit.SECONDS.toNanos(10)) {
+                LOG.warnf("no Services and Endpoints from the API server yet (is it up? --kubeconfig %s); "
+                        + "not touching the rules", config.kubeconfig());
+            } else {
+                LOG.debug("informers not synced yet; not touching the rules");
+            }
             return true;
         }
         List<ServicePort> ports = ServiceTable.build(services.getStore().list(), endpoints.getStore().list());
