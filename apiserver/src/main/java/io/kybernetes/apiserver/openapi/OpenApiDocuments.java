@@ -397,7 +397,7 @@ public final class OpenApiDocuments {
         }
     }
 
-    private static String sha512(byte[] bytes) {
+    static String sha512(byte[] bytes) {
         try {
             return HexFormat.of().withUpperCase().formatHex(MessageDigest.getInstance("SHA-512").digest(bytes));
         } catch (NoSuchAlgorithmException e) {

@@ -23,9 +23,10 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Serves GET /openapi/v3 (the index of group-version documents) and GET /openapi/v3/{api/v1 | apis/g/v}, with
+ * Serves GET /openapi/v3 (the index of group-version documents), GET /openapi/v3/{api/v1 | apis/g/v}, with
  * upstream's caching: the index links each document with ?hash=, a request with the current hash is
- * "public, immutable", a stale hash is redirected to the current one, and ETag/If-None-Match give 304s.
+ * "public, immutable", a stale hash is redirected to the current one, and ETag/If-None-Match give 304s; and
+ * GET /openapi/v2 (Swagger 2.0 definitions as JSON or gnostic protobuf) for kubectl's client-side fallback.
  */
 @ApplicationScoped
 public class OpenApiRoutes {
@@ -43,6 +44,50 @@ public class OpenApiRoutes {
     void routes(@Observes Router router) {
         router.get("/openapi/v3").order(-100).handler(this::index);
         router.getWithRegex("/openapi/v3/(.+)").order(-99).handler(this::document);
+        router.get("/openapi/v2").order(-98).handler(this::swagger);
+    }
+
+    /** The v2 document in both encodings, built on first use: kubectl fetches it only in fallback cases. */
+    private record Swagger(byte[] json, byte[] protobuf, String etag) {
+    }
+
+    private volatile Swagger swagger;
+
+    private Swagger swaggerDocument() {
+        Swagger current = swagger;
+        if (current == null) {
+            synchronized (this) {
+                if (swagger == null) {
+                    var doc = SwaggerV2.document(OpenApiSchemas.load(mapper), GIT_VERSION);
+                    byte[] json = doc.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    byte[] protobuf = SwaggerV2.protobuf(doc);
+                    swagger = new Swagger(json, protobuf, "\"" + OpenApiDocuments.sha512(protobuf) + "\"");
+                }
+                current = swagger;
+            }
+        }
+        return current;
+    }
+
+    private void swagger(RoutingContext ctx) {
+        String accept = ctx.request().getHeader("Accept");
+        boolean protobuf = accept != null && accept.contains("protobuf");
+        ctx.vertx().<Swagger>executeBlocking(this::swaggerDocument, false).onComplete(result -> {
+            if (result.failed()) {
+                fail(ctx, result.cause());
+                return;
+            }
+            Swagger doc = result.result();
+            HttpServerResponse response = ctx.response();
+            response.putHeader("ETag", doc.etag()).putHeader("Cache-Control", "no-cache, private")
+                    .putHeader("Vary", "Accept");
+            if (doc.etag().equals(ctx.request().getHeader("If-None-Match"))) {
+                response.setStatusCode(304).end();
+                return;
+            }
+            response.putHeader("Content-Type", protobuf ? SwaggerV2.PROTOBUF : "application/json");
+            response.end(Buffer.buffer(protobuf ? doc.protobuf() : doc.json()));
+        });
     }
 
     private OpenApiDocuments documents() {

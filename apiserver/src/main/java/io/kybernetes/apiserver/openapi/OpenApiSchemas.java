@@ -48,6 +48,11 @@ public final class OpenApiSchemas {
         }
     }
 
+    /** Every schema name, sorted. */
+    public Set<String> names() {
+        return schemas.keySet();
+    }
+
     public Optional<ObjectNode> schema(String name) {
         return Optional.ofNullable(schemas.get(name));
     }

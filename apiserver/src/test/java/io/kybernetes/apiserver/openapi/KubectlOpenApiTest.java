@@ -127,6 +127,46 @@ class KubectlOpenApiTest {
         assertEquals(404, send("/openapi/v3/apis/example.com/v1", null).statusCode());
     }
 
+    /** A kind: List file is checked on the client against /openapi/v2 (the v3 documents have no List kind). */
+    @Test
+    @Order(5)
+    void applyOfAListValidatesAgainstOpenApiV2() throws Exception {
+        Path list = scratch.resolve("list.yaml");
+        Files.writeString(list, """
+                apiVersion: v1
+                kind: List
+                items:
+                - apiVersion: v1
+                  kind: ConfigMap
+                  metadata: {name: listed}
+                  data: {a: b}
+                - apiVersion: v1
+                  kind: Service
+                  metadata: {name: listed}
+                  spec:
+                    ports: [{port: 80, targetPort: 8080}]
+                """);
+        Result applied = kubectl("apply", "-f", list.toString(), "-v=6");
+        assertEquals(0, applied.exit(), applied.all());
+        assertTrue(applied.err().contains("GET " + server() + "/openapi/v2?"), applied.err());
+        assertTrue(applied.out().contains("configmap/listed created"), applied.all());
+        assertTrue(applied.out().contains("service/listed created"), applied.all());
+
+        Files.writeString(list, """
+                apiVersion: v1
+                kind: List
+                items:
+                - apiVersion: v1
+                  kind: ConfigMap
+                  metadata: {name: listed2}
+                  datta: {a: b}
+                """);
+        Result rejected = kubectl("apply", "-f", list.toString());
+        assertEquals(1, rejected.exit(), rejected.all());
+        assertTrue(rejected.err().contains("unknown field \"datta\""), rejected.all());
+        assertEquals(404, send("/api/v1/namespaces/default/configmaps/listed2", null).statusCode());
+    }
+
     private static String deployment(int replicas) {
         return """
                 apiVersion: apps/v1
