@@ -13,6 +13,9 @@ import org.eclipse.microprofile.health.Readiness;
 import org.jboss.logging.Logger;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.kybernetes.controllers.deployment.DeploymentController;
 import io.kybernetes.controllers.deployment.KubeReplicaSetControl;
 import io.kybernetes.controllers.endpoints.EndpointsController;
@@ -38,6 +41,8 @@ public class ControllerManager implements HealthCheck {
     KubernetesClient client;
     @Inject
     ControllersConfig config;
+    @Inject
+    MeterRegistry registry;
 
     private Running running;
 
@@ -51,6 +56,12 @@ public class ControllerManager implements HealthCheck {
 
     void onStart(@Observes StartupEvent ev) {
         running = start(client, config.controllers(), config.workers(), config.gc().dependents());
+        for (QueueController c : running.controllers()) {
+            Gauge.builder("workqueue_depth", c, QueueController::depth).tag("name", c.name())
+                    .description("Current depth of the work queue").register(registry);
+            FunctionCounter.builder("workqueue_retries_total", c, QueueController::retries).tag("name", c.name())
+                    .description("Retries handled by the work queue").register(registry);
+        }
         LOG.infof("controllers %s started against %s", running.controllers().stream().map(QueueController::name)
                 .toList(), client.getConfiguration().getMasterUrl());
     }

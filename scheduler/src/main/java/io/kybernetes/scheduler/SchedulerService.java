@@ -9,6 +9,8 @@ import org.eclipse.microprofile.health.Readiness;
 import org.jboss.logging.Logger;
 
 import io.fabric8.kubernetes.api.model.Node;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -35,14 +37,25 @@ public class SchedulerService implements HealthCheck {
     KubernetesClient client;
     @Inject
     SchedulerConfig config;
+    @Inject
+    MeterRegistry registry;
 
     private SharedIndexInformer<?>[] informers = new SharedIndexInformer<?>[0];
     private Scheduler scheduler;
 
     void onStart(@Observes StartupEvent ev) {
         Framework framework = Profiles.build(config.profile().filters(), config.profile().scores(), new Random());
-        scheduler = new Scheduler(config.profile().schedulerName(), new SchedulerCache(), new SchedulingQueue(),
+        SchedulingQueue queue = new SchedulingQueue();
+        scheduler = new Scheduler(config.profile().schedulerName(), new SchedulerCache(), queue,
                 framework, new KubeApiWriter(client, config.profile().schedulerName()));
+        String[] places = {"active", "backoff", "unschedulable"};
+        for (int i = 0; i < places.length; i++) {
+            int place = i;
+            Gauge.builder("scheduler_pending_pods", queue, q -> q.sizes()[place]).tag("queue", places[i])
+                    .description("Pending pods by queue").register(registry);
+        }
+        scheduler.onAttempt(result -> registry.counter("scheduler_schedule_attempts_total", "result", result,
+                "profile", config.profile().schedulerName()).increment());
         informers = start(client, scheduler);
         LOG.infof("scheduler %s started against %s", config.profile().schedulerName(),
                 client.getConfiguration().getMasterUrl());

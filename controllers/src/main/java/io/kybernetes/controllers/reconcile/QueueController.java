@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import org.jboss.logging.Logger;
@@ -26,6 +27,7 @@ public final class QueueController {
     private final RateLimitedQueue queue;
     private final int workers;
     private final List<Thread> threads = new ArrayList<>();
+    private final AtomicLong retries = new AtomicLong();
 
     public QueueController(String name, Reconciler reconciler, int workers) {
         this.name = name;
@@ -36,6 +38,16 @@ public final class QueueController {
 
     public String name() {
         return name;
+    }
+
+    /** Keys waiting (not in flight), for the workqueue_depth metric. */
+    public int depth() {
+        return queue.length();
+    }
+
+    /** Keys retried so far, for the workqueue_retries_total metric. */
+    public long retries() {
+        return retries.get();
     }
 
     public void enqueue(String key) {
@@ -119,6 +131,7 @@ public final class QueueController {
                     queue.forget(key);
                     break;
                 case REQUEUE:
+                    retries.incrementAndGet();
                     queue.addRateLimited(key);
                     break;
                 case REQUEUE_AFTER:
@@ -139,9 +152,11 @@ public final class QueueController {
             } else {
                 LOG.warnf("%s: error syncing %s (%d failures), retrying: %s", name, key, n + 1, msg);
             }
+            retries.incrementAndGet();
             queue.addRateLimited(key);
         } catch (Exception e) {
             LOG.errorf(e, "%s: error syncing %s, retrying", name, key);
+            retries.incrementAndGet();
             queue.addRateLimited(key);
         }
     }

@@ -3,6 +3,7 @@ package io.kybernetes.scheduler.scheduling;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
 
@@ -35,6 +36,8 @@ public final class Scheduler {
     private final Map<String, Long> lastFailureAt = new HashMap<>();
     private volatile boolean running;
     private boolean stopped;
+    /** Told the result of every attempt: scheduled, unschedulable or error (as upstream's metric labels). */
+    private volatile Consumer<String> attempts = result -> { };
     private Thread thread;
 
     public Scheduler(String schedulerName, SchedulerCache cache, SchedulingQueue queue, Framework framework,
@@ -44,6 +47,10 @@ public final class Scheduler {
         this.queue = queue;
         this.framework = framework;
         this.api = api;
+    }
+
+    public void onAttempt(Consumer<String> observer) {
+        this.attempts = observer;
     }
 
     public ResourceEventHandler<Pod> podHandler() {
@@ -152,6 +159,7 @@ public final class Scheduler {
             String message = result.fitError().message();
             LOG.infof("unable to schedule pod %s: %s", key, message);
             queue.addUnschedulable(pod);
+            attempts.accept("unschedulable");
             reportFailure(pod, message);
             return;
         }
@@ -169,10 +177,12 @@ public final class Scheduler {
             }
             LOG.warnf("binding %s to %s failed: %s", key, node, e.getMessage());
             queue.addBackoff(pod);
+            attempts.accept("error");
             reportFailure(pod, "Binding rejected: " + e.getMessage());
             return;
         }
         queue.done(pod);
+        attempts.accept("scheduled");
         forgetFailure(pod);
         LOG.infof("Successfully assigned %s to %s", key, node);
         try {
