@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.kybernetes.apiserver.registry.ResourceRegistry;
 import io.kybernetes.apiserver.registry.ResourceType;
+import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
@@ -40,6 +41,14 @@ public class OpenApiRoutes {
 
     private final ObjectMapper mapper = new ObjectMapper();
     private volatile OpenApiDocuments documents;
+
+    /** Builds the documents off the startup path so the first kubectl request does not wait for them. */
+    void warm(@Observes StartupEvent event, io.vertx.core.Vertx vertx) {
+        vertx.executeBlocking(() -> {
+            documents();
+            return swaggerDocument();
+        }, false).onFailure(e -> LOG.warn("cannot build the OpenAPI documents ahead of time", e));
+    }
 
     void routes(@Observes Router router) {
         router.get("/openapi/v3").order(-100).handler(this::index);

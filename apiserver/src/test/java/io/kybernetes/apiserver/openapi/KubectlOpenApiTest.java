@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -26,6 +28,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.kybernetes.apiserver.protobuf.ProtobufCodec;
+import io.kybernetes.apiserver.registry.ResourceRegistry;
+import io.kybernetes.apiserver.registry.ResourceType;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -44,6 +49,12 @@ class KubectlOpenApiTest {
 
     @TestHTTPResource("/")
     URL base;
+
+    @Inject
+    ResourceRegistry registry;
+
+    @Inject
+    ProtobufCodec codec;
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -165,6 +176,21 @@ class KubectlOpenApiTest {
         assertEquals(1, rejected.exit(), rejected.all());
         assertTrue(rejected.err().contains("unknown field \"datta\""), rejected.all());
         assertEquals(404, send("/api/v1/namespaces/default/configmaps/listed2", null).statusCode());
+    }
+
+    /** Every kind the registry serves has a protobuf message (and its List, unless create-only) and a schema. */
+    @Test
+    @Order(6)
+    void everyRegisteredKindHasAProtobufMessageAndASchema() {
+        OpenApiSchemas schemas = OpenApiSchemas.load(MAPPER);
+        assertFalse(registry.all().isEmpty());
+        for (ResourceType type : registry.all()) {
+            assertTrue(codec.supports(type.apiVersion(), type.kind()), type.toString());
+            if (!type.kind().equals("Binding")) {
+                assertTrue(codec.supports(type.apiVersion(), type.kind() + "List"), type.toString());
+            }
+            assertTrue(schemas.nameOf(type.group(), type.version(), type.kind()).isPresent(), type.toString());
+        }
     }
 
     private static String deployment(int replicas) {
