@@ -20,6 +20,9 @@ public class StoreMain {
             new Flag("advertise-client-urls", null, "client URLs reported by member list (default: listen URLs)"),
             new Flag("listen-metrics-urls", "http://127.0.0.1:2381", "URL to serve /healthz, /readyz and /metrics on"),
             new Flag("name", "default", "member name"),
+            new Flag("auto-compaction-mode", "periodic", "periodic (retention is a duration) or revision"),
+            new Flag("auto-compaction-retention", "0", "history to keep: e.g. 1h, 30m, a number of hours, or "
+                    + "of revisions in revision mode; 0 disables auto compaction"),
             new Flag("initial-advertise-peer-urls", "http://127.0.0.1:2380", "peer URLs reported by member list"));
 
     public static void main(String... args) {

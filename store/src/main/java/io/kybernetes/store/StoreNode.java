@@ -14,6 +14,7 @@ import io.kybernetes.store.backend.RocksBackend;
 import io.kybernetes.store.cluster.ClusterInfo;
 import io.kybernetes.store.config.StoreConfig;
 import io.kybernetes.store.lease.Lessor;
+import io.kybernetes.store.mvcc.Compactor;
 import io.kybernetes.store.mvcc.MvccStore;
 import io.kybernetes.store.watch.WatchableStore;
 import io.quarkus.runtime.Startup;
@@ -31,6 +32,7 @@ public class StoreNode {
     private final WatchableStore watchable;
     private final ClusterInfo cluster;
     private final Applier applier;
+    private final Compactor compactor;
 
     public StoreNode(StoreConfig config) {
         backend = new RocksBackend(Path.of(config.dataDir()));
@@ -40,6 +42,7 @@ public class StoreNode {
         lessor = new Lessor(mvcc);
         watchable = new WatchableStore(mvcc);
         applier = new Applier(mvcc, lessor, cluster::header);
+        compactor = Compactor.start(mvcc, config.autoCompactionMode(), config.autoCompactionRetention());
         LOG.infof("store ready: member %x in cluster %x, term %d, revision %d, data dir %s", cluster.memberId(),
                 cluster.clusterId(), cluster.term(), mvcc.rev(), config.dataDir());
     }
@@ -70,6 +73,9 @@ public class StoreNode {
 
     @PreDestroy
     void close() {
+        if (compactor != null) {
+            compactor.close();
+        }
         lessor.close();
         watchable.close();
         mvcc.close();

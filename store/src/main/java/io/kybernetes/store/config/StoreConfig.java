@@ -26,6 +26,14 @@ public interface StoreConfig {
     /** Client URLs reported by MemberList; defaults to the listen URLs. */
     java.util.Optional<String> advertiseClientUrls();
 
+    /** "periodic" (retention is a duration) or "revision" (retention is a number of revisions). */
+    @WithDefault("periodic")
+    String autoCompactionMode();
+
+    /** How much history auto compaction keeps; "0" disables it. */
+    @WithDefault("0")
+    String autoCompactionRetention();
+
     /** Peer URLs reported by MemberList (there is no peer traffic: a single member). */
     @WithDefault("http://127.0.0.1:2380")
     String initialAdvertisePeerUrls();

@@ -34,6 +34,8 @@ final class WatchStream implements StreamObserver<WatchRequest>, WatchSink {
     private static final Logger LOG = Logger.getLogger(WatchStream.class);
     /** WatchCreateRequest.watch_id (etcd 3.4), unknown to the bundled proto. */
     private static final int FIELD_WATCH_ID = 7;
+    /** Size above which a batch of events is split (between revisions) into several responses. */
+    static int maxResponseBytes = 1024 * 1024;
 
     private final WatchableStore store;
     private final ClusterInfo cluster;
@@ -130,6 +132,23 @@ final class WatchStream implements StreamObserver<WatchRequest>, WatchSink {
         if (closed || w.isCanceled()) {
             return;
         }
+        // Long catch-ups are split into responses of about maxResponseBytes, only between revisions, so clients
+        // with the default 4 MiB message limit can read them and never see part of a revision.
+        int from = 0;
+        int bytes = 0;
+        for (int i = 0; i < events.size(); i++) {
+            if (i > from && bytes >= maxResponseBytes
+                    && events.get(i).getKv().getModRevision() != events.get(i - 1).getKv().getModRevision()) {
+                sendEvents(w, rev, events.subList(from, i));
+                from = i;
+                bytes = 0;
+            }
+            bytes += events.get(i).getSerializedSize();
+        }
+        sendEvents(w, rev, events.subList(from, events.size()));
+    }
+
+    private void sendEvents(Watcher w, long rev, List<Event> events) {
         send(WatchResponse.newBuilder().setHeader(cluster.header(rev)).setWatchId(w.id()).addAllEvents(events)
                 .build(), events.size());
     }

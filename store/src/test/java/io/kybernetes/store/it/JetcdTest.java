@@ -126,6 +126,29 @@ class JetcdTest {
         }
     }
 
+    /** A catch-up over more history than one gRPC message may hold (4 MiB by default) arrives whole. */
+    @Test
+    void largeCatchUpIsSplitIntoReadableResponses() throws Exception {
+        ByteSequence big = ByteSequence.from(new byte[200 * 1024]);
+        long first = 0;
+        for (int i = 0; i < 30; i++) {
+            long rev = kv.put(bs("/jbig/" + i), big).get(5, TimeUnit.SECONDS).getHeader().getRevision();
+            first = first == 0 ? rev : first;
+        }
+        BlockingQueue<WatchEvent> events = new LinkedBlockingQueue<>();
+        try (Watch.Watcher w = client.getWatchClient().watch(bs("/jbig/"),
+                WatchOption.builder().isPrefix(true).withRevision(first).build(),
+                resp -> events.addAll(resp.getEvents()))) {
+            for (int i = 0; i < 30; i++) {
+                WatchEvent e = events.poll(10, TimeUnit.SECONDS);
+                assertEquals("/jbig/" + i, str(e.getKeyValue().getKey()), "event " + i);
+                assertEquals(200 * 1024, e.getKeyValue().getValue().size());
+            }
+        }
+        kv.delete(bs("/jbig/"), io.etcd.jetcd.options.DeleteOption.builder().isPrefix(true).build())
+                .get(5, TimeUnit.SECONDS);
+    }
+
     @Test
     void leaseExpiryDeletesTheKey() throws Exception {
         long lease = client.getLeaseClient().grant(2).get(5, TimeUnit.SECONDS).getID();
