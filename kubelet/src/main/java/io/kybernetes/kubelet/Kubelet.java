@@ -118,20 +118,25 @@ public final class Kubelet implements AutoCloseable {
                 workers.enqueue(pod.getMetadata().getUid());
             }
         });
-        informer.start().whenComplete((v, e) -> {
-            if (e != null) {
-                LOG.errorf("pod informer failed to start: %s", e.toString());
-                return;
-            }
-            podsSynced = true;
-            LOG.infof("watching pods bound to node %s", node.nodeName());
-            housekeeping(); // adopt or clean what an earlier run left in the runtime
-            loops.scheduleWithFixedDelay(guard("relist", this::relist), settings.relistInterval.toMillis(),
-                    settings.relistInterval.toMillis(), TimeUnit.MILLISECONDS);
-            loops.scheduleWithFixedDelay(guard("housekeeping", this::housekeeping),
-                    settings.housekeepingInterval.toMillis(), settings.housekeepingInterval.toMillis(),
-                    TimeUnit.MILLISECONDS);
-        });
+        // start() completes only once the watch answers, which some servers delay until the first event;
+        // the cache is usable as soon as the initial list is in, so wait for hasSynced instead.
+        informer.start();
+        loops.schedule(this::awaitPodsSynced, 100, TimeUnit.MILLISECONDS);
+    }
+
+    private void awaitPodsSynced() {
+        if (!informer.hasSynced()) {
+            loops.schedule(this::awaitPodsSynced, 100, TimeUnit.MILLISECONDS);
+            return;
+        }
+        podsSynced = true;
+        LOG.infof("watching pods bound to node %s", node.nodeName());
+        guard("housekeeping", this::housekeeping).run(); // adopt or clean what an earlier run left in the runtime
+        loops.scheduleWithFixedDelay(guard("relist", this::relist), settings.relistInterval.toMillis(),
+                settings.relistInterval.toMillis(), TimeUnit.MILLISECONDS);
+        loops.scheduleWithFixedDelay(guard("housekeeping", this::housekeeping),
+                settings.housekeepingInterval.toMillis(), settings.housekeepingInterval.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     Pod podByUid(String uid) {

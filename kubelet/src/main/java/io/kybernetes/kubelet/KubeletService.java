@@ -47,9 +47,11 @@ public class KubeletService {
         String nodeIp = config.nodeIp().filter(s -> !s.isBlank()).orElseGet(NodeAddresses::firstNonLoopbackIPv4);
         try {
             Path kubeconfig = Path.of(config.kubeconfig());
-            client = new KubernetesClientBuilder()
-                    .withConfig(Config.fromKubeconfig(null, Files.readString(kubeconfig), kubeconfig.toString()))
-                    .build();
+            Config kc = Config.fromKubeconfig(null, Files.readString(kubeconfig), kubeconfig.toString());
+            // Watch over plain HTTP streaming as client-go does: a server that answers the WebSocket upgrade
+            // with a 200 stream would otherwise hold fabric8's handshake until the watch times out.
+            kc.setOnlyHttpWatches(true);
+            client = new KubernetesClientBuilder().withConfig(kc).build();
             cri = new CriClient(config.containerRuntimeEndpoint());
             LOG.infof("container runtime %s", cri.version().getRuntimeVersion());
             Files.createDirectories(Path.of(config.rootDir()));
