@@ -46,6 +46,14 @@ public final class KubePodControl implements PodControl {
     }
 
     @Override
+    public void releasePod(Pod pod, String ownerUid) {
+        var refs = new ArrayList<>(pod.getMetadata().getOwnerReferences());
+        refs.removeIf(r -> ownerUid.equals(r.getUid()));
+        Pod copy = new PodBuilder(pod).editMetadata().withOwnerReferences(refs).endMetadata().build();
+        client.pods().resource(copy).update();
+    }
+
+    @Override
     public void updateStatus(ReplicaSet rs) {
         client.apps().replicaSets().resource(rs).updateStatus();
     }

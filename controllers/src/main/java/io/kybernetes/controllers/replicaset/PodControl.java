@@ -14,5 +14,8 @@ public interface PodControl {
     /** Adds a controller owner reference to an orphan pod. */
     void adoptPod(Pod pod, OwnerReference ref);
 
+    /** Removes the owner reference with {@code ownerUid} from a pod that no longer matches its owner. */
+    void releasePod(Pod pod, String ownerUid);
+
     void updateStatus(ReplicaSet rs);
 }

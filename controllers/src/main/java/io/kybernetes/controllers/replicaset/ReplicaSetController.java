@@ -155,8 +155,15 @@ public final class ReplicaSetController implements Reconciler {
             Optional<OwnerReference> ref = Owners.controllerOf(pod);
             boolean matches = Selectors.matches(rs.getSpec().getSelector(), pod.getMetadata().getLabels());
             if (ref.isPresent()) {
-                if (ref.get().getUid().equals(rs.getMetadata().getUid()) && matches) {
-                    out.add(pod);
+                if (ref.get().getUid().equals(rs.getMetadata().getUid())) {
+                    if (matches) {
+                        out.add(pod);
+                    } else if (PodState.active(pod)) {
+                        // Relabelled out of the selector: release it (it becomes an orphan), as upstream.
+                        pods.releasePod(pod, rs.getMetadata().getUid());
+                        LOG.infof("replicaset %s/%s released pod %s", rs.getMetadata().getNamespace(),
+                                rs.getMetadata().getName(), pod.getMetadata().getName());
+                    }
                 }
             } else if (matches && rs.getMetadata().getDeletionTimestamp() == null && PodState.active(pod)) {
                 pods.adoptPod(pod, Owners.controllerRef(rs, "apps/v1", "ReplicaSet"));
