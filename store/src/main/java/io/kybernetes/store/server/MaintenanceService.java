@@ -12,6 +12,7 @@ import io.etcd.jetcd.api.StatusResponse;
 import io.grpc.stub.StreamObserver;
 import io.kybernetes.store.StoreNode;
 import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
 
 /** etcdserverpb.Maintenance: Status, Alarm (never any alarm) and Defragment (RocksDB needs none). */
 @GrpcService
@@ -31,6 +32,7 @@ public class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
     }
 
     @Override
+    @Blocking
     public void status(StatusRequest request, StreamObserver<StatusResponse> out) {
         GrpcErrors.unary(out, () -> {
             long rev = node.mvcc().rev();
