@@ -5,15 +5,13 @@ import com.google.protobuf.DescriptorProtos.FieldDescriptorProto;
 import com.google.protobuf.DescriptorProtos.FieldDescriptorProto.Label;
 import com.google.protobuf.DescriptorProtos.FieldDescriptorProto.Type;
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
-import com.google.protobuf.Descriptors.DescriptorValidationException;
-import com.google.protobuf.Descriptors.FileDescriptor;
 
 import io.kubernetes.client.proto.Meta;
 
 /**
  * Descriptors for coordination.k8s.io/v1 (Lease, LeaseList), which io.kubernetes:client-java-proto 24.0.0 does not
  * ship. Built in code rather than generated from a .proto because the module has no protoc step and the messages are
- * few; the result is an ordinary {@link FileDescriptor} that {@link com.google.protobuf.DynamicMessage} reads.
+ * few; the result is an ordinary file descriptor that {@link com.google.protobuf.DynamicMessage} reads.
  * Field numbers and names are those of the upstream API (k8s.io/api/coordination/v1), equivalent to:
  *
  * <pre>
@@ -31,17 +29,12 @@ final class CoordinationV1 {
     static final String PACKAGE = "k8s.io.api.coordination.v1";
     private static final String META = "." + Meta.getDescriptor().getPackage() + ".";
 
-    private static final FileDescriptor DESCRIPTOR = build();
-
     private CoordinationV1() {
     }
 
-    static FileDescriptor descriptor() {
-        return DESCRIPTOR;
-    }
-
-    private static FileDescriptor build() {
-        FileDescriptorProto file = FileDescriptorProto.newBuilder()
+    /** The file, to be built against the meta.k8s.io/v1 file it depends on (see {@link ProtobufDescriptors}). */
+    static FileDescriptorProto proto() {
+        return FileDescriptorProto.newBuilder()
                 .setName("k8s.io/api/coordination/v1/generated.proto")
                 .setPackage(PACKAGE)
                 .addDependency(Meta.getDescriptor().getName())
@@ -60,11 +53,6 @@ final class CoordinationV1 {
                         .addField(scalar("strategy", 6, Type.TYPE_STRING))
                         .addField(scalar("preferredHolder", 7, Type.TYPE_STRING)))
                 .build();
-        try {
-            return FileDescriptor.buildFrom(file, new FileDescriptor[] { Meta.getDescriptor() });
-        } catch (DescriptorValidationException e) {
-            throw new IllegalStateException("invalid coordination.k8s.io/v1 descriptor", e);
-        }
     }
 
     private static FieldDescriptorProto scalar(String name, int number, Type type) {

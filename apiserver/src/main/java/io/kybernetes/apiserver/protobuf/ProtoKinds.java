@@ -42,7 +42,7 @@ final class ProtoKinds {
             }
         }
         for (String kind : META_KINDS) {
-            metaKinds.put(kind, Meta.getDescriptor().findMessageTypeByName(kind));
+            metaKinds.put(kind, ProtobufDescriptors.message(META_PACKAGE + "." + kind));
         }
     }
 

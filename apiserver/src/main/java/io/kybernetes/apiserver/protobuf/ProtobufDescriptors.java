@@ -1,12 +1,17 @@
 package io.kybernetes.apiserver.protobuf;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import com.google.protobuf.DescriptorProtos.DescriptorProto;
+import com.google.protobuf.DescriptorProtos.FieldDescriptorProto;
+import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.Descriptors.DescriptorValidationException;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Descriptors.FileDescriptor;
 
@@ -30,11 +35,26 @@ import io.kubernetes.client.proto.V1Storage;
  */
 public final class ProtobufDescriptors {
 
-    private static final List<FileDescriptor> FILES = List.of(V1.getDescriptor(), V1Apps.getDescriptor(),
+    private static final List<FileDescriptor> GENERATED = List.of(V1.getDescriptor(), V1Apps.getDescriptor(),
             V1Autoscaling.getDescriptor(), V1Batch.getDescriptor(), V1Policy.getDescriptor(),
             V1Networking.getDescriptor(), V1Rbac.getDescriptor(), V1Storage.getDescriptor(),
             V1Scheduling.getDescriptor(), V1Certificates.getDescriptor(), V1Admissionregistration.getDescriptor(),
-            V1Authentication.getDescriptor(), V1Authorization.getDescriptor(), CoordinationV1.descriptor());
+            V1Authentication.getDescriptor(), V1Authorization.getDescriptor());
+
+    /**
+     * Fields of the 1.31/1.32 API that the messages of client-java-proto 24.0.0 lack: "message" -> fields. Without
+     * them a newer client's value would be dropped. Numbers and names are upstream's (k8s.io/api core/v1).
+     */
+    private static final Map<String, List<FieldDescriptorProto>> ADDED = Map.of(
+            "k8s.io.api.core.v1.PodSpec", List.of(message("resources", 40, ".k8s.io.api.core.v1.ResourceRequirements")),
+            "k8s.io.api.core.v1.PodSecurityContext", List.of(string("supplementalGroupsPolicy", 12),
+                    string("seLinuxChangePolicy", 13)),
+            "k8s.io.api.core.v1.PodResourceClaim", List.of(string("resourceClaimName", 3),
+                    string("resourceClaimTemplateName", 4)),
+            "k8s.io.api.core.v1.ResourceClaim", List.of(string("request", 2)));
+
+    private static final Map<String, FileDescriptor> BUILT = new LinkedHashMap<>();
+    private static final List<FileDescriptor> FILES = buildFiles();
 
     /**
      * Go structs embedded with {@code json:",inline"}: a message field in protobuf whose own fields sit directly in
@@ -102,6 +122,79 @@ public final class ProtobufDescriptors {
     private static final ProtoKinds KINDS = new ProtoKinds();
 
     private ProtobufDescriptors() {
+    }
+
+    /**
+     * Rebuilds the generated files (and their dependencies: meta, runtime, intstr, resource) with {@link #ADDED},
+     * plus coordination.k8s.io/v1, as one consistent set of descriptors for DynamicMessage.
+     */
+    private static List<FileDescriptor> buildFiles() {
+        List<FileDescriptor> files = new ArrayList<>();
+        for (FileDescriptor generated : GENERATED) {
+            files.add(rebuild(generated.toProto(), generated.getDependencies()));
+        }
+        FileDescriptor meta = BUILT.get(io.kubernetes.client.proto.Meta.getDescriptor().getName());
+        files.add(build(CoordinationV1.proto(), List.of(meta)));
+        return List.copyOf(files);
+    }
+
+    private static FileDescriptor rebuild(FileDescriptorProto proto, List<FileDescriptor> dependencies) {
+        FileDescriptor done = BUILT.get(proto.getName());
+        if (done != null) {
+            return done;
+        }
+        List<FileDescriptor> deps = new ArrayList<>();
+        for (FileDescriptor dependency : dependencies) {
+            deps.add(rebuild(dependency.toProto(), dependency.getDependencies()));
+        }
+        FileDescriptorProto.Builder builder = proto.toBuilder();
+        for (DescriptorProto.Builder message : builder.getMessageTypeBuilderList()) {
+            List<FieldDescriptorProto> added = ADDED.get(proto.getPackage() + "." + message.getName());
+            if (added != null) {
+                for (FieldDescriptorProto field : added) {
+                    if (message.getFieldList().stream().noneMatch(f -> f.getNumber() == field.getNumber())) {
+                        message.addField(field);
+                    }
+                }
+            }
+        }
+        return build(builder.build(), deps);
+    }
+
+    private static FileDescriptor build(FileDescriptorProto proto, List<FileDescriptor> deps) {
+        try {
+            FileDescriptor built = FileDescriptor.buildFrom(proto, deps.toArray(new FileDescriptor[0]));
+            BUILT.put(proto.getName(), built);
+            return built;
+        } catch (DescriptorValidationException e) {
+            throw new IllegalStateException("invalid descriptor " + proto.getName(), e);
+        }
+    }
+
+    private static FieldDescriptorProto string(String name, int number) {
+        return FieldDescriptorProto.newBuilder().setName(name).setJsonName(name).setNumber(number)
+                .setLabel(FieldDescriptorProto.Label.LABEL_OPTIONAL).setType(FieldDescriptorProto.Type.TYPE_STRING)
+                .build();
+    }
+
+    private static FieldDescriptorProto message(String name, int number, String type) {
+        return FieldDescriptorProto.newBuilder().setName(name).setJsonName(name).setNumber(number)
+                .setLabel(FieldDescriptorProto.Label.LABEL_OPTIONAL).setType(FieldDescriptorProto.Type.TYPE_MESSAGE)
+                .setTypeName(type).build();
+    }
+
+    /** The message of this full name (k8s.io.apimachinery.pkg.apis.meta.v1.Status) in the rebuilt set. */
+    public static Descriptor message(String fullName) {
+        int dot = fullName.lastIndexOf('.');
+        for (FileDescriptor file : BUILT.values()) {
+            if (file.getPackage().equals(fullName.substring(0, dot))) {
+                Descriptor found = file.findMessageTypeByName(fullName.substring(dot + 1));
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        throw new IllegalArgumentException("no message " + fullName);
     }
 
     /** The API files (core, apps, autoscaling, coordination, ... all at v1); meta/runtime come as dependencies. */

@@ -51,6 +51,7 @@ public final class SchemaGenerator {
 
     private static final String MODELS = "io.kubernetes.client.openapi.models.";
     private static final String META = "io.k8s.apimachinery.pkg.apis.meta.v1.";
+    private static final String META_PACKAGE = Meta.getDescriptor().getPackage() + ".";
     private static final String REF = "#/components/schemas/";
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -142,7 +143,7 @@ public final class SchemaGenerator {
             }
         }
         for (String kind : META_KINDS) {
-            root(modelClass(kind, "").orElseThrow(), Meta.getDescriptor().findMessageTypeByName(kind),
+            root(modelClass(kind, "").orElseThrow(), ProtobufDescriptors.message(META_PACKAGE + kind),
                     kind.equals("Status") || kind.equals("APIResourceList") ? List.of("") : groups);
         }
         return schemas;
