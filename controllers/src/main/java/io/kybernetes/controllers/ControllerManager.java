@@ -99,7 +99,9 @@ public class ControllerManager implements HealthCheck {
         // Workers start only once the caches are complete: a partial cache would make them create extra objects.
         informers.start().whenComplete((v, t) -> {
             if (t != null) {
-                LOG.errorf("informers failed to start: %s", t.getMessage());
+                if (!informers.stopped()) {
+                    LOG.errorf("informers failed to start: %s", t.getMessage());
+                }
                 return;
             }
             controllers.forEach(QueueController::start);

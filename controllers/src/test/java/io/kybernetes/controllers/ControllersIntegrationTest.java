@@ -34,7 +34,7 @@ import io.kybernetes.controllers.deployment.PodTemplateHash;
 import io.kybernetes.controllers.deployment.Rollout;
 
 /** Every controller against fabric8's CRUD mock API server, with a fake kubelet marking pods ready. */
-class ControllersIntegrationTest {
+public class ControllersIntegrationTest {
 
     static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -61,7 +61,7 @@ class ControllersIntegrationTest {
         server.destroy();
     }
 
-    static Deployment web(int replicas, String image) {
+    public static Deployment web(int replicas, String image) {
         return new DeploymentBuilder().withNewMetadata().withName("web").withNamespace("default").endMetadata()
                 .withNewSpec().withReplicas(replicas)
                 .withNewSelector().addToMatchLabels("app", "web").endSelector()
@@ -84,7 +84,7 @@ class ControllersIntegrationTest {
     }
 
     /** What `kubectl rollout status` checks to print "successfully rolled out". */
-    static boolean rolledOut(Deployment d) {
+    public static boolean rolledOut(Deployment d) {
         var s = d.getStatus();
         if (s == null || s.getObservedGeneration() == null || d.getMetadata().getGeneration() > s.getObservedGeneration()) {
             return false;

@@ -18,9 +18,16 @@ public final class FakeKubelet implements AutoCloseable {
     private final SharedIndexInformer<Pod> informer;
     private final AtomicInteger nextIp = new AtomicInteger(2);
     private volatile boolean enabled = true;
+    private final boolean assignNode;
 
     public FakeKubelet(KubernetesClient client) {
+        this(client, true);
+    }
+
+    /** With {@code assignNode}, pods are also given spec.nodeName (the mock server allows that update). */
+    public FakeKubelet(KubernetesClient client, boolean assignNode) {
         this.client = client;
+        this.assignNode = assignNode;
         this.informer = client.pods().inAnyNamespace().inform(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod pod) {
@@ -52,9 +59,12 @@ public final class FakeKubelet implements AutoCloseable {
             return;
         }
         String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-        Pod ready = new PodBuilder(pod).editSpec().withNodeName("node-1").endSpec().build();
+        Pod ready = pod;
         try {
-            ready = client.pods().resource(ready).update();
+            if (assignNode) {
+                ready = client.pods().resource(new PodBuilder(pod).editSpec().withNodeName("node-1").endSpec()
+                        .build()).update();
+            }
             ready = new PodBuilder(ready).withNewStatus().withPhase("Running")
                     .withPodIP("10.244.0." + nextIp.getAndIncrement())
                     .addNewCondition().withType("Ready").withStatus("True").withLastTransitionTime(now).endCondition()

@@ -79,7 +79,7 @@ public class SchedulerService implements HealthCheck {
         CompletableFuture.allOf(nodes.start().toCompletableFuture(), pods.start().toCompletableFuture())
                 .whenComplete((v, t) -> {
                     if (t != null) {
-                        LOG.errorf("informers failed to start: %s", t.getMessage());
+                        LOG.debugf("informers stopped before they synced: %s", t.getMessage());
                     } else {
                         scheduler.start();
                     }

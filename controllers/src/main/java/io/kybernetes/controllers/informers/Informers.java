@@ -33,6 +33,7 @@ public final class Informers {
     public final SharedIndexInformer<Service> services;
     public final SharedIndexInformer<Endpoints> endpoints;
     private final List<SharedIndexInformer<?>> all = new ArrayList<>();
+    private volatile boolean stopped;
 
     public Informers(KubernetesClient client) {
         pods = add(client.pods().inAnyNamespace().runnableInformer(0), true);
@@ -63,7 +64,12 @@ public final class Informers {
     }
 
     public void stop() {
+        stopped = true;
         all.forEach(SharedIndexInformer::stop);
+    }
+
+    public boolean stopped() {
+        return stopped;
     }
 
     public boolean hasSynced() {

@@ -56,7 +56,12 @@ public final class RateLimitedQueue {
             add(key);
             return;
         }
-        timer.schedule(() -> add(key), delay.toNanos(), TimeUnit.NANOSECONDS);
+        synchronized (this) {
+            if (shuttingDown) {
+                return;
+            }
+            timer.schedule(() -> add(key), delay.toNanos(), TimeUnit.NANOSECONDS);
+        }
     }
 
     /** Adds the key after its back-off, which doubles with every failure until {@link #forget}. */
