@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +32,6 @@ import io.kybernetes.kubelet.pod.RuntimeView;
 public final class Kubelet implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Kubelet.class);
-    static final String UID_INDEX = "uid";
 
     /** Tunable for tests. */
     public static final class Settings {
@@ -60,6 +60,8 @@ public final class Kubelet implements AutoCloseable {
     private SharedIndexInformer<Pod> informer;
     private Map<String, Set<String>> lastFingerprints = new HashMap<>();
     private volatile boolean podsSynced;
+    /** namespace/name of each pod uid seen in the cache (the cache's own uid index is not safe to read concurrently). */
+    private final Map<String, String> keysByUid = new ConcurrentHashMap<>();
 
     public Kubelet(KubernetesClient client, CriClient cri, String nodeName, String nodeIp, String podCidr, int port,
                    Path rootDir, Path podLogDir, Settings settings) {
@@ -95,26 +97,28 @@ public final class Kubelet implements AutoCloseable {
         loops.scheduleWithFixedDelay(guard("node lease", node::renewLease), 0, settings.statusInterval.toMillis(),
                 TimeUnit.MILLISECONDS);
 
-        PodSyncer syncer = new PodSyncer(cri, client, this::podByUid, nodeIp, podLogDir,
+        PodSyncer syncer = new PodSyncer(cri, client, this::podByUid, node.nodeName(), nodeIp, podLogDir,
                 (uid, d) -> workers.enqueueAfter(uid, d), Clock.systemUTC());
         workers = new PodWorkers(settings.workers, syncer::sync);
         var pods = client.pods().inAnyNamespace();
         informer = (settings.serverSideNodeSelector ? pods.withField("spec.nodeName", node.nodeName()) : pods)
                 .runnableInformer(settings.podResync.toMillis());
-        informer.addIndexers(Map.of(UID_INDEX, p -> List.of(p.getMetadata().getUid())));
         informer.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod pod) {
+                keysByUid.put(pod.getMetadata().getUid(), key(pod));
                 workers.enqueue(pod.getMetadata().getUid());
             }
 
             @Override
             public void onUpdate(Pod oldPod, Pod pod) {
+                keysByUid.put(pod.getMetadata().getUid(), key(pod));
                 workers.enqueue(pod.getMetadata().getUid());
             }
 
             @Override
             public void onDelete(Pod pod, boolean finalStateUnknown) {
+                keysByUid.remove(pod.getMetadata().getUid());
                 workers.enqueue(pod.getMetadata().getUid());
             }
         });
@@ -140,12 +144,13 @@ public final class Kubelet implements AutoCloseable {
     }
 
     Pod podByUid(String uid) {
-        for (Pod p : informer.getIndexer().byIndex(UID_INDEX, uid)) {
-            if (p.getSpec() != null && node.nodeName().equals(p.getSpec().getNodeName())) {
-                return p;
-            }
+        String key = keysByUid.get(uid);
+        Pod p = key == null ? null : informer.getStore().getByKey(key);
+        if (p == null || !uid.equals(p.getMetadata().getUid()) || p.getSpec() == null
+                || !node.nodeName().equals(p.getSpec().getNodeName())) {
+            return null;
         }
-        return null;
+        return p;
     }
 
     /** Notices runtime changes (a container exited, a sandbox died) and syncs the pods they belong to. */
@@ -167,6 +172,10 @@ public final class Kubelet implements AutoCloseable {
             }
             workers.enqueue(uid);
         }
+    }
+
+    private static String key(Pod pod) {
+        return pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
     }
 
     private static Runnable guard(String what, Runnable r) {

@@ -47,6 +47,7 @@ public final class PodSyncer {
     private final RuntimeView runtime;
     private final KubernetesClient client;
     private final Function<String, Pod> podByUid;
+    private final String nodeName;
     private final String nodeIp;
     private final Path podLogRoot;
     private final BiConsumer<String, Duration> requeue;
@@ -55,12 +56,13 @@ public final class PodSyncer {
     /** Waiting reasons (pull errors, back-off) per pod uid and container name. */
     private final Map<String, Map<String, Waiting>> waiting = new ConcurrentHashMap<>();
 
-    public PodSyncer(CriClient cri, KubernetesClient client, Function<String, Pod> podByUid, String nodeIp,
+    public PodSyncer(CriClient cri, KubernetesClient client, Function<String, Pod> podByUid, String nodeName, String nodeIp,
                      Path podLogRoot, BiConsumer<String, Duration> requeue, Clock clock) {
         this.cri = cri;
         this.runtime = new RuntimeView(cri);
         this.client = client;
         this.podByUid = podByUid;
+        this.nodeName = nodeName;
         this.nodeIp = nodeIp;
         this.podLogRoot = podLogRoot;
         this.requeue = requeue;
@@ -71,6 +73,10 @@ public final class PodSyncer {
         Pod pod = podByUid.apply(uid);
         RuntimePod rt = runtime.pod(uid);
         if (pod == null) {
+            if (!rt.isEmpty() && stillBoundHere(rt)) {
+                requeue.accept(uid, Duration.ofSeconds(1)); // the cache lags behind the API: look again soon
+                return;
+            }
             if (!rt.isEmpty()) {
                 LOG.infof("pod uid %s is gone from the API: removing its %d sandbox(es) and %d container(s)", uid,
                         rt.sandboxes().size(), rt.containers().size());
@@ -117,6 +123,28 @@ public final class PodSyncer {
         }
         writeStatus(pod, PodStatusFactory.build(pod, now, podIPs, nodeIp, podWaiting, clock.instant()));
         again.ifPresent(d -> requeue.accept(uid, d));
+    }
+
+    /**
+     * Before removing a pod's containers because the cache no longer has it, asks the API server directly: a
+     * pod that still exists with this uid and this node is only missing from a lagging cache.
+     */
+    private boolean stillBoundHere(RuntimePod rt) {
+        Optional<PodSandbox> sb = rt.latestSandbox();
+        if (sb.isEmpty()) {
+            return false;
+        }
+        String ns = sb.get().getMetadata().getNamespace();
+        String name = sb.get().getMetadata().getName();
+        try {
+            Pod live = client.pods().inNamespace(ns).withName(name).get();
+            return live != null && rt.uid().equals(live.getMetadata().getUid())
+                    && live.getMetadata().getDeletionTimestamp() == null && live.getSpec() != null
+                    && sb.get().getLabelsOrDefault(CriLabels.MANAGED_BY, "").equals(CriLabels.MANAGED_BY_VALUE)
+                    && nodeName.equals(live.getSpec().getNodeName());
+        } catch (KubernetesClientException e) {
+            return true; // cannot tell: keep the containers, try again
+        }
     }
 
     private void forget(String uid) {
