@@ -24,6 +24,8 @@ import io.kybernetes.kubelet.node.NodeAgent;
 import io.kybernetes.kubelet.pod.PodSyncer;
 import io.kybernetes.kubelet.pod.PodWorkers;
 import io.kybernetes.kubelet.pod.RuntimeView;
+import io.kybernetes.kubelet.probe.ProbeManager;
+import io.kybernetes.kubelet.probe.Prober;
 
 /**
  * The node agent: registers the node, keeps its status and lease fresh, watches the pods bound to it and hands each
@@ -57,6 +59,7 @@ public final class Kubelet implements AutoCloseable {
         return t;
     });
     private PodWorkers workers;
+    private ProbeManager probes;
     private SharedIndexInformer<Pod> informer;
     private Map<String, Set<String>> lastFingerprints = new HashMap<>();
     private volatile boolean podsSynced;
@@ -100,6 +103,11 @@ public final class Kubelet implements AutoCloseable {
         PodSyncer syncer = new PodSyncer(cri, client, this::podByUid, node.nodeName(), nodeIp, podLogDir,
                 (uid, d) -> workers.enqueueAfter(uid, d), Clock.systemUTC());
         workers = new PodWorkers(settings.workers, syncer::sync);
+        probes = new ProbeManager(new Prober(cri), this::boundPods, uid -> workers.enqueue(uid), (uid, id) -> {
+            syncer.killContainer(uid, id);
+            workers.enqueue(uid);
+        }, Clock.systemUTC());
+        syncer.setReadiness(probes::ready);
         var pods = client.pods().inAnyNamespace();
         informer = (settings.serverSideNodeSelector ? pods.withField("spec.nodeName", node.nodeName()) : pods)
                 .runnableInformer(settings.podResync.toMillis());
@@ -141,6 +149,13 @@ public final class Kubelet implements AutoCloseable {
         loops.scheduleWithFixedDelay(guard("housekeeping", this::housekeeping),
                 settings.housekeepingInterval.toMillis(), settings.housekeepingInterval.toMillis(),
                 TimeUnit.MILLISECONDS);
+        loops.scheduleWithFixedDelay(guard("probes", probes::tick), 1, 1, TimeUnit.SECONDS);
+    }
+
+    private List<Pod> boundPods() {
+        return informer.getStore().list().stream()
+                .filter(p -> p.getSpec() != null && node.nodeName().equals(p.getSpec().getNodeName()))
+                .toList();
     }
 
     Pod podByUid(String uid) {
@@ -196,6 +211,9 @@ public final class Kubelet implements AutoCloseable {
         }
         if (workers != null) {
             workers.close();
+        }
+        if (probes != null) {
+            probes.close();
         }
     }
 }

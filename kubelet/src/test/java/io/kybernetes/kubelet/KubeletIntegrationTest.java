@@ -106,8 +106,11 @@ class KubeletIntegrationTest {
     @Test
     @Order(2)
     void podRunsGetsAnIpServesHttpAndLogs() throws Exception {
-        client.pods().inNamespace(NS).resource(pod("web", "Always",
-                "echo hello-log; echo hello-from-pod > /www/index.html; exec httpd -f -p 80 -h /www")).create();
+        Pod web = pod("web", "Always",
+                "echo hello-log; echo hello-from-pod > /www/index.html; exec httpd -f -p 80 -h /www");
+        web.getSpec().getContainers().get(0).setReadinessProbe(new io.fabric8.kubernetes.api.model.ProbeBuilder()
+                .withNewHttpGet().withPath("/index.html").withNewPort(80).endHttpGet().withPeriodSeconds(1).build());
+        client.pods().inNamespace(NS).resource(web).create();
         Pod pod = await("web running and ready", () -> client.pods().inNamespace(NS).withName("web").get(),
                 p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()) && isReady(p));
         String ip = pod.getStatus().getPodIP();

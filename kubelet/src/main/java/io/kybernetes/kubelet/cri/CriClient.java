@@ -133,6 +133,14 @@ public final class CriClient implements AutoCloseable {
         return rt().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).build()).getStatus();
     }
 
+    /** Runs a command in a container; returns its exit code. */
+    public int execSync(String containerId, List<String> cmd, long timeoutSeconds) {
+        return runtime.withDeadlineAfter(timeoutSeconds + 5, TimeUnit.SECONDS)
+                .execSync(io.kybernetes.kubelet.cri.v1.ExecSyncRequest.newBuilder().setContainerId(containerId)
+                        .addAllCmd(cmd).setTimeout(timeoutSeconds).build())
+                .getExitCode();
+    }
+
     /** The image's status, or null when the runtime does not have it. */
     public ImageStatusResponse imageStatus(String image) {
         ImageStatusResponse r = images.withDeadlineAfter(CALL_SECONDS, TimeUnit.SECONDS)

@@ -31,8 +31,18 @@ public final class PodStatusFactory {
     private PodStatusFactory() {
     }
 
+    /** Readiness of a running container (its readiness probe), by container id and spec. */
+    public interface Readiness {
+        boolean ready(String containerId, Container spec);
+    }
+
     public static PodStatus build(Pod pod, RuntimePod rt, List<String> podIPs, String hostIP,
                                   Map<String, Waiting> waiting, Instant now) {
+        return build(pod, rt, podIPs, hostIP, waiting, now, (id, c) -> true);
+    }
+
+    public static PodStatus build(Pod pod, RuntimePod rt, List<String> podIPs, String hostIP,
+                                  Map<String, Waiting> waiting, Instant now, Readiness readiness) {
         PodStatus previous = pod.getStatus() == null ? new PodStatus() : pod.getStatus();
         String ts = time(now);
         String restartPolicy = restartPolicy(pod);
@@ -43,7 +53,7 @@ public final class PodStatusFactory {
         List<Container> inits = pod.getSpec().getInitContainers() == null ? List.of() : pod.getSpec().getInitContainers();
         for (Container c : inits) {
             io.fabric8.kubernetes.api.model.ContainerStatus s = containerStatus(c, rt, waiting,
-                    initialized ? "ContainerCreating" : "PodInitializing", true);
+                    initialized ? "ContainerCreating" : "PodInitializing", true, readiness);
             initStatuses.add(s);
             ContainerState st = s.getState();
             boolean done = st.getTerminated() != null && st.getTerminated().getExitCode() == 0;
@@ -56,7 +66,8 @@ public final class PodStatusFactory {
         }
         List<io.fabric8.kubernetes.api.model.ContainerStatus> statuses = new ArrayList<>();
         for (Container c : pod.getSpec().getContainers()) {
-            statuses.add(containerStatus(c, rt, waiting, initialized ? "ContainerCreating" : "PodInitializing", false));
+            statuses.add(containerStatus(c, rt, waiting, initialized ? "ContainerCreating" : "PodInitializing", false,
+                    readiness));
         }
 
         String phase = initFailed ? "Failed" : initialized ? phase(statuses, restartPolicy) : "Pending";
@@ -131,7 +142,7 @@ public final class PodStatusFactory {
     }
 
     static io.fabric8.kubernetes.api.model.ContainerStatus containerStatus(Container c, RuntimePod rt,
-            Map<String, Waiting> waiting, String defaultWaiting, boolean init) {
+            Map<String, Waiting> waiting, String defaultWaiting, boolean init, Readiness readiness) {
         List<ContainerStatus> instances = rt.instances(c.getName());
         ContainerStatusBuilder b = new ContainerStatusBuilder().withName(c.getName()).withImage(c.getImage())
                 .withImageID("").withReady(false).withStarted(false).withRestartCount(0);
@@ -151,7 +162,7 @@ public final class PodStatusFactory {
         switch (cur.getState()) {
             case CONTAINER_RUNNING -> {
                 b.withState(new ContainerStateBuilder().withNewRunning().withStartedAt(nanos(cur.getStartedAt()))
-                        .endRunning().build()).withStarted(true).withReady(!init);
+                        .endRunning().build()).withStarted(true).withReady(!init && readiness.ready(cur.getId(), c));
                 prev.ifPresent(p -> b.withLastState(terminated(p)));
             }
             case CONTAINER_EXITED -> {

@@ -53,6 +53,7 @@ public final class PodSyncer {
     private final BiConsumer<String, Duration> requeue;
     private final Clock clock;
     private final Backoff backoff = Backoff.standard();
+    private volatile PodStatusFactory.Readiness readiness = (id, c) -> true;
     /** Waiting reasons (pull errors, back-off) per pod uid and container name. */
     private final Map<String, Map<String, Waiting>> waiting = new ConcurrentHashMap<>();
 
@@ -121,7 +122,7 @@ public final class PodSyncer {
         if (podIPs.isEmpty()) {
             now.readySandbox().ifPresent(s -> podIPs.addAll(sandboxIPs(pod, s.getId())));
         }
-        writeStatus(pod, PodStatusFactory.build(pod, now, podIPs, nodeIp, podWaiting, clock.instant()));
+        writeStatus(pod, PodStatusFactory.build(pod, now, podIPs, nodeIp, podWaiting, clock.instant(), readiness));
         again.ifPresent(d -> requeue.accept(uid, d));
     }
 
@@ -145,6 +146,17 @@ public final class PodSyncer {
         } catch (KubernetesClientException e) {
             return true; // cannot tell: keep the containers, try again
         }
+    }
+
+    /** Where containers' readiness comes from (the probe manager). */
+    public void setReadiness(PodStatusFactory.Readiness readiness) {
+        this.readiness = readiness;
+    }
+
+    /** Stops one container (a failed liveness probe); the next sync restarts it per restartPolicy. */
+    public void killContainer(String uid, String containerId) {
+        Pod pod = podByUid.apply(uid);
+        stopQuietly(containerId, pod == null ? ORPHAN_GRACE_SECONDS : ContainerSpecs.gracePeriod(pod));
     }
 
     private void forget(String uid) {
