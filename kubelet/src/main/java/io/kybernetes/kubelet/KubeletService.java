@@ -85,6 +85,23 @@ public class KubeletService {
         return logs;
     }
 
+    public boolean agentEnabled() {
+        return config.agentEnabled();
+    }
+
+    /** The runtime's version, or null when it does not answer. */
+    public String runtimeVersion() {
+        if (cri == null) {
+            return null;
+        }
+        try {
+            var v = cri.version();
+            return v.getRuntimeName() + "://" + v.getRuntimeVersion();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     public boolean podsSynced() {
         return kubelet != null && kubelet.podsSynced();
     }

@@ -264,6 +264,9 @@ public final class PodSyncer {
                     attempt = s.getMetadata().getAttempt() + 1;
             }
         }
+        if (cur.isEmpty()) {
+            attempt = previousRestarts(pod, c.getName(), init); // a new sandbox: counts continue from the API
+        }
         String pullKey = key + "/pull";
         if (podWaiting.get(c.getName()) != null && "ErrImagePull".equals(podWaiting.get(c.getName()).reason())
                 || podWaiting.get(c.getName()) != null && "ImagePullBackOff".equals(podWaiting.get(c.getName()).reason())) {
@@ -317,6 +320,23 @@ public final class PodSyncer {
     }
 
     private final Map<String, Instant> pullFailedAt = new ConcurrentHashMap<>();
+
+    /** restartCount + 1 when the API status shows that this container already ran (in an earlier sandbox). */
+    static int previousRestarts(Pod pod, String name, boolean init) {
+        if (pod.getStatus() == null) {
+            return 0;
+        }
+        var list = init ? pod.getStatus().getInitContainerStatuses() : pod.getStatus().getContainerStatuses();
+        if (list == null) {
+            return 0;
+        }
+        for (var cs : list) {
+            if (name.equals(cs.getName()) && cs.getContainerID() != null && !cs.getContainerID().isEmpty()) {
+                return (cs.getRestartCount() == null ? 0 : cs.getRestartCount()) + 1;
+            }
+        }
+        return 0;
+    }
 
     static final class ImageNotPresentException extends Exception {
         ImageNotPresentException(String message) {

@@ -95,6 +95,17 @@ class ContainerSpecsTest {
     }
 
     @Test
+    void restartCountsContinueInANewSandbox() {
+        Pod pod = new PodBuilder().withNewSpec().endSpec().withNewStatus()
+                .addNewContainerStatus().withName("ran").withContainerID("containerd://x").withRestartCount(2).endContainerStatus()
+                .addNewContainerStatus().withName("never").withRestartCount(0).endContainerStatus()
+                .endStatus().build();
+        assertEquals(3, PodSyncer.previousRestarts(pod, "ran", false));
+        assertEquals(0, PodSyncer.previousRestarts(pod, "never", false));
+        assertEquals(0, PodSyncer.previousRestarts(pod, "ran", true));
+    }
+
+    @Test
     void backoffDoublesFromTenSecondsToFiveMinutes() {
         Backoff b = Backoff.standard();
         Instant t = Instant.parse("2026-11-24T07:00:00Z");
