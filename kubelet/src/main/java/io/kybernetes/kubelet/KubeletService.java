@@ -35,8 +35,9 @@ public class KubeletService {
 
     private KubernetesClient client;
     private CriClient cri;
-    private Kubelet kubelet;
+    private volatile Kubelet kubelet;
     private volatile ContainerLogs logs;
+    private volatile boolean stopping;
 
     void start(@Observes StartupEvent ev) {
         if (!config.agentEnabled()) {
@@ -45,30 +46,58 @@ public class KubeletService {
         String nodeName = config.hostnameOverride().filter(s -> !s.isBlank()).map(String::toLowerCase)
                 .orElseGet(NodeAddresses::hostname);
         String nodeIp = config.nodeIp().filter(s -> !s.isBlank()).orElseGet(NodeAddresses::firstNonLoopbackIPv4);
+        Path kubeconfig = Path.of(config.kubeconfig());
         try {
-            Path kubeconfig = Path.of(config.kubeconfig());
             Config kc = Config.fromKubeconfig(null, Files.readString(kubeconfig), kubeconfig.toString());
             // Watch over plain HTTP streaming as client-go does: a server that answers the WebSocket upgrade
             // with a 200 stream would otherwise hold fabric8's handshake until the watch times out.
             kc.setOnlyHttpWatches(true);
             client = new KubernetesClientBuilder().withConfig(kc).build();
             cri = new CriClient(config.containerRuntimeEndpoint());
-            LOG.infof("container runtime %s", cri.version().getRuntimeVersion());
             Files.createDirectories(Path.of(config.rootDir()));
             Files.createDirectories(Path.of(config.podLogDir()));
-            logs = new ContainerLogs(cri);
-            kubelet = new Kubelet(client, cri, nodeName, nodeIp, config.podCidr(), port, Path.of(config.rootDir()),
-                    Path.of(config.podLogDir()), new Kubelet.Settings());
-            kubelet.start();
-            LOG.infof("kubelet started: node %s, IP %s, runtime %s", nodeName, nodeIp,
-                    config.containerRuntimeEndpoint());
         } catch (IOException | RuntimeException e) {
             LOG.errorf("kubelet cannot start: %s", e.toString());
             Quarkus.asyncExit(1);
+            return;
+        }
+        logs = new ContainerLogs(cri);
+        // The runtime and the API server may come up after us: keep trying in the background, as upstream does.
+        Thread starter = new Thread(() -> connect(nodeName, nodeIp), "kubelet-start");
+        starter.setDaemon(true);
+        starter.start();
+    }
+
+    private void connect(String nodeName, String nodeIp) {
+        long delay = 500;
+        while (!stopping) {
+            Kubelet k = null;
+            try {
+                LOG.infof("container runtime %s", cri.version().getRuntimeVersion());
+                k = new Kubelet(client, cri, nodeName, nodeIp, config.podCidr(), port,
+                        Path.of(config.rootDir()), Path.of(config.podLogDir()), new Kubelet.Settings());
+                k.start();
+                kubelet = k;
+                LOG.infof("kubelet started: node %s, IP %s, runtime %s", nodeName, nodeIp,
+                        config.containerRuntimeEndpoint());
+                return;
+            } catch (RuntimeException e) {
+                if (k != null) {
+                    k.close();
+                }
+                LOG.warnf("kubelet not started yet (%s); retrying in %d ms", e.getMessage(), delay);
+                try {
+                    Thread.sleep(delay);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+                delay = Math.min(delay * 2, 10_000);
+            }
         }
     }
 
     void stop(@Observes ShutdownEvent ev) {
+        stopping = true;
         if (kubelet != null) {
             kubelet.close();
         }
