@@ -91,7 +91,8 @@ public final class MvccStore implements AutoCloseable {
             entries[0]++;
             return true;
         });
-        currentRev = Math.max(maxRev[0], backend.meta(META_CURRENT).orElse(0));
+        // as in etcd, an empty store is at revision 1, so the first write gets revision 2
+        currentRev = Math.max(Math.max(maxRev[0], backend.meta(META_CURRENT).orElse(0)), 1);
         compactedRev = backend.meta(META_COMPACTED).orElse(0);
         committedRev = currentRev;
         LOG.infof("restored %d history entries, %d keys, revision %d, compacted %d in %d ms", entries[0],

@@ -43,7 +43,7 @@ class ApplierTest {
         t = new TempStore();
         lessor = new Lessor(t.store);
         applier = new Applier(t.store, lessor, rev -> ResponseHeader.newBuilder().setRevision(rev).build());
-        // "k": created at 1, modified at 2, version 2, value "v2"; "other": revision 3
+        // an empty store is at revision 1. "k": created at 2, modified at 3, version 2, value "v2"; "other": 4
         put("k", "v1");
         put("k", "v2");
         put("other", "o");
@@ -82,12 +82,12 @@ class ApplierTest {
                 Arguments.of("version < 2", cmp("k", LT).setTarget(VERSION).setVersion(2), false),
                 Arguments.of("version != 2", cmp("k", NE).setTarget(VERSION).setVersion(2), false),
                 Arguments.of("missing version = 0", cmp("nope", EQ).setTarget(VERSION).setVersion(0), true),
-                Arguments.of("create = 1", cmp("k", EQ).setTarget(CREATE).setCreateRevision(1), true),
-                Arguments.of("create > 1", cmp("k", GT).setTarget(CREATE).setCreateRevision(1), false),
+                Arguments.of("create = 2", cmp("k", EQ).setTarget(CREATE).setCreateRevision(2), true),
+                Arguments.of("create > 2", cmp("k", GT).setTarget(CREATE).setCreateRevision(2), false),
                 Arguments.of("missing create = 0", cmp("nope", EQ).setTarget(CREATE).setCreateRevision(0), true),
-                Arguments.of("mod = 2", cmp("k", EQ).setTarget(MOD).setModRevision(2), true),
-                Arguments.of("mod < 3", cmp("k", LT).setTarget(MOD).setModRevision(3), true),
-                Arguments.of("mod != 2", cmp("k", NE).setTarget(MOD).setModRevision(2), false),
+                Arguments.of("mod = 3", cmp("k", EQ).setTarget(MOD).setModRevision(3), true),
+                Arguments.of("mod < 4", cmp("k", LT).setTarget(MOD).setModRevision(4), true),
+                Arguments.of("mod != 3", cmp("k", NE).setTarget(MOD).setModRevision(3), false),
                 Arguments.of("value = v2", cmp("k", EQ).setTarget(VALUE).setValue(b("v2")), true),
                 Arguments.of("value > v1", cmp("k", GT).setTarget(VALUE).setValue(b("v1")), true),
                 Arguments.of("value < v1", cmp("k", LT).setTarget(VALUE).setValue(b("v1")), false),
@@ -109,7 +109,7 @@ class ApplierTest {
                 .build();
         TxnResponse resp = applier.txn(req).join().value();
         assertEquals(want, resp.getSucceeded());
-        assertEquals(want ? 4 : 3, resp.getHeader().getRevision());
+        assertEquals(want ? 5 : 4, resp.getHeader().getRevision());
         if (!want) {
             assertEquals("v2", resp.getResponses(0).getResponseRange().getKvs(0).getValue().toStringUtf8());
         }
@@ -124,10 +124,10 @@ class ApplierTest {
                 .build();
         TxnResponse resp = applier.txn(req).join().value();
         assertTrue(resp.getSucceeded());
-        assertEquals(4, resp.getHeader().getRevision());
+        assertEquals(5, resp.getHeader().getRevision());
         assertEquals(1, resp.getResponses(1).getResponseDeleteRange().getDeleted());
-        assertEquals(4, resp.getResponses(2).getResponseRange().getKvs(0).getModRevision());
-        assertEquals(4, t.store.rev());
+        assertEquals(5, resp.getResponses(2).getResponseRange().getKvs(0).getModRevision());
+        assertEquals(5, t.store.rev());
     }
 
     static Stream<Arguments> badTxns() {
@@ -153,7 +153,7 @@ class ApplierTest {
         EtcdException e = assertThrows(EtcdException.class, () -> applier.txn(req));
         assertEquals(Status.Code.INVALID_ARGUMENT, e.code());
         assertEquals(message, e.getMessage());
-        assertEquals(3, t.store.rev());
+        assertEquals(4, t.store.rev());
     }
 
     @Test
@@ -163,7 +163,7 @@ class ApplierTest {
         EtcdException cause = (EtcdException) e.getCause();
         assertEquals(Status.Code.NOT_FOUND, cause.code());
         assertEquals("etcdserver: requested lease not found", cause.getMessage());
-        assertEquals(3, t.store.rev());
+        assertEquals(4, t.store.rev());
     }
 
     @Test
@@ -189,7 +189,7 @@ class ApplierTest {
         RangeResponse fromKey = applier.range(RangeRequest.newBuilder().setKey(b("other"))
                 .setRangeEnd(ByteString.copyFrom(new byte[] {0})).build());
         assertEquals(4, fromKey.getCount());
-        RangeResponse minMod = applier.range(prefix.clone().setMinModRevision(6).build());
+        RangeResponse minMod = applier.range(prefix.clone().setMinModRevision(7).build());
         assertEquals(1, minMod.getKvsCount());
         EtcdException noKey = assertThrows(EtcdException.class, () -> applier.range(RangeRequest.newBuilder().build()));
         assertEquals("etcdserver: key is not provided", noKey.getMessage());

@@ -67,9 +67,9 @@ class LessorTest {
         List<Event> events = new ArrayList<>();
         t.store.setListener((rev, evs) -> events.addAll(evs));
         long rev = lessor.revoke(7).join().rev();
-        assertEquals(4, rev);
+        assertEquals(5, rev);
         assertEquals(2, events.size());
-        assertTrue(events.stream().allMatch(e -> e.getType() == Event.EventType.DELETE && e.getKv().getModRevision() == 4));
+        assertTrue(events.stream().allMatch(e -> e.getType() == Event.EventType.DELETE && e.getKv().getModRevision() == 5));
         assertEquals(1, t.store.range(new KeyRange(b("a"), ByteString.EMPTY), 0, 0).count());
         assertFalse(lessor.exists(7));
         CompletionException e = assertThrows(CompletionException.class, () -> lessor.revoke(7).join());
@@ -101,7 +101,7 @@ class LessorTest {
         advance(3);
         assertEquals(-1, lessor.renew(5));
         lessor.revokeExpired();
-        for (int i = 0; i < 200 && (lessor.exists(5) || t.store.rev() < 2); i++) {
+        for (int i = 0; i < 200 && (lessor.exists(5) || t.store.rev() < 3); i++) {
             Thread.sleep(10);
         }
         assertFalse(lessor.exists(5));

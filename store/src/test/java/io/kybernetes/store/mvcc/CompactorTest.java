@@ -43,9 +43,9 @@ class CompactorTest {
         writes(10);
         try (Compactor c = new Compactor(t.store, 3, 0, 3_600_000)) {
             c.tick();
-            assertEquals(7, t.store.compactedRev());
+            assertEquals(8, t.store.compactedRev()); // revision 11 (an empty store is at 1) minus 3
             c.tick(); // nothing new: no second compaction
-            assertEquals(7, t.store.compactedRev());
+            assertEquals(8, t.store.compactedRev());
         }
     }
 
@@ -53,15 +53,15 @@ class CompactorTest {
     void periodicModeCompactsToTheRevisionOnePeriodAgo() {
         try (Compactor c = new Compactor(t.store, 0, 1000, 3_600_000)) {
             writes(3);
-            c.periodic(0);       // sample rev 3 at t=0
+            c.periodic(0);       // sample rev 4 at t=0
             writes(4);
-            c.periodic(500);     // sample rev 7 at t=0.5s; nothing is a period old yet
+            c.periodic(500);     // sample rev 8 at t=0.5s; nothing is a period old yet
             assertEquals(0, t.store.compactedRev());
             writes(1);
             c.periodic(1000);    // the t=0 sample is a period old
-            assertEquals(3, t.store.compactedRev());
+            assertEquals(4, t.store.compactedRev());
             c.periodic(1600);
-            assertEquals(7, t.store.compactedRev());
+            assertEquals(8, t.store.compactedRev());
         }
     }
 }

@@ -41,25 +41,33 @@ class MvccStoreTest {
     }
 
     @Test
+    void anEmptyStoreIsAtRevisionOneAsEtcd() {
+        assertEquals(1, t.store.rev());
+        assertEquals(1, t.store.range(KeyRange.single(b("a")), 0, 0).rev());
+        assertEquals(2, put("a", "1"));
+    }
+
+    @Test
     void revisionsVersionsAndCreateRevisions() {
-        assertEquals(1, put("a", "1"));
-        assertEquals(2, put("a", "2"));
-        assertEquals(3, put("b", "1"));
+        assertEquals(2, put("a", "1"));
+        assertEquals(3, put("a", "2"));
+        assertEquals(4, put("b", "1"));
         KeyValue a = get("a", 0);
-        assertEquals(1, a.getCreateRevision());
-        assertEquals(2, a.getModRevision());
+        assertEquals(2, a.getCreateRevision());
+        assertEquals(3, a.getModRevision());
         assertEquals(2, a.getVersion());
         assertEquals("2", a.getValue().toStringUtf8());
-        assertEquals("1", get("a", 1).getValue().toStringUtf8());
+        assertEquals("1", get("a", 2).getValue().toStringUtf8());
+        assertEquals(null, get("a", 1));
 
         long del = t.store.write(txn -> txn.delete(KeyRange.single(b("a")))).join().rev();
-        assertEquals(4, del);
+        assertEquals(5, del);
         assertEquals(null, get("a", 0));
-        assertEquals("2", get("a", 3).getValue().toStringUtf8());
+        assertEquals("2", get("a", 4).getValue().toStringUtf8());
         // a new generation starts over
-        assertEquals(5, put("a", "3"));
+        assertEquals(6, put("a", "3"));
         KeyValue again = get("a", 0);
-        assertEquals(5, again.getCreateRevision());
+        assertEquals(6, again.getCreateRevision());
         assertEquals(1, again.getVersion());
     }
 
@@ -69,23 +77,23 @@ class MvccStoreTest {
         put("p/2", "x");
         put("q", "x");
         Written<List<KeyValue>> w = t.store.write(txn -> txn.delete(new KeyRange(b("p/"), b("p0")))).join();
-        assertEquals(4, w.rev());
+        assertEquals(5, w.rev());
         assertEquals(2, w.value().size());
         Written<Object> txn = t.store.write(x -> {
             x.put(b("m"), b("1"), 0);
             x.put(b("n"), b("1"), 0);
             return null;
         }).join();
-        assertEquals(5, txn.rev());
-        assertEquals(5, get("m", 0).getModRevision());
-        assertEquals(5, get("n", 0).getModRevision());
+        assertEquals(6, txn.rev());
+        assertEquals(6, get("m", 0).getModRevision());
+        assertEquals(6, get("n", 0).getModRevision());
     }
 
     @Test
     void noOpWriteKeepsTheRevision() {
         put("a", "1");
-        assertEquals(1, t.store.write(txn -> txn.delete(KeyRange.single(b("missing")))).join().rev());
-        assertEquals(1, t.store.rev());
+        assertEquals(2, t.store.write(txn -> txn.delete(KeyRange.single(b("missing")))).join().rev());
+        assertEquals(2, t.store.rev());
     }
 
     @Test
@@ -93,11 +101,11 @@ class MvccStoreTest {
         put("a", "1");
         put("a", "2");
         put("a", "3");
-        EtcdException future = assertThrows(EtcdException.class, () -> get("a", 4));
+        EtcdException future = assertThrows(EtcdException.class, () -> get("a", 5));
         assertEquals("etcdserver: mvcc: required revision is a future revision", future.getMessage());
-        t.store.compact(2).join();
-        assertEquals("2", get("a", 2).getValue().toStringUtf8());
-        EtcdException compacted = assertThrows(EtcdException.class, () -> get("a", 1));
+        t.store.compact(3).join();
+        assertEquals("2", get("a", 3).getValue().toStringUtf8());
+        EtcdException compacted = assertThrows(EtcdException.class, () -> get("a", 2));
         assertEquals("etcdserver: mvcc: required revision has been compacted", compacted.getMessage());
     }
 
@@ -125,7 +133,7 @@ class MvccStoreTest {
             revs.add(f.join().rev());
         }
         assertEquals(200, revs.size());
-        assertEquals(200, t.store.rev());
+        assertEquals(201, t.store.rev());
         assertEquals(20, get("k3", 0).getVersion());
     }
 
@@ -140,7 +148,7 @@ class MvccStoreTest {
         assertEquals(Event.EventType.PUT, seen.get(1).getType());
         assertEquals("1", seen.get(1).getPrevKv().getValue().toStringUtf8());
         assertEquals(Event.EventType.DELETE, seen.get(2).getType());
-        assertEquals(3, seen.get(2).getKv().getModRevision());
+        assertEquals(4, seen.get(2).getKv().getModRevision());
         assertEquals("2", seen.get(2).getPrevKv().getValue().toStringUtf8());
     }
 
@@ -151,12 +159,12 @@ class MvccStoreTest {
         put("b", "1");
         t.store.write(txn -> txn.delete(KeyRange.single(b("b")))).join();
         t.reopen();
-        assertEquals(4, t.store.rev());
+        assertEquals(5, t.store.rev());
         KeyValue a = get("a", 0);
         assertEquals(2, a.getVersion());
-        assertEquals("1", get("a", 1).getValue().toStringUtf8());
+        assertEquals("1", get("a", 2).getValue().toStringUtf8());
         assertEquals(null, get("b", 0));
-        assertEquals(5, put("b", "2"));
+        assertEquals(6, put("b", "2"));
         assertEquals(1, get("b", 0).getVersion());
     }
 
@@ -164,11 +172,11 @@ class MvccStoreTest {
     void restartAfterCompactingTheNewestTombstoneKeepsTheRevision() {
         put("a", "1");
         t.store.write(txn -> txn.delete(KeyRange.single(b("a")))).join();
-        t.store.compact(2).join();
+        t.store.compact(3).join();
         t.reopen();
-        assertEquals(2, t.store.rev());
-        assertEquals(2, t.store.compactedRev());
+        assertEquals(3, t.store.rev());
+        assertEquals(3, t.store.compactedRev());
         assertTrue(t.store.range(KeyRange.single(b("a")), 0, 0).kvs().isEmpty());
-        assertEquals(3, put("a", "2"));
+        assertEquals(4, put("a", "2"));
     }
 }

@@ -91,7 +91,7 @@ class WatchableStoreTest {
         put("b");
         del("a/1");
         await(r, 2);
-        assertEquals(List.of("PUT a/2@2", "DELETE a/1@4"), r.summary());
+        assertEquals(List.of("PUT a/2@3", "DELETE a/1@5"), r.summary());
         assertTrue(r.events.stream().noneMatch(Event::hasPrevKv));
     }
 
@@ -102,13 +102,13 @@ class WatchableStoreTest {
         del("k");
         put("other");
         Recorder r = new Recorder();
-        ws.watch(0, KeyRange.single(b("k")), 2, new WatchOptions(true, false, false, false), r);
+        ws.watch(0, KeyRange.single(b("k")), 3, new WatchOptions(true, false, false, false), r);
         await(r, 2);
         put("k");
         await(r, 3);
-        assertEquals(List.of("PUT k@2", "DELETE k@3", "PUT k@5"), r.summary());
-        assertEquals(1, r.events.get(0).getPrevKv().getModRevision());
-        assertEquals(2, r.events.get(1).getPrevKv().getModRevision());
+        assertEquals(List.of("PUT k@3", "DELETE k@4", "PUT k@6"), r.summary());
+        assertEquals(2, r.events.get(0).getPrevKv().getModRevision());
+        assertEquals(3, r.events.get(1).getPrevKv().getModRevision());
     }
 
     @Test
@@ -121,8 +121,8 @@ class WatchableStoreTest {
         del("k");
         await(noPut, 1);
         await(noDelete, 1);
-        assertEquals(List.of("DELETE k@2"), noPut.summary());
-        assertEquals(List.of("PUT k@1"), noDelete.summary());
+        assertEquals(List.of("DELETE k@3"), noPut.summary());
+        assertEquals(List.of("PUT k@2"), noDelete.summary());
     }
 
     @Test
@@ -137,18 +137,18 @@ class WatchableStoreTest {
             for (int i = 2; i <= 20; i++) {
                 put("k" + i); // writers carry on
             }
-            assertEquals(20, t.store.rev());
+            assertEquals(21, t.store.rev());
             assertEquals(1, slow.events.size());
             slow.backlog.set(0); // the client reads again
             await(slow, 20);
             List<String> want = new ArrayList<>();
             for (int i = 1; i <= 20; i++) {
-                want.add("PUT k" + i + "@" + i);
+                want.add("PUT k" + i + "@" + (i + 1));
             }
             assertEquals(want, slow.summary());
             put("k21");
             await(slow, 21);
-            assertEquals("PUT k21@21", slow.summary().get(20));
+            assertEquals("PUT k21@22", slow.summary().get(20));
         } finally {
             WatchableStore.maxBacklog = saved;
         }
@@ -182,7 +182,7 @@ class WatchableStoreTest {
         ws.watch(2, KeyRange.single(b("k")), 0, new WatchOptions(false, false, false, true), behind);
         put("other");
         ws.notifyProgress();
-        assertEquals(List.of(2L), asks.progress);
+        assertEquals(List.of(3L), asks.progress);
         assertTrue(quiet.progress.isEmpty());
         assertTrue(behind.progress.isEmpty());
     }
