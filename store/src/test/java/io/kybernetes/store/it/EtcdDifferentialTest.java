@@ -132,6 +132,22 @@ class EtcdDifferentialTest {
         }
     }
 
+    @Test
+    void sameWatchReplayAsEtcd() throws Exception {
+        List<JsonNode> answers = new ArrayList<>();
+        for (Etcdctl e : List.of(real, ours)) {
+            long base = rev(e);
+            e.ok("put", "/diffw/k", "1");
+            e.ok("put", "/diffw/k", "2");
+            e.ok("del", "/diffw/k");
+            e.ok("put", "/diffw/other", "x");
+            try (Etcdctl.Running watch = e.start("watch", "/diffw/k", "--rev=" + (base + 1), "--prev-kv", "-w", "json")) {
+                answers.add(normalize(watch.take(1).get(0), base));
+            }
+        }
+        assertEquals(answers.get(0), answers.get(1));
+    }
+
     private static String run(Etcdctl e, List<String> cmd, long base) {
         List<String> args = new ArrayList<>();
         for (String a : cmd) {
