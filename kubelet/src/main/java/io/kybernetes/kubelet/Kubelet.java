@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.kybernetes.kubelet.cri.CriClient;
 import io.kybernetes.kubelet.node.MachineInfo;
 import io.kybernetes.kubelet.node.NodeAgent;
+import io.kybernetes.kubelet.pod.PodEvents;
 import io.kybernetes.kubelet.pod.PodSyncer;
 import io.kybernetes.kubelet.pod.PodWorkers;
 import io.kybernetes.kubelet.pod.RuntimeView;
@@ -60,6 +61,7 @@ public final class Kubelet implements AutoCloseable {
     });
     private PodWorkers workers;
     private ProbeManager probes;
+    private PodEvents events;
     private SharedIndexInformer<Pod> informer;
     private Map<String, Set<String>> lastFingerprints = new HashMap<>();
     private volatile boolean podsSynced;
@@ -108,6 +110,8 @@ public final class Kubelet implements AutoCloseable {
             workers.enqueue(uid);
         }, Clock.systemUTC());
         syncer.setReadiness(probes::ready);
+        events = new PodEvents(client, node.nodeName());
+        syncer.setEvents(events);
         var pods = client.pods().inAnyNamespace();
         informer = (settings.serverSideNodeSelector ? pods.withField("spec.nodeName", node.nodeName()) : pods)
                 .runnableInformer(settings.podResync.toMillis());
@@ -214,6 +218,9 @@ public final class Kubelet implements AutoCloseable {
         }
         if (probes != null) {
             probes.close();
+        }
+        if (events != null) {
+            events.close();
         }
     }
 }

@@ -54,6 +54,7 @@ public final class PodSyncer {
     private final Clock clock;
     private final Backoff backoff = Backoff.standard();
     private volatile PodStatusFactory.Readiness readiness = (id, c) -> true;
+    private volatile PodEvents events = PodEvents.none();
     /** Waiting reasons (pull errors, back-off) per pod uid and container name. */
     private final Map<String, Map<String, Waiting>> waiting = new ConcurrentHashMap<>();
 
@@ -92,6 +93,12 @@ public final class PodSyncer {
                     ? pod.getMetadata().getDeletionGracePeriodSeconds() : ContainerSpecs.gracePeriod(pod);
             if (!rt.isEmpty()) {
                 LOG.infof("pod %s is being deleted: stopping its containers (grace %ds)", key, grace);
+                for (ContainerStatus c : rt.containers()) {
+                    if (c.getState() == ContainerState.CONTAINER_RUNNING) {
+                        events.normal(pod, c.getMetadata().getName(), "Killing",
+                                "Stopping container " + c.getMetadata().getName());
+                    }
+                }
                 killPod(rt, grace, true);
             }
             forget(uid);
@@ -148,6 +155,10 @@ public final class PodSyncer {
         }
     }
 
+    public void setEvents(PodEvents events) {
+        this.events = events;
+    }
+
     /** Where containers' readiness comes from (the probe manager). */
     public void setReadiness(PodStatusFactory.Readiness readiness) {
         this.readiness = readiness;
@@ -156,6 +167,9 @@ public final class PodSyncer {
     /** Stops one container (a failed liveness probe); the next sync restarts it per restartPolicy. */
     public void killContainer(String uid, String containerId) {
         Pod pod = podByUid.apply(uid);
+        if (pod != null) {
+            events.normal(pod, null, "Killing", "Container failed liveness probe, will be restarted");
+        }
         stopQuietly(containerId, pod == null ? ORPHAN_GRACE_SECONDS : ContainerSpecs.gracePeriod(pod));
     }
 
@@ -252,6 +266,11 @@ public final class PodSyncer {
                     Instant finished = Instant.ofEpochSecond(0, s.getFinishedAt());
                     Duration left = backoff.remaining(key, finished, clock.instant());
                     if (!left.isZero()) {
+                        Waiting was = podWaiting.get(c.getName());
+                        if (was == null || !"CrashLoopBackOff".equals(was.reason())) {
+                            events.warning(pod, c.getName(), "BackOff", "Back-off restarting failed container "
+                                    + c.getName() + " in pod " + pod.getMetadata().getName());
+                        }
                         podWaiting.put(c.getName(), new Waiting("CrashLoopBackOff", "back-off "
                                 + backoff.delay(key).toSeconds() + "s restarting failed container=" + c.getName()
                                 + " pod=" + pod.getMetadata().getName() + "_" + pod.getMetadata().getNamespace()
@@ -272,6 +291,9 @@ public final class PodSyncer {
                 || podWaiting.get(c.getName()) != null && "ImagePullBackOff".equals(podWaiting.get(c.getName()).reason())) {
             Duration left = backoff.remaining(pullKey, pullFailedAt.getOrDefault(pullKey, Instant.EPOCH), clock.instant());
             if (!left.isZero()) {
+                if (!"ImagePullBackOff".equals(podWaiting.get(c.getName()).reason())) {
+                    events.normal(pod, c.getName(), "BackOff", "Back-off pulling image \"" + c.getImage() + "\"");
+                }
                 podWaiting.put(c.getName(), new Waiting("ImagePullBackOff",
                         "Back-off pulling image \"" + c.getImage() + "\""));
                 return Optional.of(left);
@@ -282,6 +304,8 @@ public final class PodSyncer {
         } catch (StatusRuntimeException e) {
             String msg = "failed to pull image \"" + c.getImage() + "\": " + e.getStatus().getDescription();
             LOG.warnf("pod %s/%s: %s", pod.getMetadata().getNamespace(), pod.getMetadata().getName(), msg);
+            events.warning(pod, c.getName(), "Failed", "Failed to pull image \"" + c.getImage() + "\": "
+                    + e.getStatus().getDescription());
             pullFailedAt.put(pullKey, clock.instant());
             Duration d = backoff.next(pullKey, clock.instant());
             podWaiting.put(c.getName(), new Waiting("ErrImagePull", msg));
@@ -303,13 +327,17 @@ public final class PodSyncer {
         String id;
         try {
             id = cri.createContainer(sandboxId, config, sandboxConfig);
+            events.normal(pod, c.getName(), "Created", "Created container " + c.getName());
         } catch (StatusRuntimeException e) {
+            events.warning(pod, c.getName(), "Failed", "Error: " + e.getStatus().getDescription());
             podWaiting.put(c.getName(), new Waiting("CreateContainerError", e.getStatus().getDescription()));
             return Optional.of(Duration.ofSeconds(5));
         }
         try {
             cri.startContainer(id);
+            events.normal(pod, c.getName(), "Started", "Started container " + c.getName());
         } catch (StatusRuntimeException e) {
+            events.warning(pod, c.getName(), "Failed", "Error: " + e.getStatus().getDescription());
             podWaiting.put(c.getName(), new Waiting("RunContainerError", e.getStatus().getDescription()));
             return Optional.of(Duration.ofSeconds(5));
         }
@@ -346,20 +374,20 @@ public final class PodSyncer {
 
     private void ensureImage(Pod pod, Container c, PodSandboxConfig sandboxConfig) throws ImageNotPresentException {
         String policy = pullPolicy(c);
-        if ("Always".equals(policy)) {
-            cri.pullImage(c.getImage(), sandboxConfig);
-            return;
-        }
-        if (cri.imageStatus(c.getImage()) != null) {
+        if (!"Always".equals(policy) && cri.imageStatus(c.getImage()) != null) {
+            events.normal(pod, c.getName(), "Pulled", "Container image \"" + c.getImage() + "\" already present on machine");
             return;
         }
         if ("Never".equals(policy)) {
             throw new ImageNotPresentException("Container image \"" + c.getImage()
                     + "\" is not present with pull policy of Never");
         }
+        events.normal(pod, c.getName(), "Pulling", "Pulling image \"" + c.getImage() + "\"");
         long t0 = System.nanoTime();
         cri.pullImage(c.getImage(), sandboxConfig);
-        LOG.infof("pulled image %s in %d ms", c.getImage(), (System.nanoTime() - t0) / 1_000_000);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        LOG.debugf("pulled image %s in %d ms", c.getImage(), ms);
+        events.normal(pod, c.getName(), "Pulled", "Successfully pulled image \"" + c.getImage() + "\" in " + ms + "ms");
     }
 
     /** The container's imagePullPolicy, defaulted as the API server does (Always for :latest or no tag). */
