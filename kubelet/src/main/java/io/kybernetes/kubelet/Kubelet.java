@@ -63,7 +63,7 @@ public final class Kubelet implements AutoCloseable {
     private ProbeManager probes;
     private PodEvents events;
     private SharedIndexInformer<Pod> informer;
-    private Map<String, Set<String>> lastFingerprints = new HashMap<>();
+    private volatile Map<String, Set<String>> lastFingerprints = new HashMap<>();
     private volatile boolean podsSynced;
     /** namespace/name of each pod uid seen in the cache (the cache's own uid index is not safe to read concurrently). */
     private final Map<String, String> keysByUid = new ConcurrentHashMap<>();
@@ -171,6 +171,19 @@ public final class Kubelet implements AutoCloseable {
         }
         return p;
     }
+
+    /** Pods with a ready sandbox and running containers, as of the last relist (for /metrics). */
+    public long runtimePods() {
+        return lastFingerprints.values().stream()
+                .filter(fs -> fs.stream().anyMatch(f -> f.startsWith("s") && f.endsWith(":0"))).count();
+    }
+
+    public long runningContainers() {
+        return lastFingerprints.values().stream().flatMap(Set::stream)
+                .filter(f -> f.startsWith("c") && f.endsWith(":" + CONTAINER_RUNNING)).count();
+    }
+
+    private static final int CONTAINER_RUNNING = io.kybernetes.kubelet.cri.v1.ContainerState.CONTAINER_RUNNING_VALUE;
 
     /** Notices runtime changes (a container exited, a sandbox died) and syncs the pods they belong to. */
     private void relist() {

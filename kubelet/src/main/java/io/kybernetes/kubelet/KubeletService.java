@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.kybernetes.kubelet.cri.CriClient;
 import io.kybernetes.kubelet.logs.ContainerLogs;
 import io.kybernetes.kubelet.node.NodeAddresses;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -29,6 +30,9 @@ public class KubeletService {
 
     @Inject
     KubeletConfig config;
+
+    @Inject
+    MeterRegistry metrics;
 
     @ConfigProperty(name = "quarkus.http.port", defaultValue = "10250")
     int port;
@@ -78,6 +82,8 @@ public class KubeletService {
                         Path.of(config.rootDir()), Path.of(config.podLogDir()), new Kubelet.Settings());
                 k.start();
                 kubelet = k;
+                metrics.gauge("kubelet_running_pods", k, Kubelet::runtimePods);
+                metrics.gauge("kubelet_running_containers", k, Kubelet::runningContainers);
                 LOG.infof("kubelet started: node %s, IP %s, runtime %s", nodeName, nodeIp,
                         config.containerRuntimeEndpoint());
                 return;

@@ -63,13 +63,18 @@ class KubeletIntegrationTest {
     static void startKubelet() throws Exception {
         cri = new CriClient(CriFixture.socket());
         logDir = CriFixture.DIR.resolve("pods");
+        kubelet = new Kubelet(client, cri, NODE, "127.0.0.1", "10.245.0.0/24", 10250, CriFixture.DIR, logDir,
+                settings());
+        kubelet.start();
+    }
+
+    static Kubelet.Settings settings() {
         Kubelet.Settings s = new Kubelet.Settings();
         s.statusInterval = Duration.ofSeconds(2);
         s.relistInterval = Duration.ofMillis(500);
         s.housekeepingInterval = Duration.ofSeconds(5);
         s.serverSideNodeSelector = false;
-        kubelet = new Kubelet(client, cri, NODE, "127.0.0.1", "10.245.0.0/24", 10250, CriFixture.DIR, logDir, s);
-        kubelet.start();
+        return s;
     }
 
     @AfterAll
@@ -138,6 +143,33 @@ class KubeletIntegrationTest {
 
     @Test
     @Order(3)
+    void aRestartedKubeletAdoptsRunningPods() {
+        Pod before = client.pods().inNamespace(NS).withName("web").get();
+        String uid = before.getMetadata().getUid();
+        List<String> sandboxes = cri.listPodSandboxes(Map.of("io.kubernetes.pod.uid", uid)).stream()
+                .map(s -> s.getId()).toList();
+        String containerId = before.getStatus().getContainerStatuses().get(0).getContainerID();
+        kubelet.close();
+        kubelet = new Kubelet(client, cri, NODE, "127.0.0.1", "10.245.0.0/24", 10250, CriFixture.DIR, logDir,
+                settings());
+        kubelet.start();
+        await("pods synced", () -> kubelet.podsSynced(), b -> b);
+        // give the new kubelet time to sync the pod (relist + informer add)
+        try {
+            Thread.sleep(3000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        assertEquals(sandboxes, cri.listPodSandboxes(Map.of("io.kubernetes.pod.uid", uid)).stream()
+                .map(s -> s.getId()).toList());
+        Pod after = client.pods().inNamespace(NS).withName("web").get();
+        assertEquals(containerId, after.getStatus().getContainerStatuses().get(0).getContainerID());
+        assertEquals(0, after.getStatus().getContainerStatuses().get(0).getRestartCount());
+        assertEquals("Running", after.getStatus().getPhase());
+    }
+
+    @Test
+    @Order(4)
     void exitedContainerIsRestarted() {
         client.pods().inNamespace(NS).resource(pod("crash", "Always", "echo run; sleep 1; exit 3")).create();
         Pod pod = await("crash restarted", () -> client.pods().inNamespace(NS).withName("crash").get(),
@@ -150,7 +182,7 @@ class KubeletIntegrationTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void completedPodSucceeds() {
         client.pods().inNamespace(NS).resource(pod("job", "Never", "echo done")).create();
         Pod pod = await("job succeeded", () -> client.pods().inNamespace(NS).withName("job").get(),
@@ -161,7 +193,7 @@ class KubeletIntegrationTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void gracefulDeletionStopsRemovesAndDeletesThePod() throws Exception {
         Pod web = client.pods().inNamespace(NS).withName("web").get();
         String uid = web.getMetadata().getUid();
@@ -190,7 +222,7 @@ class KubeletIntegrationTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void forceDeletedPodsAreCleanedUp() {
         client.pods().inNamespace(NS).withName("crash").delete();
         client.pods().inNamespace(NS).withName("job").delete();

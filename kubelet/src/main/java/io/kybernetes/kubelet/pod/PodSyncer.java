@@ -198,7 +198,13 @@ public final class PodSyncer {
             sandboxConfig = ContainerSpecs.sandboxConfig(pod, podLogRoot, attempt);
             mkdirs(ContainerSpecs.podLogDirectory(podLogRoot, pod));
             long t0 = System.nanoTime();
-            sandboxId = cri.runPodSandbox(sandboxConfig);
+            try {
+                sandboxId = cri.runPodSandbox(sandboxConfig);
+            } catch (StatusRuntimeException e) {
+                events.warning(pod, null, "FailedCreatePodSandBox", "Failed to create pod sandbox: "
+                        + e.getStatus().getDescription());
+                throw e;
+            }
             LOG.infof("pod %s/%s: sandbox %s started in %d ms", pod.getMetadata().getNamespace(),
                     pod.getMetadata().getName(), shortId(sandboxId), (System.nanoTime() - t0) / 1_000_000);
             rt = runtime.pod(uid);
