@@ -27,6 +27,7 @@ import io.kybernetes.kubelet.pod.PodWorkers;
 import io.kybernetes.kubelet.pod.RuntimeView;
 import io.kybernetes.kubelet.probe.ProbeManager;
 import io.kybernetes.kubelet.probe.Prober;
+import io.kybernetes.kubelet.volume.PodVolumes;
 
 /**
  * The node agent: registers the node, keeps its status and lease fresh, watches the pods bound to it and hands each
@@ -52,6 +53,7 @@ public final class Kubelet implements AutoCloseable {
     private final NodeAgent node;
     private final String nodeIp;
     private final Path podLogDir;
+    private final Path rootDir;
     private final Settings settings;
     private final RuntimeView runtime;
     private final ScheduledExecutorService loops = Executors.newScheduledThreadPool(2, r -> {
@@ -74,6 +76,7 @@ public final class Kubelet implements AutoCloseable {
         this.cri = cri;
         this.nodeIp = nodeIp;
         this.podLogDir = podLogDir;
+        this.rootDir = rootDir;
         this.settings = settings;
         this.runtime = new RuntimeView(cri);
         MachineInfo machine = MachineInfo.read(rootDir);
@@ -112,6 +115,7 @@ public final class Kubelet implements AutoCloseable {
         syncer.setReadiness(probes::ready);
         events = new PodEvents(client, node.nodeName());
         syncer.setEvents(events);
+        syncer.setVolumes(new PodVolumes(client, rootDir));
         var pods = client.pods().inAnyNamespace();
         informer = (settings.serverSideNodeSelector ? pods.withField("spec.nodeName", node.nodeName()) : pods)
                 .runnableInformer(settings.podResync.toMillis());

@@ -63,7 +63,7 @@ class KubeletIntegrationTest {
     static void startKubelet() throws Exception {
         cri = new CriClient(CriFixture.socket());
         logDir = CriFixture.DIR.resolve("pods");
-        kubelet = new Kubelet(client, cri, NODE, "127.0.0.1", "10.245.0.0/24", 10250, CriFixture.DIR, logDir,
+        kubelet = new Kubelet(client, cri, NODE, "127.0.0.1", "10.245.0.0/24", 10250, CriFixture.DIR.resolve("kubelet"), logDir,
                 settings());
         kubelet.start();
     }
@@ -150,7 +150,7 @@ class KubeletIntegrationTest {
                 .map(s -> s.getId()).toList();
         String containerId = before.getStatus().getContainerStatuses().get(0).getContainerID();
         kubelet.close();
-        kubelet = new Kubelet(client, cri, NODE, "127.0.0.1", "10.245.0.0/24", 10250, CriFixture.DIR, logDir,
+        kubelet = new Kubelet(client, cri, NODE, "127.0.0.1", "10.245.0.0/24", 10250, CriFixture.DIR.resolve("kubelet"), logDir,
                 settings());
         kubelet.start();
         await("pods synced", () -> kubelet.podsSynced(), b -> b);

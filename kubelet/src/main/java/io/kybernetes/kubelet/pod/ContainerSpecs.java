@@ -130,6 +130,12 @@ public final class ContainerSpecs {
 
     public static ContainerConfig containerConfig(Pod pod, Container c, int attempt, boolean init, String podIP,
                                                   String hostIP) {
+        return containerConfig(pod, c, attempt, init, podIP, hostIP, Map.of());
+    }
+
+    /** {@code volumes}: host path of each prepared volume, by name. */
+    public static ContainerConfig containerConfig(Pod pod, Container c, int attempt, boolean init, String podIP,
+                                                  String hostIP, Map<String, String> volumes) {
         Map<String, String> env = environment(pod, c, podIP, hostIP);
         ContainerConfig.Builder b = ContainerConfig.newBuilder()
                 .setMetadata(ContainerMetadata.newBuilder().setName(c.getName()).setAttempt(attempt))
@@ -157,6 +163,17 @@ public final class ContainerSpecs {
             b.setWorkingDir(c.getWorkingDir());
         }
         env.forEach((k, v) -> b.addEnvs(KeyValue.newBuilder().setKey(k).setValue(v)));
+        if (c.getVolumeMounts() != null) {
+            for (var m : c.getVolumeMounts()) {
+                String host = volumes.get(m.getName());
+                if (host == null) {
+                    continue;
+                }
+                String sub = m.getSubPath() == null || m.getSubPath().isEmpty() ? "" : "/" + m.getSubPath();
+                b.addMounts(io.kybernetes.kubelet.cri.v1.Mount.newBuilder().setContainerPath(m.getMountPath())
+                        .setHostPath(host + sub).setReadonly(Boolean.TRUE.equals(m.getReadOnly())));
+            }
+        }
         b.setLinux(LinuxContainerConfig.newBuilder().setResources(resources(c)));
         return b.build();
     }

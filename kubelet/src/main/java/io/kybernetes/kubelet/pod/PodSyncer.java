@@ -32,6 +32,7 @@ import io.kybernetes.kubelet.cri.v1.PodSandboxConfig;
 import io.kybernetes.kubelet.cri.v1.PodSandboxState;
 import io.kybernetes.kubelet.cri.v1.PodSandboxStatus;
 import io.kybernetes.kubelet.pod.PodStatusFactory.Waiting;
+import io.kybernetes.kubelet.volume.PodVolumes;
 
 /**
  * Brings the runtime in line with one pod (level-triggered and idempotent: every call looks at the pod and at the
@@ -55,6 +56,7 @@ public final class PodSyncer {
     private final Backoff backoff = Backoff.standard();
     private volatile PodStatusFactory.Readiness readiness = (id, c) -> true;
     private volatile PodEvents events = PodEvents.none();
+    private volatile PodVolumes volumes;
     /** Waiting reasons (pull errors, back-off) per pod uid and container name. */
     private final Map<String, Map<String, Waiting>> waiting = new ConcurrentHashMap<>();
 
@@ -155,6 +157,10 @@ public final class PodSyncer {
         }
     }
 
+    public void setVolumes(PodVolumes volumes) {
+        this.volumes = volumes;
+    }
+
     public void setEvents(PodEvents events) {
         this.events = events;
     }
@@ -174,6 +180,9 @@ public final class PodSyncer {
     }
 
     private void forget(String uid) {
+        if (volumes != null) {
+            volumes.cleanup(uid);
+        }
         waiting.remove(uid);
         backoff.forgetPrefix(uid + "/");
     }
@@ -328,7 +337,15 @@ public final class PodSyncer {
             }
             backoff.next(key, clock.instant());
         }
-        ContainerConfig config = ContainerSpecs.containerConfig(pod, c, attempt, init, podIP, nodeIp);
+        Map<String, String> volumePaths;
+        try {
+            volumePaths = volumes == null ? Map.of() : volumes.prepare(pod);
+        } catch (PodVolumes.VolumeException e) {
+            podWaiting.put(c.getName(), new Waiting("CreateContainerConfigError", e.getMessage()));
+            events.warning(pod, c.getName(), "Failed", "Error: " + e.getMessage());
+            return Optional.of(Duration.ofSeconds(5));
+        }
+        ContainerConfig config = ContainerSpecs.containerConfig(pod, c, attempt, init, podIP, nodeIp, volumePaths);
         mkdirs(ContainerSpecs.podLogDirectory(podLogRoot, pod).resolve(c.getName()));
         String id;
         try {
