@@ -52,7 +52,10 @@ public class KubeletService {
         String nodeIp = config.nodeIp().filter(s -> !s.isBlank()).orElseGet(NodeAddresses::firstNonLoopbackIPv4);
         Path kubeconfig = Path.of(config.kubeconfig());
         try {
-            Config kc = Config.fromKubeconfig(null, Files.readString(kubeconfig), kubeconfig.toString());
+            if (!Files.isReadable(kubeconfig)) {
+                throw new IOException("cannot read kubeconfig " + kubeconfig);
+            }
+            Config kc = Config.fromKubeconfig(kubeconfig.toFile());
             // Watch over plain HTTP streaming as client-go does: a server that answers the WebSocket upgrade
             // with a 200 stream would otherwise hold fabric8's handshake until the watch times out.
             kc.setOnlyHttpWatches(true);

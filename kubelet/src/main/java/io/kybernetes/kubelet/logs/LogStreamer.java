@@ -53,7 +53,6 @@ public final class LogStreamer {
         if (!options.follow()) {
             return;
         }
-        st.selecting = false;
         while (true) {
             boolean running = alive.getAsBoolean();
             long size = Files.exists(file) ? Files.size(file) : -1;
@@ -88,8 +87,6 @@ public final class LogStreamer {
 
     private static final class State {
         boolean continuation;
-        boolean selecting = true;
-        boolean closed;
     }
 
     private long emit(Sink sink, CriLogLine l, State st, long budget) {

@@ -2,7 +2,6 @@ package io.kybernetes.kubelet.pod;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -267,9 +266,5 @@ public final class ContainerSpecs {
             i++;
         }
         return out.toString();
-    }
-
-    static Map<String, String> copy(Map<String, String> m) {
-        return m == null ? new HashMap<>() : new HashMap<>(m);
     }
 }

@@ -57,6 +57,8 @@ public final class PodSyncer {
     private volatile PodStatusFactory.Readiness readiness = (id, c) -> true;
     private volatile PodEvents events = PodEvents.none();
     private volatile PodVolumes volumes;
+    /** When each image pull last failed (uid/container/pull), for the pull back-off. */
+    private final Map<String, Instant> pullFailedAt = new ConcurrentHashMap<>();
     /** Waiting reasons (pull errors, back-off) per pod uid and container name. */
     private final Map<String, Map<String, Waiting>> waiting = new ConcurrentHashMap<>();
 
@@ -183,6 +185,7 @@ public final class PodSyncer {
         if (volumes != null) {
             volumes.cleanup(uid);
         }
+        pullFailedAt.keySet().removeIf(k -> k.startsWith(uid + "/"));
         waiting.remove(uid);
         backoff.forgetPrefix(uid + "/");
     }
@@ -369,8 +372,6 @@ public final class PodSyncer {
                 pod.getMetadata().getName(), c.getName(), shortId(id), attempt);
         return Optional.empty();
     }
-
-    private final Map<String, Instant> pullFailedAt = new ConcurrentHashMap<>();
 
     /** restartCount + 1 when the API status shows that this container already ran (in an earlier sandbox). */
     static int previousRestarts(Pod pod, String name, boolean init) {
