@@ -77,6 +77,11 @@ public final class PodTemplateHash {
         }
     }
 
+    /**
+     * Sorts keys and drops zero values (false, "", null, {}, [], and metadata.generation 0), so that a template
+     * written with explicit zero values (as a protobuf-decoded one is) equals the same template without them, as
+     * semantic equality of the typed objects would have it.
+     */
     private static JsonNode sort(JsonNode n) {
         if (n instanceof ObjectNode o) {
             ObjectNode sorted = CANONICAL.createObjectNode();
@@ -84,7 +89,10 @@ public final class PodTemplateHash {
             o.fieldNames().forEachRemaining(names::add);
             java.util.Collections.sort(names);
             for (String name : names) {
-                sorted.set(name, sort(o.get(name)));
+                JsonNode v = sort(o.get(name));
+                if (!zero(v) && !(name.equals("generation") && v.isNumber() && v.asLong() == 0)) {
+                    sorted.set(name, v);
+                }
             }
             return sorted;
         }
@@ -94,5 +102,10 @@ public final class PodTemplateHash {
             return arr;
         }
         return n;
+    }
+
+    private static boolean zero(JsonNode v) {
+        return v == null || v.isNull() || (v.isBoolean() && !v.asBoolean()) || (v.isTextual() && v.asText().isEmpty())
+                || (v.isContainerNode() && v.isEmpty());
     }
 }

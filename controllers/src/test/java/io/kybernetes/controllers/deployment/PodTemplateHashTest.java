@@ -41,6 +41,18 @@ class PodTemplateHashTest {
     }
 
     @Test
+    void explicitZeroValuesDoNotMakeATemplateDifferent() {
+        PodTemplateSpec plain = template("nginx");
+        PodTemplateSpec zeros = new PodTemplateSpecBuilder(plain).editMetadata().withGeneration(0L).endMetadata()
+                .editSpec().withHostPID(false).withHostIPC(false).editFirstContainer().withStdin(false).withTty(false)
+                .withNewResources().endResources().endContainer().endSpec().build();
+        assertTrue(PodTemplateHash.equalIgnoringHash(plain, zeros));
+        assertEquals(PodTemplateHash.compute(plain, null), PodTemplateHash.compute(zeros, null));
+        PodTemplateSpec different = new PodTemplateSpecBuilder(plain).editSpec().withHostPID(true).endSpec().build();
+        assertTrue(!PodTemplateHash.equalIgnoringHash(plain, different));
+    }
+
+    @Test
     void safeEncodingMapsEachDigit() {
         assertEquals("bcdfghjklm", PodTemplateHash.safeEncode("\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009"));
         assertEquals(PodTemplateHash.safeEncode("0123456789").length(), 10);
