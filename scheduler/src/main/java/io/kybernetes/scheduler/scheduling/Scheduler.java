@@ -135,14 +135,20 @@ public final class Scheduler {
         while (running) {
             try {
                 QueuedPod q = queue.pop(Duration.ofSeconds(1));
-                if (q != null) {
+                if (q == null) {
+                    continue;
+                }
+                try {
                     scheduleOne(q.pod());
+                } catch (RuntimeException e) {
+                    LOG.errorf(e, "error scheduling %s; retrying after back-off", SchedulingQueue.key(q.pod()));
+                    cache.forget(q.pod());
+                    queue.addBackoff(q.pod());
+                    attempts.accept("error");
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (RuntimeException e) {
-                LOG.error("scheduling loop error", e);
             }
         }
     }
