@@ -25,6 +25,7 @@ import io.kybernetes.apiserver.config.ApiserverConfig;
 import io.kybernetes.apiserver.discovery.Discovery;
 import io.kybernetes.apiserver.json.Json;
 import io.kybernetes.apiserver.logs.PodLogProxy;
+import io.kybernetes.apiserver.openapi.FieldValidator;
 import io.kybernetes.apiserver.patch.JsonPatch;
 import io.kybernetes.apiserver.patch.MergePatch;
 import io.kybernetes.apiserver.patch.StrategicMergePatch;
@@ -67,11 +68,13 @@ public class ApiRouter {
     private final Discovery discovery;
     private final PodLogProxy logs;
     private final Instance<ProtobufCodec> codec;
+    private final Instance<FieldValidator> fieldValidator;
     private final int maxInflight;
     private final AtomicInteger inflight = new AtomicInteger();
 
     public ApiRouter(Registry registry, GenericStore store, Discovery discovery, PodLogProxy logs,
-            Instance<ProtobufCodec> codec, ApiserverConfig config) {
+            Instance<ProtobufCodec> codec, Instance<FieldValidator> fieldValidator, ApiserverConfig config) {
+        this.fieldValidator = fieldValidator;
         this.registry = registry;
         this.store = store;
         this.discovery = discovery;
@@ -211,6 +214,7 @@ public class ApiRouter {
                 ObjectNode obj = body(rc);
                 checkKind(r, obj, false);
                 checkNamespace(obj, ns);
+                checkFields(rc, r, obj);
                 reply(rc, store.create(r, ns, obj, dryRun), o -> sendObject(rc, r, o.code(), o.object()));
             } else if (sub.equals("binding")) {
                 bind(rc, ns, name, body(rc), dryRun);
@@ -305,6 +309,7 @@ public class ApiRouter {
             throw ApiException.badRequest("the name of the object (" + bodyName
                     + ") does not match the name on the URL (" + name + ")");
         }
+        checkFields(rc, r, body);
         reply(rc, store.update(r, ns, name, sub, cur -> body.deepCopy(), dryRun), obj -> sendObject(rc, r, 200, obj));
     }
 
@@ -332,7 +337,11 @@ public class ApiRouter {
                     applyPatch(type, ScaleView.of(cur), p)), dryRun), obj -> send(rc, 200, ScaleView.of(obj)));
             return;
         }
-        CompletableFuture<Outcome> result = store.update(r, ns, name, sub, cur -> applyPatch(type, cur, p), dryRun)
+        CompletableFuture<Outcome> result = store.update(r, ns, name, sub, cur -> {
+            ObjectNode patched = applyPatch(type, cur, p);
+            checkFields(rc, r, patched);
+            return patched;
+        }, dryRun)
                 .thenApply(o -> new Outcome(o, 200));
         if (type.equals("application/apply-patch+yaml") && sub.isEmpty()) {
             // server-side apply: field ownership is not tracked yet; the applied object is merged (RFC 7396)
@@ -350,6 +359,7 @@ public class ApiRouter {
                 ObjectNode obj = ((ObjectNode) p).deepCopy();
                 checkKind(r, obj, true);
                 Json.with(obj, "metadata").put("name", name);
+                checkFields(rc, r, obj);
                 return store.create(r, ns, obj, dryRun);
             });
         }
@@ -541,6 +551,28 @@ public class ApiRouter {
         }
     }
 
+    /**
+     * fieldValidation=Strict: unknown fields are a 400 (kubectl relies on it once OpenAPI advertises the
+     * parameter); Warn: one Warning header each; absent or Ignore: dropped silently as upstream's default for
+     * other clients.
+     */
+    private void checkFields(RoutingContext rc, Resource r, ObjectNode obj) {
+        String mode = rc.queryParams().get("fieldValidation");
+        if (mode == null || mode.equals("Ignore") || !fieldValidator.isResolvable()) {
+            return;
+        }
+        FieldValidator v = fieldValidator.get();
+        if (mode.equals("Strict")) {
+            v.strictDecodingError(r.type().apiVersion(), r.type().kind(), obj).ifPresent(msg -> {
+                throw ApiException.badRequest(msg);
+            });
+        } else if (mode.equals("Warn")) {
+            for (String f : v.unknownFields(r.type().apiVersion(), r.type().kind(), obj)) {
+                rc.response().headers().add("Warning", "299 - \"unknown field \\\"" + f + "\\\"\"");
+            }
+        }
+    }
+
     // ---- responses
 
     private <T> void reply(RoutingContext rc, CompletableFuture<T> future, Consumer<T> ok) {
@@ -572,7 +604,15 @@ public class ApiRouter {
         if (prefersProtobuf(rc.request().getHeader("Accept")) && codec.isResolvable()) {
             ProtobufCodec c = codec.get();
             if (c.supports(obj.path("apiVersion").asText(""), obj.path("kind").asText(""))) {
-                byte[] b = c.encode(obj);
+                byte[] b;
+                try {
+                    b = c.encode(obj);
+                } catch (IllegalArgumentException e) {
+                    // a stored object the protobuf schema cannot carry (e.g. written with --validate=false)
+                    LOG.debugf("answering JSON instead of protobuf: %s", e.getMessage());
+                    sendJson(rc, code, obj, JSON);
+                    return;
+                }
                 rc.response().setStatusCode(code).putHeader("Content-Type", ProtobufCodec.MEDIA_TYPE)
                         .end(Buffer.buffer(b));
                 return;

@@ -350,4 +350,28 @@ class KubectlIntegrationTest {
         assertEquals(422, invalid.statusCode());
         assertEquals("spec.template.metadata.labels", Json.parse(invalid.body().getBytes()).at("/details/causes/0/field").asText());
     }
+
+    @Test
+    void strictFieldValidation() throws Exception {
+        Path f = file("strict.yaml", DEPLOYMENT.formatted("strict", 1, "strict", "strict").replace("replicas:", "replica:"));
+        Result r = kubectl("create", "-f", f.toString());
+        assertNotEquals(0, r.exit());
+        assertTrue(r.err().contains("strict decoding error: unknown field \"spec.replica\""), r.err());
+    }
+
+    @Test
+    void deletingANamespaceDeletesItsContent() throws Exception {
+        ok("create", "namespace", "gone");
+        ok("-n", "gone", "create", "configmap", "inside");
+        ok("delete", "namespace", "gone");
+        long deadline = System.currentTimeMillis() + 10_000;
+        String left;
+        do {
+            Thread.sleep(100);
+            left = send("GET", "/api/v1/namespaces/gone/configmaps", null, null).body();
+        } while (left.contains("inside") && System.currentTimeMillis() < deadline);
+        assertFalse(left.contains("inside"), left);
+        Result create = kubectl("-n", "gone", "create", "configmap", "late");
+        assertTrue(create.err().contains("namespaces \"gone\" not found"), create.err());
+    }
 }
