@@ -82,7 +82,7 @@ public final class RealApiServer implements AutoCloseable {
 
     public KubernetesClient client() {
         return new KubernetesClientBuilder().withConfig(new ConfigBuilder().withMasterUrl("http://127.0.0.1:" + port)
-                .withOnlyHttpWatches(true).build()).build();
+                .withOnlyHttpWatches(true).withRequestTimeout(60_000).build()).build();
     }
 
     static int freePort() throws IOException {
