@@ -44,6 +44,9 @@ public class ControllerManager implements HealthCheck {
     @Inject
     MeterRegistry registry;
 
+    static final List<String> KNOWN = List.of(DeploymentController.NAME, ReplicaSetController.NAME,
+            EndpointsController.NAME, GarbageCollector.NAME);
+
     private Running running;
 
     /** The informers and controllers of one running manager. */
@@ -75,6 +78,12 @@ public class ControllerManager implements HealthCheck {
     /** Builds and starts the controllers selected by {@code enabled} (upstream --controllers syntax). */
     public static Running start(KubernetesClient client, List<String> enabled, int workers,
             List<String> gcDependents) {
+        for (String name : enabled) {
+            String n = name.trim().startsWith("-") ? name.trim().substring(1) : name.trim();
+            if (!n.equals("*") && !KNOWN.contains(n)) {
+                throw new IllegalArgumentException("unknown controller \"" + n + "\"; known: " + KNOWN);
+            }
+        }
         Informers informers = new Informers(client);
         Map<String, Supplier<QueueController>> known = new LinkedHashMap<>();
         known.put(DeploymentController.NAME, () -> new DeploymentController(informers,
@@ -88,12 +97,6 @@ public class ControllerManager implements HealthCheck {
         for (Map.Entry<String, Supplier<QueueController>> e : known.entrySet()) {
             if (isEnabled(e.getKey(), enabled)) {
                 controllers.add(e.getValue().get());
-            }
-        }
-        for (String name : enabled) {
-            String n = name.trim().startsWith("-") ? name.trim().substring(1) : name.trim();
-            if (!n.equals("*") && !known.containsKey(n)) {
-                throw new IllegalArgumentException("unknown controller \"" + n + "\"; known: " + known.keySet());
             }
         }
         // Workers start only once the caches are complete: a partial cache would make them create extra objects.

@@ -1,9 +1,12 @@
 package io.kybernetes.controllers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Arrays;
+import java.util.List;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -20,5 +23,13 @@ class ControllerManagerTest {
     })
     void controllersFlag(String flag, String name, boolean enabled) {
         assertEquals(enabled, ControllerManager.isEnabled(name, Arrays.asList(flag.split(","))));
+    }
+
+    @Test
+    void unknownControllersAreRejectedBeforeAnythingStarts() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ControllerManager.start(null, List.of("*", "-bogus"), 1, List.of()));
+        assertEquals("unknown controller \"bogus\"; known: [deployment, replicaset, endpoints, garbagecollector]",
+                e.getMessage());
     }
 }
