@@ -54,6 +54,17 @@ class KubectlIntegrationTest {
         home = Files.createTempDirectory(Path.of("/tmp"), "apiserver-it-home-");
     }
 
+    /** The system namespaces are created just after start; /readyz says when they exist, as for any client. */
+    @org.junit.jupiter.api.BeforeEach
+    void awaitReady() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (http.send(HttpRequest.newBuilder(URI.create(server() + "/readyz")).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode() != 200) {
+            assertTrue(System.nanoTime() < deadline, "apiserver not ready within 30 s");
+            Thread.sleep(200);
+        }
+    }
+
     @AfterAll
     static void cleanup() throws IOException {
         try (var files = Files.walk(home)) {

@@ -65,6 +65,22 @@ class KubectlOpenApiTest {
         }
     }
 
+    /** The system namespaces are created just after start; /readyz says when they exist. */
+    private void awaitReady() throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            int code = http.send(java.net.http.HttpRequest.newBuilder(base.toURI().resolve("/readyz")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+            if (code == 200) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("apiserver not ready within 30 s: /readyz " + code);
+            }
+            Thread.sleep(200);
+        }
+    }
+
     @BeforeAll
     static void home() throws Exception {
         scratch = Files.createTempDirectory(Path.of("/tmp"), "apiserver-codec-it-home-");
@@ -78,6 +94,7 @@ class KubectlOpenApiTest {
     @Test
     @Order(1)
     void createDeploymentSendsProtobufAndIsStored() throws Exception {
+        awaitReady();
         Result r = kubectl("create", "deployment", "web", "--image=nginx", "--replicas=2");
         assertEquals(0, r.exit(), r.all());
         assertTrue(r.out().contains("deployment.apps/web created"), r.all());
