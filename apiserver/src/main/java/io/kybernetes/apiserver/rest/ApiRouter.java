@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -46,6 +47,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -85,8 +87,17 @@ public class ApiRouter {
 
     void routes(@Observes Router router) {
         router.get("/version").handler(rc -> send(rc, 200, discovery.version()));
+        BodyHandler bodies = BodyHandler.create(false).setBodyLimit(BODY_LIMIT);
         router.routeWithRegex("^/apis?(/.*)?$")
-                .handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT))
+                // an upgrade request must stay unread for the WebSocket handshake (some clients send a
+                // Content-Length: 0, which would make the body handler consume it)
+                .handler(rc -> {
+                    if (isWebSocketRequest(rc.request())) {
+                        rc.next();
+                    } else {
+                        bodies.handle(rc);
+                    }
+                })
                 .handler(this::handle)
                 .failureHandler(this::failure);
     }
@@ -111,6 +122,7 @@ public class ApiRouter {
                 throw ApiException.pageNotFound();
             }
             if (info.isDiscovery()) {
+                refuseUpgrade(rc);
                 discovery(rc, info);
                 return;
             }
@@ -185,6 +197,10 @@ public class ApiRouter {
         if (collection && r.namespaced() && ns == null && m != HttpMethod.GET) {
             throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
         }
+        boolean watch = info.watchPath() || (m == HttpMethod.GET && collection && isTrue(q.get("watch")));
+        if (!watch) {
+            refuseUpgrade(rc);
+        }
         if (r.type().kind().equals("Binding")) {
             if (m == HttpMethod.POST && collection) {
                 ObjectNode binding = body(rc);
@@ -193,7 +209,7 @@ public class ApiRouter {
             }
             throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
         }
-        if (info.watchPath() || (m == HttpMethod.GET && collection && isTrue(q.get("watch")))) {
+        if (watch) {
             watch(rc, r, ns, name);
             return;
         }
@@ -272,7 +288,31 @@ public class ApiRouter {
         WatchRequest req = new WatchRequest(r, ns, filter(r, q, name), q.get("resourceVersion"), timeout,
                 isTrue(q.get("allowWatchBookmarks")), isTrue(q.get("sendInitialEvents")),
                 Tables.wanted(rc.request().getHeader("Accept")), q.get("includeObject"));
-        new WatchStream(req, Vertx.currentContext(), rc.response(), store.etcd()).start();
+        WatchStream stream = new WatchStream(req, Vertx.currentContext(), store.etcd());
+        if (!isWebSocketRequest(rc.request())) {
+            stream.streamTo(rc.response());
+            return;
+        }
+        rc.request().toWebSocket().onSuccess(stream::streamTo).onFailure(t -> {
+            LOG.debugf("websocket upgrade of %s failed: %s", rc.request().uri(), t.toString());
+            error(rc, ApiException.badRequest("websocket upgrade failed: " + t.getMessage()));
+        });
+    }
+
+    /** A WebSocket upgrade request, recognised as upstream does: Connection has "upgrade", Upgrade is "websocket". */
+    static boolean isWebSocketRequest(HttpServerRequest request) {
+        String connection = request.getHeader("Connection");
+        String upgrade = request.getHeader("Upgrade");
+        return connection != null && upgrade != null && upgrade.trim().equalsIgnoreCase("websocket")
+                && connection.toLowerCase(Locale.ROOT).matches("(^|.*[^a-z0-9_])upgrade([^a-z0-9_].*|$)");
+    }
+
+    /** Only watches upgrade; any other WebSocket request is refused before it is served as plain HTTP. */
+    private static void refuseUpgrade(RoutingContext rc) {
+        if (isWebSocketRequest(rc.request())) {
+            throw ApiException.badRequest("upgrade request not supported: " + rc.request().path()
+                    + " serves WebSocket connections only for watch requests");
+        }
     }
 
     /** The label, field and name filter of a list or watch. */

@@ -1,5 +1,6 @@
 package io.kybernetes.apiserver.watch;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -18,9 +19,13 @@ import io.kybernetes.apiserver.table.Tables;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.ServerWebSocket;
 
 /**
- * Streams one watch to an HTTP response as newline-delimited JSON watch events over an etcd watch. Objects that
+ * Streams one watch over an etcd watch to its client: a chunked HTTP response of newline-delimited JSON watch
+ * events, or (for a WebSocket upgrade, as upstream's watch server) one text message per event, closed with a
+ * normal closure when the watch ends. Only the transport differs: the events, filtering, bookmarks, timeout and
+ * 410 handling are the same. Objects that
  * start or stop matching the filter become ADDED or DELETED, as upstream's cacher does. Store callbacks hop onto
  * the request's Vert.x context before writing.
  */
@@ -32,25 +37,24 @@ public final class WatchStream implements WatchSink {
 
     private final WatchRequest req;
     private final Context context;
-    private final HttpServerResponse response;
     private final EtcdStore store;
+    private final long from;
+    private WatchOutput output;
     private AutoCloseable watcher;
     private long lastRevision;
     private boolean columnsSent;
     private boolean closed;
     private final List<Long> timers = new ArrayList<>();
 
-    public WatchStream(WatchRequest req, Context context, HttpServerResponse response, EtcdStore store) {
+    /**
+     * Prepares one watch; throws an ApiException (to be answered as a normal HTTP error, before any upgrade or
+     * stream header) for a malformed resourceVersion.
+     */
+    public WatchStream(WatchRequest req, Context context, EtcdStore store) {
         this.req = req;
         this.context = context;
-        this.response = response;
         this.store = store;
-    }
-
-    /** Starts streaming; answers an ApiException (as a normal HTTP error) only for a malformed resourceVersion. */
-    public void start() {
         String rv = req.resourceVersion() == null ? "" : req.resourceVersion();
-        long from;
         if (rv.isEmpty() || rv.equals("0") || req.sendInitialEvents()) {
             from = -1;
         } else {
@@ -60,12 +64,21 @@ public final class WatchStream implements WatchSink {
                 throw ApiException.badRequest("invalid resource version: " + rv);
             }
         }
-        response.setChunked(true);
-        response.putHeader("Content-Type", req.table() ? Tables.MEDIA_TYPE : "application/json");
-        response.putHeader("Cache-Control", "no-cache, private");
-        response.setStatusCode(200);
-        response.closeHandler(v -> close());
-        response.write("");
+    }
+
+    /** Streams the watch as a chunked HTTP 200 response of newline-delimited watch events. */
+    public void streamTo(HttpServerResponse response) {
+        start(new HttpOutput(response, req.table() ? Tables.MEDIA_TYPE : "application/json"));
+    }
+
+    /** Streams the watch over an accepted WebSocket, one text message per watch event. */
+    public void streamTo(ServerWebSocket socket) {
+        start(new WebSocketOutput(socket));
+    }
+
+    private void start(WatchOutput out) {
+        this.output = out;
+        out.open(this::close);
         long timeout = req.timeoutSeconds() > 0 ? req.timeoutSeconds()
                 : 1800 + ThreadLocalRandom.current().nextLong(1800);
         timers.add(context.owner().setTimer(timeout * 1000, t -> finish()));
@@ -183,19 +196,13 @@ public final class WatchStream implements WatchSink {
         ObjectNode e = Json.object();
         e.put("type", type);
         e.set("object", object);
-        byte[] line = Json.bytes(e);
-        Buffer b = Buffer.buffer(line.length + 1).appendBytes(line).appendByte((byte) '\n');
-        response.write(b);
+        output.write(Json.bytes(e));
     }
 
     private void finish() {
         if (!closed) {
             close();
-            try {
-                response.end();
-            } catch (IllegalStateException ignored) {
-                // the client went away first
-            }
+            output.end();
         }
     }
 
@@ -210,6 +217,68 @@ public final class WatchStream implements WatchSink {
                 watcher.close();
             } catch (Exception e) {
                 LOG.debugf("closing watcher: %s", e);
+            }
+        }
+    }
+
+    /** Where the encoded watch events go. */
+    private interface WatchOutput {
+
+        /** Sends the stream's header, if any; clientGone runs when the client closes the connection. */
+        void open(Runnable clientGone);
+
+        void write(byte[] event);
+
+        void end();
+    }
+
+    private record HttpOutput(HttpServerResponse response, String contentType) implements WatchOutput {
+
+        @Override
+        public void open(Runnable clientGone) {
+            response.setChunked(true);
+            response.putHeader("Content-Type", contentType);
+            response.putHeader("Cache-Control", "no-cache, private");
+            response.setStatusCode(200);
+            response.closeHandler(v -> clientGone.run());
+            response.write("");
+        }
+
+        @Override
+        public void write(byte[] event) {
+            response.write(Buffer.buffer(event.length + 1).appendBytes(event).appendByte((byte) '\n'));
+        }
+
+        @Override
+        public void end() {
+            try {
+                response.end();
+            } catch (IllegalStateException ignored) {
+                // the client went away first
+            }
+        }
+    }
+
+    private record WebSocketOutput(ServerWebSocket socket) implements WatchOutput {
+
+        @Override
+        public void open(Runnable clientGone) {
+            // the client is not expected to send anything: messages are dropped, a close (or a broken
+            // connection) stops the watch
+            socket.handler(b -> { });
+            socket.closeHandler(v -> clientGone.run());
+            socket.exceptionHandler(e -> LOG.debugf("watch websocket: %s", e.toString()));
+        }
+
+        @Override
+        public void write(byte[] event) {
+            socket.writeTextMessage(new String(event, StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void end() {
+            if (!socket.isClosed()) {
+                socket.close((short) 1000);
             }
         }
     }
