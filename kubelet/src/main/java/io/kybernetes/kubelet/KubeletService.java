@@ -11,12 +11,11 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.kybernetes.kubelet.cri.CriClient;
 import io.kybernetes.kubelet.logs.ContainerLogs;
 import io.kybernetes.kubelet.node.NodeAddresses;
+import io.kybernetes.launcher.ApiClients;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
@@ -50,16 +49,8 @@ public class KubeletService {
         String nodeName = config.hostnameOverride().filter(s -> !s.isBlank()).map(String::toLowerCase)
                 .orElseGet(NodeAddresses::hostname);
         String nodeIp = config.nodeIp().filter(s -> !s.isBlank()).orElseGet(NodeAddresses::firstNonLoopbackIPv4);
-        Path kubeconfig = Path.of(config.kubeconfig());
         try {
-            if (!Files.isReadable(kubeconfig)) {
-                throw new IOException("cannot read kubeconfig " + kubeconfig);
-            }
-            Config kc = Config.fromKubeconfig(kubeconfig.toFile());
-            // Watch over plain HTTP streaming as client-go does: a server that answers the WebSocket upgrade
-            // with a 200 stream would otherwise hold fabric8's handshake until the watch times out.
-            kc.setOnlyHttpWatches(true);
-            client = new KubernetesClientBuilder().withConfig(kc).build();
+            client = ApiClients.fromKubeconfig(Path.of(config.kubeconfig()), true);
             cri = new CriClient(config.containerRuntimeEndpoint());
             Files.createDirectories(Path.of(config.rootDir()));
             Files.createDirectories(Path.of(config.podLogDir()));

@@ -1,13 +1,9 @@
 package io.kybernetes.scheduler.client;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.kybernetes.launcher.ApiClients;
 import io.kybernetes.scheduler.SchedulerConfig;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -19,15 +15,7 @@ public class KubeClientProducer {
     @Produces
     @Singleton
     KubernetesClient client(SchedulerConfig config) {
-        Path path = Path.of(config.kubeconfig());
-        try {
-            Config c = Config.fromKubeconfig(Files.readString(path));
-            // Plain HTTP streaming watches, as client-go uses, rather than fabric8's default WebSocket upgrade.
-            c.setOnlyHttpWatches(true);
-            return new KubernetesClientBuilder().withConfig(c).build();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read kubeconfig " + path, e);
-        }
+        return ApiClients.fromKubeconfig(Path.of(config.kubeconfig()), true);
     }
 
     void close(@Disposes KubernetesClient client) {

@@ -1,0 +1,34 @@
+package io.kybernetes.launcher;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+
+/** The fabric8 API client every component except the apiserver builds from its {@code --kubeconfig} file. */
+public final class ApiClients {
+
+    private ApiClients() {
+    }
+
+    /**
+     * A client for the cluster the kubeconfig file names. With {@code httpWatches}, watches are plain HTTP streams
+     * as client-go's are, rather than fabric8's default WebSocket upgrade (which fabric8's mock server needs).
+     */
+    public static KubernetesClient fromKubeconfig(Path path, boolean httpWatches) {
+        if (!Files.isReadable(path)) {
+            throw new IllegalStateException("cannot read --kubeconfig " + path);
+        }
+        try {
+            Config config = Config.fromKubeconfig(null, Files.readString(path), path.toString());
+            config.setOnlyHttpWatches(httpWatches);
+            return new KubernetesClientBuilder().withConfig(config).build();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read --kubeconfig " + path, e);
+        }
+    }
+}
