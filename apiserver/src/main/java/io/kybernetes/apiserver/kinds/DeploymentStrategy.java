@@ -9,13 +9,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.kybernetes.apiserver.json.Json;
 import io.kybernetes.apiserver.registry.Column;
-import io.kybernetes.apiserver.registry.Strategy;
-import io.kybernetes.apiserver.status.Cause;
 import io.kybernetes.apiserver.table.Age;
 
 /** apps/v1 Deployments: upstream defaults, selector validation, the READY/UP-TO-DATE/AVAILABLE columns. */
 @ApplicationScoped
-public class DeploymentStrategy implements Strategy {
+public class DeploymentStrategy extends WorkloadStrategy {
 
     @Override
     public void prepareForCreate(ObjectNode obj) {
@@ -46,21 +44,6 @@ public class DeploymentStrategy implements Strategy {
         if (!spec.has("progressDeadlineSeconds")) {
             spec.put("progressDeadlineSeconds", 600);
         }
-    }
-
-    @Override
-    public List<Cause> validate(ObjectNode obj) {
-        return Workloads.validate(obj);
-    }
-
-    @Override
-    public List<Cause> validateUpdate(ObjectNode obj, ObjectNode old) {
-        return Workloads.validateUpdate(obj, old);
-    }
-
-    @Override
-    public boolean statusIsSubresource() {
-        return true;
     }
 
     @Override

@@ -10,13 +10,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.kybernetes.apiserver.json.Json;
 import io.kybernetes.apiserver.registry.Column;
-import io.kybernetes.apiserver.registry.Strategy;
-import io.kybernetes.apiserver.status.Cause;
 import io.kybernetes.apiserver.table.Age;
 
 /** apps/v1 ReplicaSets: template defaulting, selector validation, the DESIRED/CURRENT/READY columns. */
 @ApplicationScoped
-public class ReplicaSetStrategy implements Strategy {
+public class ReplicaSetStrategy extends WorkloadStrategy {
 
     @Override
     public void prepareForCreate(ObjectNode obj) {
@@ -27,21 +25,6 @@ public class ReplicaSetStrategy implements Strategy {
     @Override
     public void prepareForCreateDefaults(ObjectNode obj) {
         Workloads.templateDefaults(obj);
-    }
-
-    @Override
-    public List<Cause> validate(ObjectNode obj) {
-        return Workloads.validate(obj);
-    }
-
-    @Override
-    public List<Cause> validateUpdate(ObjectNode obj, ObjectNode old) {
-        return Workloads.validateUpdate(obj, old);
-    }
-
-    @Override
-    public boolean statusIsSubresource() {
-        return true;
     }
 
     @Override
