@@ -78,7 +78,7 @@ public final class Applier {
     public CompletableFuture<Written<TxnResponse>> txn(TxnRequest r) {
         checkSize(r.getSerializedSize());
         checkTxn(r);
-        return store.write(txn -> doTxn(txn, r, evaluate(txn, r)));
+        return store.write(txn -> doTxn(txn, r, evaluate(txn, r), true));
     }
 
     // ---- Range ----
@@ -324,7 +324,7 @@ public final class Applier {
         return f == null || f.getVarintList().isEmpty() ? 0 : f.getVarintList().get(0);
     }
 
-    private TxnResponse doTxn(WriteTxn txn, TxnRequest r, Path path) {
+    private TxnResponse doTxn(WriteTxn txn, TxnRequest r, Path path, boolean top) {
         TxnResponse.Builder out = TxnResponse.newBuilder().setSucceeded(path.succeeded());
         int nested = 0;
         for (RequestOp op : path.succeeded() ? r.getSuccessList() : r.getFailureList()) {
@@ -333,12 +333,13 @@ public final class Applier {
                 case REQUEST_RANGE -> res.setResponseRange(txnRange(txn, op.getRequestRange()));
                 case REQUEST_PUT -> res.setResponsePut(doPut(txn, op.getRequestPut()));
                 case REQUEST_DELETE_RANGE -> res.setResponseDeleteRange(doDelete(txn, op.getRequestDeleteRange()));
-                case REQUEST_TXN -> res.setResponseTxn(doTxn(txn, op.getRequestTxn(), path.nested().get(nested++)));
+                case REQUEST_TXN -> res.setResponseTxn(doTxn(txn, op.getRequestTxn(), path.nested().get(nested++), false));
                 default -> { }
             }
             out.addResponses(res);
         }
-        return out.setHeader(header.apply(txn.readRev())).build();
+        // etcd fills in only the outer header: a nested txn's response has an empty one
+        return out.setHeader(top ? header.apply(txn.readRev()) : ResponseHeader.getDefaultInstance()).build();
     }
 
     // ---- validation ----

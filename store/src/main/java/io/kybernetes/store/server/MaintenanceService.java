@@ -1,20 +1,28 @@
 package io.kybernetes.store.server;
 
+import java.nio.charset.StandardCharsets;
+import java.util.zip.CRC32C;
+
 import com.google.protobuf.UnknownFieldSet;
 
 import io.etcd.jetcd.api.AlarmRequest;
 import io.etcd.jetcd.api.AlarmResponse;
 import io.etcd.jetcd.api.DefragmentRequest;
 import io.etcd.jetcd.api.DefragmentResponse;
+import io.etcd.jetcd.api.HashKVRequest;
+import io.etcd.jetcd.api.HashKVResponse;
+import io.etcd.jetcd.api.HashRequest;
+import io.etcd.jetcd.api.HashResponse;
 import io.etcd.jetcd.api.MaintenanceGrpc;
 import io.etcd.jetcd.api.StatusRequest;
 import io.etcd.jetcd.api.StatusResponse;
 import io.grpc.stub.StreamObserver;
 import io.kybernetes.store.StoreNode;
+import io.kybernetes.store.mvcc.EtcdException;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 
-/** etcdserverpb.Maintenance: Status, Alarm (never any alarm) and Defragment (RocksDB needs none). */
+/** etcdserverpb.Maintenance: Status, Alarm (never any alarm), Defragment (RocksDB needs none), Hash and HashKV. */
 @GrpcService
 public class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
 
@@ -53,14 +61,59 @@ public class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
         });
     }
 
+    /** etcd 3.4 answers Alarm and Defragment without a header. */
     @Override
     public void alarm(AlarmRequest request, StreamObserver<AlarmResponse> out) {
-        GrpcErrors.unary(out, () -> AlarmResponse.newBuilder().setHeader(node.cluster().header(node.mvcc().rev())).build());
+        GrpcErrors.unary(out, AlarmResponse::getDefaultInstance);
     }
 
     @Override
     public void defragment(DefragmentRequest request, StreamObserver<DefragmentResponse> out) {
-        GrpcErrors.unary(out, () -> DefragmentResponse.newBuilder()
-                .setHeader(node.cluster().header(node.mvcc().rev())).build());
+        GrpcErrors.unary(out, DefragmentResponse::getDefaultInstance);
+    }
+
+    @Override
+    @Blocking
+    public void hash(HashRequest request, StreamObserver<HashResponse> out) {
+        GrpcErrors.unary(out, () -> {
+            long rev = node.mvcc().rev();
+            return HashResponse.newBuilder().setHeader(node.cluster().header(rev)).setHash(hash(0, rev)).build();
+        });
+    }
+
+    /**
+     * HashKV: a CRC-32C over the history kept up to the revision, so that two calls agree when nothing changed in
+     * between. The value is this store's own (etcd hashes its bbolt encoding; members of one cluster compare it).
+     */
+    @Override
+    @Blocking
+    public void hashKV(HashKVRequest request, StreamObserver<HashKVResponse> out) {
+        GrpcErrors.unary(out, () -> {
+            long cur = node.mvcc().rev();
+            long compacted = node.mvcc().compactedRev();
+            long rev = request.getRevision() > 0 ? request.getRevision() : cur;
+            if (rev > cur) {
+                throw EtcdException.futureRev();
+            }
+            if (rev < compacted) {
+                throw EtcdException.compacted();
+            }
+            return HashKVResponse.newBuilder().setHeader(node.cluster().header(cur)).setHash(hash(compacted, rev))
+                    .setCompactRevision(compacted).build();
+        });
+    }
+
+    private int hash(long compacted, long rev) {
+        CRC32C crc = new CRC32C();
+        crc.update("key".getBytes(StandardCharsets.US_ASCII));
+        node.mvcc().history(compacted + 1, rev, r -> {
+            crc.update(r.revision().toBytes());
+            if (r.tombstone()) {
+                crc.update('t');
+            }
+            crc.update(r.kv().toByteArray());
+            return true;
+        });
+        return (int) crc.getValue();
     }
 }

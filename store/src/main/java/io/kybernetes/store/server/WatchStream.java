@@ -163,9 +163,9 @@ final class WatchStream implements StreamObserver<WatchRequest>, WatchSink {
     @Override
     public void compacted(Watcher w, long compactRev) {
         watchers.remove(w.id());
-        send(WatchResponse.newBuilder().setHeader(cluster.header(store.store().rev())).setWatchId(w.id())
-                .setCanceled(true).setCompactRevision(compactRev)
-                .setCancelReason("mvcc: required revision has been compacted").build(), 0);
+        // etcd 3.4: a header without revision, no cancel_reason
+        send(WatchResponse.newBuilder().setHeader(cluster.header(0)).setWatchId(w.id())
+                .setCanceled(true).setCompactRevision(compactRev).build(), 0);
     }
 
     @Override
