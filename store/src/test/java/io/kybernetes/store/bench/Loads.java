@@ -33,6 +33,12 @@ final class Loads {
         double perSecond() {
             return ops * 1e9 / nanos;
         }
+
+        /** The rounds of one load as one: total ops over total time, all latencies. */
+        static Rate combine(List<Rate> rounds) {
+            return new Rate(rounds.stream().mapToLong(Rate::ops).sum(), rounds.stream().mapToLong(Rate::nanos).sum(),
+                    Latencies.merge(rounds.stream().map(Rate::latencies).toList()));
+        }
     }
 
     /** Fan-out: events written, watchers, time until every watcher had every event, delivery latencies. */

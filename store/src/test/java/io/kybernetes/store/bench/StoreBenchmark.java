@@ -30,6 +30,8 @@ public final class StoreBenchmark {
     static final int RANGE_KEYS = 1000;
     static final int WATCHERS = 100;
     static final int WATCH_EVENTS = 2000;
+    /** Rounds of the short loads, alternating which server goes first. */
+    static final int ROUNDS = 3;
 
     /** One line of the table; higherIsBetter decides how the ratio reads. */
     record Row(String metric, boolean higherIsBetter) {
@@ -107,16 +109,91 @@ public final class StoreBenchmark {
             System.out.printf("store benchmark %s, %d cores, load average %s, data under %s%n", started,
                     Runtime.getRuntime().availableProcessors(), loadAverage(), root);
             List<String> opts = javaOpts.isBlank() ? List.of() : Arrays.asList(javaOpts.trim().split("\\s+"));
-            Figures etcd = measure(live, BenchServer.etcd(root), root, checkPerf, keys);
-            Figures store = measure(live, BenchServer.store(root, jar, opts), root, checkPerf, keys);
+            // both run side by side and the short loads alternate between them in rounds, so a burst of other
+            // work on this machine hits both rather than one
+            Target etcd = start(live, BenchServer.etcd(root));
+            Target store = start(live, BenchServer.store(root, jar, opts));
+            List<Target> both = List.of(etcd, store);
+            for (Target t : both) {
+                t.step("warm-up (3 s of puts, 16 clients; not counted)", () -> t.loads.puts("/bench/warm/", CLIENTS, 3));
+            }
+            Map<Target, List<Loads.Rate>> seq = new LinkedHashMap<>();
+            Map<Target, List<Loads.Rate>> con = new LinkedHashMap<>();
+            Map<Target, List<Loads.Rate>> range = new LinkedHashMap<>();
+            for (Target t : both) {
+                seq.put(t, new ArrayList<>());
+                con.put(t, new ArrayList<>());
+                range.put(t, new ArrayList<>());
+                t.step("1,000 keys for the range load", () -> t.loads.bulkLoad("/bench/range/", RANGE_KEYS, 100, 1));
+            }
+            for (int round = 0; round < ROUNDS; round++) {
+                List<Target> order = round % 2 == 0 ? both : List.of(store, etcd);
+                for (Target t : order) {
+                    int r = round;
+                    t.step("round " + (r + 1) + ": sequential puts (3 s)",
+                            () -> seq.get(t).add(t.loads.puts("/bench/seq/", 1, 3)));
+                    t.step("round " + (r + 1) + ": 16 clients putting (4 s)",
+                            () -> con.get(t).add(t.loads.puts("/bench/con/", CLIENTS, 4)));
+                    t.step("round " + (r + 1) + ": range of 1,000 keys (2 s)",
+                            () -> range.get(t).add(t.loads.ranges("/bench/range/", RANGE_KEYS, 2)));
+                }
+            }
+            for (Target t : both) {
+                rates(t.figures, seq.get(t), SEQ_RATE, SEQ_P50, SEQ_P99);
+                rates(t.figures, con.get(t), CON_RATE, CON_P50, CON_P99);
+                rates(t.figures, range.get(t), RANGE_RATE, RANGE_P50, RANGE_P99);
+                t.step("watch fan-out", () -> {
+                    Loads.FanOut r = t.loads.fanOut("/bench/watch/", WATCHERS, 10, WATCH_EVENTS, CLIENTS);
+                    if (!r.complete()) {
+                        throw new IllegalStateException("not every watcher got every event within 60 s");
+                    }
+                    t.figures.values.put(WATCH_TIME, r.nanos() / 1e9);
+                    t.figures.values.put(WATCH_RATE, (double) r.events() * r.watchers() * 1e9 / r.nanos());
+                    t.figures.values.put(WATCH_P50, r.latencies().percentileMillis(50));
+                    t.figures.values.put(WATCH_P99, r.latencies().percentileMillis(99));
+                    return r;
+                });
+            }
+            for (Target t : both) {
+                if (checkPerf) {
+                    t.step("etcdctl check perf --load=m (60 s)", () -> {
+                        CheckPerf r = CheckPerf.run(t.server.endpoint, "m", root.resolve(t.name() + "-check-perf.log"));
+                        t.figures.checkPerf = r.pass() ? "PASS" : "FAIL";
+                        t.figures.values.put(PERF_RATE, r.writesPerSecond());
+                        t.figures.values.put(PERF_SLOWEST, r.slowestSeconds());
+                        t.figures.values.put(PERF_STDDEV, r.stddevSeconds());
+                        if (!r.pass()) {
+                            String[] lines = r.output().replace('\r', '\n').strip().split("\n");
+                            for (String line : Arrays.copyOfRange(lines, Math.max(0, lines.length - 6), lines.length)) {
+                                log(t.name(), "check perf: %s", line.strip());
+                            }
+                        }
+                        return r;
+                    });
+                }
+                int fill = keys;
+                t.step("bulk load of " + keys + " keys of 1 KiB", () -> {
+                    Loads.Rate r = t.loads.bulkLoad("/bench/fill/", fill, 100, 4);
+                    t.figures.values.put(BULK, r.nanos() / 1e9);
+                    Thread.sleep(2000);
+                    t.figures.values.put(RSS_FULL, t.server.rssKiB() / 1024.0);
+                    t.figures.values.put(DISK_FULL, t.server.diskBytes() / 1048576.0);
+                    return r;
+                });
+            }
+            for (Target t : both) {
+                t.stop(live);
+            }
+            Figures etcdFigures = etcd.figures;
+            Figures storeFigures = store.figures;
             System.out.println();
             System.out.printf("store JVM options: %s%n", javaOpts);
             System.out.printf("finished %s (%d s), load average %s%n%n", Instant.now(),
                     java.time.Duration.between(started, Instant.now()).toSeconds(), loadAverage());
-            System.out.print(table(etcd, store, keys));
+            System.out.print(table(etcdFigures, storeFigures, keys));
             System.out.println();
-            System.out.print(goals(etcd, store));
-            for (Figures f : List.of(etcd, store)) {
+            System.out.print(goals(etcdFigures, storeFigures));
+            for (Figures f : List.of(etcdFigures, storeFigures)) {
                 if (!f.errors.isEmpty()) {
                     rc = 1;
                 }
@@ -129,92 +206,63 @@ public final class StoreBenchmark {
         System.exit(rc);
     }
 
-    private static Figures measure(List<BenchServer> live, BenchServer server, Path root, boolean checkPerf, int keys)
-            throws IOException {
-        Figures f = new Figures();
-        live.add(server);
-        String name = server.name;
-        try {
-            server.awaitHealthy(60);
-            Thread.sleep(2000);
-            f.values.put(RSS_IDLE, server.rssKiB() / 1024.0);
-            log(name, "up, pid %d, idle RSS %.0f MiB", server.pid(), f.values.get(RSS_IDLE));
-            Loads loads = new Loads(server.endpoint);
+    /** A started server, its loads and its figures. */
+    static final class Target {
+        final BenchServer server;
+        final Loads loads;
+        final Figures figures = new Figures();
 
-            step(f, name, "warm-up (3 s of puts, 16 clients; not counted)",
-                    () -> loads.puts("/bench/warm/", CLIENTS, 3));
-            step(f, name, "sequential puts", () -> {
-                Loads.Rate r = loads.puts("/bench/seq/", 1, 8);
-                f.values.put(SEQ_RATE, r.perSecond());
-                f.values.put(SEQ_P50, r.latencies().percentileMillis(50));
-                f.values.put(SEQ_P99, r.latencies().percentileMillis(99));
-                return r;
-            });
-            step(f, name, "16 clients putting", () -> {
-                Loads.Rate r = loads.puts("/bench/con/", CLIENTS, 10);
-                f.values.put(CON_RATE, r.perSecond());
-                f.values.put(CON_P50, r.latencies().percentileMillis(50));
-                f.values.put(CON_P99, r.latencies().percentileMillis(99));
-                return r;
-            });
-            step(f, name, "range of 1,000 keys", () -> {
-                loads.bulkLoad("/bench/range/", RANGE_KEYS, 100, 1);
-                Loads.Rate r = loads.ranges("/bench/range/", RANGE_KEYS, 5);
-                f.values.put(RANGE_RATE, r.perSecond());
-                f.values.put(RANGE_P50, r.latencies().percentileMillis(50));
-                f.values.put(RANGE_P99, r.latencies().percentileMillis(99));
-                return r;
-            });
-            step(f, name, "watch fan-out", () -> {
-                Loads.FanOut r = loads.fanOut("/bench/watch/", WATCHERS, 10, WATCH_EVENTS, CLIENTS);
-                if (!r.complete()) {
-                    throw new IllegalStateException("not every watcher got every event within 60 s");
-                }
-                f.values.put(WATCH_TIME, r.nanos() / 1e9);
-                f.values.put(WATCH_RATE, (double) r.events() * r.watchers() * 1e9 / r.nanos());
-                f.values.put(WATCH_P50, r.latencies().percentileMillis(50));
-                f.values.put(WATCH_P99, r.latencies().percentileMillis(99));
-                return r;
-            });
-            if (checkPerf) {
-                step(f, name, "etcdctl check perf --load=m (60 s)", () -> {
-                    CheckPerf r = CheckPerf.run(server.endpoint, "m", root.resolve(name + "-check-perf.log"));
-                    f.checkPerf = r.pass() ? "PASS" : "FAIL";
-                    f.values.put(PERF_RATE, r.writesPerSecond());
-                    f.values.put(PERF_SLOWEST, r.slowestSeconds());
-                    f.values.put(PERF_STDDEV, r.stddevSeconds());
-                    if (!r.pass()) {
-                        String[] lines = r.output().replace('\r', '\n').strip().split("\n");
-                        for (String line : Arrays.copyOfRange(lines, Math.max(0, lines.length - 6), lines.length)) {
-                            log(name, "check perf: %s", line.strip());
-                        }
-                    }
-                    return r;
-                });
+        Target(BenchServer server) {
+            this.server = server;
+            this.loads = new Loads(server.endpoint);
+        }
+
+        String name() {
+            return server.name;
+        }
+
+        /** Runs one step unless an earlier one failed (a broken server is not measured further). */
+        void step(String what, Step step) {
+            if (!figures.errors.isEmpty()) {
+                return;
             }
-            step(f, name, "bulk load of " + keys + " keys of 1 KiB", () -> {
-                Loads.Rate r = loads.bulkLoad("/bench/fill/", keys, 100, 4);
-                f.values.put(BULK, r.nanos() / 1e9);
-                Thread.sleep(2000);
-                f.values.put(RSS_FULL, server.rssKiB() / 1024.0);
-                f.values.put(DISK_FULL, server.diskBytes() / 1048576.0);
-                return r;
-            });
-        } catch (Exception e) {
-            f.errors.add(e.toString());
-            log(name, "FAILED: %s", e);
-        } finally {
-            if (!f.errors.isEmpty()) {
+            StoreBenchmark.step(figures, name(), what, step);
+            if (!figures.errors.isEmpty()) {
                 try {
-                    log(name, "last lines of its log:%n%s", server.tail());
+                    log(name(), "last lines of its log:%n%s", server.tail());
                 } catch (IOException e) {
-                    log(name, "no log: %s", e);
+                    log(name(), "no log: %s", e);
                 }
             }
+        }
+
+        void stop(List<BenchServer> live) {
             server.close();
             live.remove(server);
         }
-        return f;
+    }
+
+    private static Target start(List<BenchServer> live, BenchServer server) throws Exception {
+        live.add(server);
+        Target t = new Target(server);
+        t.step("start", () -> {
+            server.awaitHealthy(60);
+            Thread.sleep(2000);
+            t.figures.values.put(RSS_IDLE, server.rssKiB() / 1024.0);
+            log(t.name(), "up, pid %d, idle RSS %.0f MiB", server.pid(), t.figures.values.get(RSS_IDLE));
+            return null;
+        });
+        return t;
+    }
+
+    private static void rates(Figures f, List<Loads.Rate> rounds, Row rate, Row p50, Row p99) {
+        if (rounds.isEmpty()) {
+            return;
+        }
+        Loads.Rate r = Loads.Rate.combine(rounds);
+        f.values.put(rate, r.perSecond());
+        f.values.put(p50, r.latencies().percentileMillis(50));
+        f.values.put(p99, r.latencies().percentileMillis(99));
     }
 
     interface Step {
