@@ -25,6 +25,8 @@ final class KeyIndex {
     private final ByteString key;
     private final List<Rev> revs = new ArrayList<>();
     private KeyValue latest;
+    /** False once the latest value was dropped from the heap (TreeIndex's value budget): read it from the backend. */
+    private boolean valueCached;
 
     KeyIndex(ByteString key) {
         this.key = key;
@@ -34,19 +36,48 @@ final class KeyIndex {
         return key;
     }
 
-    /** The value at the newest revision, or null when the key is deleted. */
+    /** The newest live value (its value field empty unless {@link #valueCached()}), or null when deleted. */
     KeyValue latest() {
         return latest;
+    }
+
+    boolean valueCached() {
+        return valueCached;
+    }
+
+    /** The newest live value when it is held with its value, else null. */
+    KeyValue cachedLatest() {
+        return valueCached ? latest : null;
+    }
+
+    /** Where the newest change is stored. */
+    Revision newest() {
+        return revs.get(revs.size() - 1).revision();
+    }
+
+    /** Bytes of value held on the heap for this key. */
+    int cachedBytes() {
+        return valueCached && latest != null ? latest.getValue().size() : 0;
+    }
+
+    /** Keeps only the latest value's metadata (revisions, version, lease) on the heap. */
+    void dropValue() {
+        if (valueCached && latest != null) {
+            latest = latest.toBuilder().clearValue().build();
+            valueCached = false;
+        }
     }
 
     void put(Revision r, KeyValue kv) {
         revs.add(new Rev(r.main(), r.sub(), false));
         latest = kv;
+        valueCached = true;
     }
 
     void tombstone(Revision r) {
         revs.add(new Rev(r.main(), r.sub(), true));
         latest = null;
+        valueCached = false;
     }
 
     /** The newest change at or before main revision {@code atRev}, or null. */

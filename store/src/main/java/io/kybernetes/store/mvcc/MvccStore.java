@@ -81,11 +81,13 @@ public final class MvccStore implements AutoCloseable {
         long t0 = System.nanoTime();
         long[] maxRev = {0};
         long[] entries = {0};
+        index.setLoader(r -> backend.get(r).map(RevisionRecord::kv).orElse(null));
         backend.scan(0, Long.MAX_VALUE - 1, rec -> {
             if (rec.tombstone()) {
                 index.tombstone(rec.kv().getKey(), rec.revision());
             } else {
                 index.put(rec.kv(), rec.revision());
+                index.trim(List.of(rec.kv().getKey()));
             }
             maxRev[0] = Math.max(maxRev[0], rec.revision().main());
             entries[0]++;
@@ -247,6 +249,12 @@ public final class MvccStore implements AutoCloseable {
                 break;
             } catch (Throwable t) {
                 fatal = t;
+                if (t instanceof VirtualMachineError) {
+                    // out of memory (or worse): exit so a supervisor restarts the store; what was acknowledged is
+                    // durable, the group in flight was not acknowledged
+                    LOG.fatal("store writer failed; exiting", t);
+                    Runtime.getRuntime().halt(70);
+                }
                 LOG.fatal("store writer failed; no further writes are accepted", t);
                 for (Pending<?> p : group) {
                     p.future.completeExceptionally(EtcdException.stopped());
@@ -294,6 +302,15 @@ public final class MvccStore implements AutoCloseable {
             batch.meta(META_CURRENT, currentRev);
         }
         backend.commit(batch);
+        if (!events.isEmpty()) {
+            List<ByteString> written = new ArrayList<>(events.size());
+            for (Event e : events) {
+                if (e.getType() == Event.EventType.PUT) {
+                    written.add(e.getKv().getKey());
+                }
+            }
+            index.trim(written); // durable now: over the value budget, the heap keeps only their metadata
+        }
         synchronized (publishLock) {
             committedRev = currentRev;
             if (!events.isEmpty()) {

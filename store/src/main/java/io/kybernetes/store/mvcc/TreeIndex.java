@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
 
 import com.google.protobuf.ByteString;
 
@@ -27,8 +28,68 @@ public final class TreeIndex {
     public record Scan(List<Hit> hits, long count) {
     }
 
+    /**
+     * Bytes of latest values kept on the heap (a quarter of the max heap unless {@code -Dstore.valueCacheBytes});
+     * beyond it only the metadata stays and values are read from the backend, so the heap grows with the number of
+     * keys, not with the size of the data.
+     */
+    static final long DEFAULT_VALUE_BUDGET = Long.getLong("store.valueCacheBytes", Runtime.getRuntime().maxMemory() / 4);
+
     private final NavigableMap<ByteString, KeyIndex> tree = new TreeMap<>(KeyRange.ORDER);
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private volatile long valueBudget = DEFAULT_VALUE_BUDGET;
+    private long cachedBytes; // guarded by the write lock
+    private volatile Function<Revision, KeyValue> loader = r -> {
+        throw new IllegalStateException("no value loader");
+    };
+
+    /** Reads a committed value whose bytes were dropped from the heap. */
+    void setLoader(Function<Revision, KeyValue> loader) {
+        this.loader = loader;
+    }
+
+    void setValueBudget(long bytes) {
+        valueBudget = bytes;
+    }
+
+    /** Drops from the heap the values of {@code keys} (just committed) while over the value budget. */
+    void trim(Iterable<ByteString> keys) {
+        if (cachedBytes <= valueBudget) {
+            return;
+        }
+        lock.writeLock().lock();
+        try {
+            for (ByteString k : keys) {
+                if (cachedBytes <= valueBudget) {
+                    return;
+                }
+                KeyIndex ki = tree.get(k);
+                if (ki != null) {
+                    cachedBytes -= ki.cachedBytes();
+                    ki.dropValue();
+                }
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** After recovery: drops values until within the budget. */
+    void trimAll() {
+        trim(() -> tree.keySet().iterator());
+    }
+
+    private KeyValue full(KeyIndex ki) {
+        KeyValue kv = ki.latest();
+        if (kv == null || ki.valueCached()) {
+            return kv;
+        }
+        KeyValue loaded = loader.apply(ki.newest());
+        if (loaded == null) {
+            throw new IllegalStateException("value of " + ki.key().toStringUtf8() + " missing at " + ki.newest());
+        }
+        return loaded;
+    }
 
     /** Live keys in {@code range} at main revision {@code atRev}; {@code limit <= 0} means no limit. */
     public Scan range(KeyRange range, long atRev, long limit) {
@@ -43,7 +104,7 @@ public final class TreeIndex {
                 }
                 count++;
                 if (limit <= 0 || hits.size() < limit) {
-                    KeyValue latest = ki.latest();
+                    KeyValue latest = ki.cachedLatest();
                     KeyValue cached = latest != null && latest.getModRevision() == r.main() ? latest : null;
                     hits.add(new Hit(ki.key(), r.revision(), cached));
                 }
@@ -63,7 +124,7 @@ public final class TreeIndex {
             if (r == null || r.tombstone()) {
                 return null;
             }
-            KeyValue latest = ki.latest();
+            KeyValue latest = ki.cachedLatest();
             KeyValue cached = latest != null && latest.getModRevision() == r.main() ? latest : null;
             return new Hit(key, r.revision(), cached);
         } finally {
@@ -76,7 +137,7 @@ public final class TreeIndex {
         lock.readLock().lock();
         try {
             KeyIndex ki = tree.get(key);
-            return ki == null ? null : ki.latest();
+            return ki == null ? null : full(ki);
         } finally {
             lock.readLock().unlock();
         }
@@ -89,7 +150,7 @@ public final class TreeIndex {
         try {
             for (KeyIndex ki : candidates(range)) {
                 if (ki.latest() != null) {
-                    out.add(ki.latest());
+                    out.add(full(ki));
                 }
             }
         } finally {
@@ -101,7 +162,10 @@ public final class TreeIndex {
     public void put(KeyValue kv, Revision r) {
         lock.writeLock().lock();
         try {
-            tree.computeIfAbsent(kv.getKey(), KeyIndex::new).put(r, kv);
+            KeyIndex ki = tree.computeIfAbsent(kv.getKey(), KeyIndex::new);
+            cachedBytes -= ki.cachedBytes();
+            ki.put(r, kv);
+            cachedBytes += ki.cachedBytes();
         } finally {
             lock.writeLock().unlock();
         }
@@ -110,7 +174,9 @@ public final class TreeIndex {
     public void tombstone(ByteString key, Revision r) {
         lock.writeLock().lock();
         try {
-            tree.computeIfAbsent(key, KeyIndex::new).tombstone(r);
+            KeyIndex ki = tree.computeIfAbsent(key, KeyIndex::new);
+            cachedBytes -= ki.cachedBytes();
+            ki.tombstone(r);
         } finally {
             lock.writeLock().unlock();
         }

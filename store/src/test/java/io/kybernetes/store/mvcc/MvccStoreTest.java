@@ -40,6 +40,29 @@ class MvccStoreTest {
         return kvs.isEmpty() ? null : kvs.get(0);
     }
 
+    /** Over the value budget the heap keeps only metadata; values come back from RocksDB, also after a restart. */
+    @Test
+    void valuesBeyondTheBudgetAreReadFromTheBackend() {
+        t.store.index().setValueBudget(0);
+        String big = "x".repeat(4096);
+        put("a", big + "1");
+        put("a", big + "2");
+        put("b", big + "3");
+        assertEquals(null, t.store.index().range(KeyRange.single(b("a")), t.store.rev(), 0).hits().get(0).cached(),
+                "value dropped from the heap");
+        assertEquals(big + "2", get("a", 0).getValue().toStringUtf8());
+        assertEquals(big + "1", get("a", 2).getValue().toStringUtf8());
+        // the writer's view (prev values, compares) loads it too
+        KeyValue prev = t.store.write(txn -> txn.put(b("a"), b("new"), 0)).join().value();
+        assertEquals(big + "2", prev.getValue().toStringUtf8());
+        assertEquals(2, prev.getVersion());
+        assertEquals(big + "3", t.store.write(txn -> txn.latest(b("b"))).join().value().getValue().toStringUtf8());
+        t.reopen();
+        t.store.index().setValueBudget(0);
+        assertEquals("new", get("a", 0).getValue().toStringUtf8());
+        assertEquals(big + "3", t.store.write(txn -> txn.latest(b("b"))).join().value().getValue().toStringUtf8());
+    }
+
     @Test
     void anEmptyStoreIsAtRevisionOneAsEtcd() {
         assertEquals(1, t.store.rev());
