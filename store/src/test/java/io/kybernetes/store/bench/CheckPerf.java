@@ -24,8 +24,8 @@ record CheckPerf(boolean pass, double writesPerSecond, double slowestSeconds, do
         pb.environment().put("ETCDCTL_API", "3");
         Process p = pb.start();
         try {
-            if (!p.waitFor(150, TimeUnit.SECONDS)) {
-                throw new IOException("etcdctl check perf did not finish in 150 s");
+            if (!p.waitFor(100, TimeUnit.SECONDS)) {
+                throw new IOException("etcdctl check perf did not finish in 100 s");
             }
         } finally {
             if (p.isAlive()) {
