@@ -57,7 +57,8 @@ public final class Applier {
 
     public RangeResponse range(RangeRequest r) {
         checkKey(r.getKey());
-        RangeResult rr = store.range(KeyRange.of(r.getKey(), r.getRangeEnd()), r.getRevision(), scanLimit(r));
+        RangeResult rr = store.range(KeyRange.of(r.getKey(), r.getRangeEnd()), r.getRevision(), scanLimit(r),
+                r.getKeysOnly() && r.getSortTarget() != RangeRequest.SortTarget.VALUE);
         return shapeRange(r, rr).setHeader(header.apply(rr.rev())).build();
     }
 

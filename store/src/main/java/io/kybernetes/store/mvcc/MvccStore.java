@@ -107,7 +107,7 @@ public final class MvccStore implements AutoCloseable {
     /** Connects the lessor; replays the lease of every live key into it. Call before serving. */
     public void attachLeases(LeaseAttachments attachments) {
         this.leases = attachments;
-        for (KeyValue kv : index.latest(new KeyRange(ByteString.EMPTY, ByteString.EMPTY))) {
+        for (KeyValue kv : index.latestMetadata(new KeyRange(ByteString.EMPTY, ByteString.EMPTY))) {
             if (kv.getLease() != 0) {
                 attachments.attach(kv.getLease(), kv.getKey());
             }
@@ -156,6 +156,11 @@ public final class MvccStore implements AutoCloseable {
 
     /** Reads {@code range} at {@code atRev} ({@code <= 0}: current); {@code limit <= 0}: all. */
     public RangeResult range(KeyRange range, long atRev, long limit) {
+        return range(range, atRev, limit, false);
+    }
+
+    /** As {@link #range(KeyRange, long, long)}; {@code keysOnly} drops each value as soon as it is read. */
+    public RangeResult range(KeyRange range, long atRev, long limit, boolean keysOnly) {
         long cur = committedRev;
         long r = atRev <= 0 ? cur : atRev;
         if (r > cur) {
@@ -164,16 +169,20 @@ public final class MvccStore implements AutoCloseable {
         if (r < compactedRev) {
             throw EtcdException.compacted();
         }
-        return scan(range, r, limit, cur);
+        return scan(range, r, limit, cur, keysOnly);
     }
 
     RangeResult scan(KeyRange range, long atRev, long limit, long headerRev) {
+        return scan(range, atRev, limit, headerRev, false);
+    }
+
+    private RangeResult scan(KeyRange range, long atRev, long limit, long headerRev, boolean keysOnly) {
         TreeIndex.Scan scan = index.range(range, atRev, limit);
         List<KeyValue> kvs = new ArrayList<>(scan.hits().size());
         for (TreeIndex.Hit h : scan.hits()) {
             KeyValue kv = resolve(h);
             if (kv != null) {
-                kvs.add(kv);
+                kvs.add(keysOnly && !kv.getValue().isEmpty() ? kv.toBuilder().clearValue().build() : kv);
             }
         }
         return new RangeResult(kvs, scan.count(), headerRev);

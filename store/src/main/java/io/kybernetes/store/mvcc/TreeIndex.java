@@ -143,6 +143,22 @@ public final class TreeIndex {
         }
     }
 
+    /** Metadata (revisions, version, lease; the value only when held on the heap) of every live key in {@code range}. */
+    public List<KeyValue> latestMetadata(KeyRange range) {
+        List<KeyValue> out = new ArrayList<>();
+        lock.readLock().lock();
+        try {
+            for (KeyIndex ki : candidates(range)) {
+                if (ki.latest() != null) {
+                    out.add(ki.latest());
+                }
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+        return out;
+    }
+
     /** Latest values of the keys in {@code range} that exist now. */
     public List<KeyValue> latest(KeyRange range) {
         List<KeyValue> out = new ArrayList<>();

@@ -319,7 +319,7 @@ class EtcdDifferentialTest {
         t.add(ctl("get prefix at old revision", "get", "/d/", "--prefix", "--rev=R+3", "-w", "json"));
         t.add(ctl("get limit (more)", "get", "/d/", "--prefix", "--limit=2", "-w", "json"));
         t.add(ctl("get limit equal to count", "get", "/d/", "--prefix", "--limit=4", "-w", "json"));
-        t.add(ctl("get count-only", "get", "/d/", "--prefix", "--count-only", "-w", "json"));
+        t.add(ctl("get print-value-only", "get", "/d/", "--prefix", "--print-value-only"));
         t.add(ctl("get keys-only", "get", "/d/", "--prefix", "--keys-only", "-w", "json"));
         t.add(ctl("sort by value descending", "get", "/d/", "--prefix", "--sort-by=VALUE", "--order=DESCEND", "-w", "json"));
         t.add(ctl("sort by modify", "get", "/d/", "--prefix", "--sort-by=MODIFY", "-w", "json"));
