@@ -91,13 +91,18 @@ final class BenchServer implements AutoCloseable {
         }
     }
 
+    /** Null while running, else why the process is gone. */
+    String exited() {
+        return process.isAlive() ? null : name + " exited with code " + process.exitValue();
+    }
+
     long pid() {
         return process.pid();
     }
 
     String tail() throws IOException {
         List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 25), lines.size()));
     }
 
     /** SIGTERM, then SIGKILL after 15 s. Idempotent. */

@@ -227,6 +227,11 @@ public final class StoreBenchmark {
                 return;
             }
             StoreBenchmark.step(figures, name(), what, step);
+            String exited = server.exited();
+            if (exited != null) {
+                figures.errors.add(what + ": " + exited);
+                log(name(), "%s", exited);
+            }
             if (!figures.errors.isEmpty()) {
                 try {
                     log(name(), "last lines of its log:%n%s", server.tail());
