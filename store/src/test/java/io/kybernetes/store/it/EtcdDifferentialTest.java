@@ -666,9 +666,10 @@ class EtcdDifferentialTest {
     };
 
     private static String ttl(LeaseTimeToLiveResponse r) {
-        // the remaining TTL ticks with the clock: compare whether it is live, not the exact second
+        // the remaining TTL ticks with the clock: compare whether it is live, not the exact second; etcd lists a
+        // lease's keys from a Go map, in no fixed order, so they compare as a sorted list
         return "ID=" + r.getID() + " granted=" + r.getGrantedTTL() + " live=" + (r.getTTL() > 0 ? "yes" : r.getTTL())
-                + " keys=" + r.getKeysList().stream().map(k -> k.toStringUtf8()).toList();
+                + " keys=" + r.getKeysList().stream().map(k -> k.toStringUtf8()).sorted().toList();
     }
 
     private static String keepAlive(Side s, long id) throws InterruptedException {
