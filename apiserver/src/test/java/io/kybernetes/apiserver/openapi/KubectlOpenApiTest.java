@@ -29,6 +29,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.kybernetes.apiserver.it.EtcdResource;
 import io.kybernetes.apiserver.protobuf.ProtobufCodec;
 import io.kybernetes.apiserver.registry.ResourceRegistry;
 import io.kybernetes.apiserver.registry.ResourceType;
@@ -41,7 +42,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * create -f and apply -f (which read /openapi/v3 and decide the server validates fields), and explain.
  */
 @QuarkusTest
-@QuarkusTestResource(value = ScratchEtcd.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = EtcdResource.class, restrictToAnnotatedClass = true)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KubectlOpenApiTest {
 
@@ -88,7 +89,11 @@ class KubectlOpenApiTest {
 
     @AfterAll
     static void cleanup() {
-        ScratchEtcd.delete(scratch);
+        try (var files = Files.walk(scratch)) {
+            files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(java.io.File::delete);
+        } catch (java.io.IOException e) {
+            // best effort
+        }
     }
 
     @Test
