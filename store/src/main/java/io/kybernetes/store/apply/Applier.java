@@ -179,7 +179,7 @@ public final class Applier {
     }
 
     private DeleteRangeResponse doDelete(WriteTxn txn, DeleteRangeRequest r) {
-        List<KeyValue> deleted = txn.delete(KeyRange.of(r.getKey(), r.getRangeEnd()));
+        List<KeyValue> deleted = txn.delete(KeyRange.of(r.getKey(), r.getRangeEnd()), r.getPrevKv());
         DeleteRangeResponse.Builder out = DeleteRangeResponse.newBuilder().setDeleted(deleted.size())
                 .setHeader(header.apply(txn.readRev()));
         if (r.getPrevKv()) {
@@ -279,7 +279,7 @@ public final class Applier {
     private static boolean compare(WriteTxn txn, Compare c) {
         List<KeyValue> kvs = c.getRangeEnd().isEmpty()
                 ? single(txn.latest(c.getKey()))
-                : txn.latest(KeyRange.of(c.getKey(), c.getRangeEnd()));
+                : txn.latest(KeyRange.of(c.getKey(), c.getRangeEnd()), c.getTarget() == Compare.CompareTarget.VALUE);
         if (kvs.isEmpty()) {
             if (c.getTarget() == Compare.CompareTarget.VALUE) {
                 return false; // a missing key has no value to compare, as in etcd

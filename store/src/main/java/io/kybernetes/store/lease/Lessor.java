@@ -93,7 +93,7 @@ public final class Lessor implements LeaseAttachments, AutoCloseable {
                 throw EtcdException.leaseNotFound();
             }
             for (ByteString key : lease.keys()) {
-                txn.delete(KeyRange.single(key));
+                txn.delete(KeyRange.single(key), false);
             }
             txn.batch().deleteLease(id);
             leases.remove(id);

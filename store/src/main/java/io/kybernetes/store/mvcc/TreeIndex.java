@@ -24,6 +24,10 @@ public final class TreeIndex {
     public record Hit(ByteString key, Revision revision, KeyValue cached) {
     }
 
+    /** A live key's newest value; {@code complete} is false when its value was left in the backend. */
+    public record Live(KeyValue kv, boolean complete) {
+    }
+
     /** Result of a scan: up to {@code limit} hits plus the number of live keys in the whole range. */
     public record Scan(List<Hit> hits, long count) {
     }
@@ -151,6 +155,26 @@ public final class TreeIndex {
             for (KeyIndex ki : candidates(range)) {
                 if (ki.latest() != null) {
                     out.add(ki.latest());
+                }
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+        return out;
+    }
+
+    /**
+     * The keys in {@code range} that exist now, each with its value when {@code values} or when it is on the heap
+     * anyway; otherwise with its metadata only.
+     */
+    public List<Live> live(KeyRange range, boolean values) {
+        List<Live> out = new ArrayList<>();
+        lock.readLock().lock();
+        try {
+            for (KeyIndex ki : candidates(range)) {
+                if (ki.latest() != null) {
+                    boolean cached = ki.valueCached();
+                    out.add(new Live(values && !cached ? full(ki) : ki.latest(), values || cached));
                 }
             }
         } finally {

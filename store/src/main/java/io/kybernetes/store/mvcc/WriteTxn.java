@@ -65,6 +65,11 @@ public final class WriteTxn {
         return store.index().latest(range);
     }
 
+    /** As {@link #latest(KeyRange)}; without {@code values} only metadata is sure to be there (no backend reads). */
+    public List<KeyValue> latest(KeyRange range, boolean values) {
+        return store.index().live(range, values).stream().map(TreeIndex.Live::kv).toList();
+    }
+
     /** Writes {@code key}; returns the previous value or null. */
     public KeyValue put(ByteString key, ByteString value, long lease) {
         KeyValue prev = store.index().latest(key);
@@ -95,8 +100,20 @@ public final class WriteTxn {
 
     /** Deletes the keys in {@code range} that exist; returns their values before deletion. */
     public List<KeyValue> delete(KeyRange range) {
-        List<KeyValue> deleted = store.index().latest(range);
-        for (KeyValue prev : deleted) {
+        return delete(range, true);
+    }
+
+    /**
+     * Deletes the keys in {@code range} that exist and returns what they were: with their values when
+     * {@code values}, else only their metadata (value empty unless still on the heap). Without values a range
+     * delete costs heap per key, not per byte of data: a delete event whose previous value is not on the heap
+     * carries no prev_kv, and watchers that ask for it read it at the revision before (as etcd does).
+     */
+    public List<KeyValue> delete(KeyRange range, boolean values) {
+        List<TreeIndex.Live> deleted = store.index().live(range, values);
+        List<KeyValue> out = new ArrayList<>(deleted.size());
+        for (TreeIndex.Live live : deleted) {
+            KeyValue prev = live.kv();
             Revision r = new Revision(rev, sub++);
             KeyValue tomb = KeyValue.newBuilder().setKey(prev.getKey()).setModRevision(rev).build();
             store.index().tombstone(prev.getKey(), r);
@@ -104,9 +121,14 @@ public final class WriteTxn {
             if (prev.getLease() != 0) {
                 store.leases().detach(prev.getLease(), prev.getKey());
             }
-            events.add(Event.newBuilder().setType(Event.EventType.DELETE).setKv(tomb).setPrevKv(prev).build());
+            Event.Builder ev = Event.newBuilder().setType(Event.EventType.DELETE).setKv(tomb);
+            if (live.complete()) {
+                ev.setPrevKv(prev);
+            }
+            events.add(ev.build());
+            out.add(prev);
         }
-        return deleted;
+        return out;
     }
 
     /** For changes outside the key space (leases) that must be durable with this transaction. */

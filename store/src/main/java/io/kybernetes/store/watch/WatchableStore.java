@@ -141,7 +141,7 @@ public final class WatchableStore implements CommitListener, AutoCloseable {
                     if (mine == null) {
                         mine = new ArrayList<>();
                     }
-                    mine.add(w.shape(e));
+                    mine.add(shape(w, e));
                 }
             }
             if (mine == null) {
@@ -167,6 +167,18 @@ public final class WatchableStore implements CommitListener, AutoCloseable {
             }
             wake.release();
         }
+    }
+
+    /**
+     * The event as {@code w} gets it. A delete whose previous value was left in the backend comes without prev_kv;
+     * a watcher that asked for it reads it at the revision before, as etcd's watch stream does.
+     */
+    private Event shape(Watcher w, Event e) {
+        if (w.prevKv() && e.getType() == Event.EventType.DELETE && !e.hasPrevKv()) {
+            KeyValue prev = store.valueBefore(e.getKv().getKey(), e.getKv().getModRevision());
+            return prev == null ? e : e.toBuilder().setPrevKv(prev).build();
+        }
+        return w.shape(e);
     }
 
     private void syncLoop() {

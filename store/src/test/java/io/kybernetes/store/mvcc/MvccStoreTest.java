@@ -63,6 +63,22 @@ class MvccStoreTest {
         assertEquals(big + "3", t.store.write(txn -> txn.latest(b("b"))).join().value().getValue().toStringUtf8());
     }
 
+    /** A range delete without prev values reads no value from the backend: events carry no prev_kv then. */
+    @Test
+    void rangeDeleteWithoutValuesLeavesThemInTheBackend() {
+        t.store.index().setValueBudget(0);
+        put("p/1", "one");
+        put("p/2", "two");
+        List<KeyValue> meta = t.store.write(txn -> txn.delete(new KeyRange(b("p/"), b("p0")), false)).join().value();
+        assertEquals(2, meta.size());
+        assertEquals("", meta.get(0).getValue().toStringUtf8(), "metadata only");
+        assertEquals(2, meta.get(0).getModRevision());
+        assertEquals(0, t.store.range(new KeyRange(b("p/"), b("p0")), 0, 0).count());
+        put("q", "three");
+        List<KeyValue> full = t.store.write(txn -> txn.delete(KeyRange.single(b("q")), true)).join().value();
+        assertEquals("three", full.get(0).getValue().toStringUtf8());
+    }
+
     @Test
     void anEmptyStoreIsAtRevisionOneAsEtcd() {
         assertEquals(1, t.store.rev());

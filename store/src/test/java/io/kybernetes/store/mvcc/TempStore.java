@@ -30,6 +30,11 @@ public final class TempStore implements AutoCloseable {
         store = new MvccStore(backend);
     }
 
+    /** From now on committed values leave the heap at once (a value budget of 0 bytes). */
+    public void keepNoValuesOnHeap() {
+        store.index().setValueBudget(0);
+    }
+
     public void reopen() {
         store.close();
         backend.close();

@@ -111,6 +111,26 @@ class WatchableStoreTest {
         assertEquals(3, r.events.get(1).getPrevKv().getModRevision());
     }
 
+    /** A delete whose previous value is no longer on the heap: prev_kv watchers read it from the backend. */
+    @Test
+    void prevKvOfARangeDeleteIsReadFromTheBackendForWatchersThatAsk() throws Exception {
+        t.keepNoValuesOnHeap();
+        put("r/1");
+        t.store.write(txn -> txn.put(b("r/2"), b("two"), 0)).join();
+        Recorder withPrev = new Recorder();
+        Recorder plain = new Recorder();
+        ws.watch(0, new KeyRange(b("r/"), b("r0")), 0, new WatchOptions(true, false, false, false), withPrev);
+        ws.watch(1, new KeyRange(b("r/"), b("r0")), 0, WatchOptions.DEFAULT, plain);
+        t.store.write(txn -> txn.delete(new KeyRange(b("r/"), b("r0")), false)).join();
+        await(withPrev, 2);
+        await(plain, 2);
+        assertEquals(List.of("DELETE r/1@4", "DELETE r/2@4"), withPrev.summary());
+        assertEquals("v", withPrev.events.get(0).getPrevKv().getValue().toStringUtf8());
+        assertEquals("two", withPrev.events.get(1).getPrevKv().getValue().toStringUtf8());
+        assertEquals(3, withPrev.events.get(1).getPrevKv().getModRevision());
+        assertTrue(plain.events.stream().noneMatch(Event::hasPrevKv));
+    }
+
     @Test
     void filters() throws Exception {
         Recorder noPut = new Recorder();
