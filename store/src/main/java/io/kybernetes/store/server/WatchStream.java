@@ -17,6 +17,7 @@ import io.etcd.jetcd.api.WatchRequest;
 import io.etcd.jetcd.api.WatchResponse;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.kybernetes.store.apply.Applier;
 import io.kybernetes.store.cluster.ClusterInfo;
 import io.kybernetes.store.mvcc.KeyRange;
 import io.kybernetes.store.watch.WatchOptions;
@@ -34,6 +35,14 @@ final class WatchStream implements StreamObserver<WatchRequest>, WatchSink {
     private static final Logger LOG = Logger.getLogger(WatchStream.class);
     /** WatchCreateRequest.watch_id (etcd 3.4), unknown to the bundled proto. */
     private static final int FIELD_WATCH_ID = 7;
+    /** WatchCreateRequest.fragment and WatchResponse.fragment, unknown to the bundled proto. */
+    private static final int FIELD_CREATE_FRAGMENT = 8;
+    private static final int FIELD_RESPONSE_FRAGMENT = 7;
+    /** Size from which a fragmenting watcher's response is split: the request limit plus gRPC overhead, as etcd. */
+    static final int FRAGMENT_BYTES = Applier.MAX_REQUEST_BYTES + 512 * 1024;
+    private static final com.google.protobuf.UnknownFieldSet FRAGMENT = com.google.protobuf.UnknownFieldSet.newBuilder()
+            .addField(FIELD_RESPONSE_FRAGMENT, com.google.protobuf.UnknownFieldSet.Field.newBuilder().addVarint(1).build())
+            .build();
     /** Size above which a batch of events is split (between revisions) into several responses. */
     static int maxResponseBytes = 1024 * 1024;
 
@@ -42,6 +51,8 @@ final class WatchStream implements StreamObserver<WatchRequest>, WatchSink {
     private final StreamObserver<WatchResponse> out;
     private final ServerCallStreamObserver<WatchResponse> call;
     private final Map<Long, Watcher> watchers = new ConcurrentHashMap<>();
+    /** Ids of the watchers that asked for fragmented responses. */
+    private final java.util.Set<Long> fragmenting = ConcurrentHashMap.newKeySet();
     private final Queue<WatchResponse> outbox = new ConcurrentLinkedQueue<>();
     private final AtomicInteger backlog = new AtomicInteger();
     private final AtomicBoolean draining = new AtomicBoolean();
@@ -101,9 +112,19 @@ final class WatchStream implements StreamObserver<WatchRequest>, WatchSink {
                 c.getProgressNotify());
         // "created" goes into the outbox before the watcher exists, so it precedes every event of the watcher
         send(WatchResponse.newBuilder().setHeader(cluster.header(cur)).setWatchId(id).setCreated(true).build(), 0);
+        if (flag(c, FIELD_CREATE_FRAGMENT)) {
+            fragmenting.add(id);
+        } else {
+            fragmenting.remove(id);
+        }
         Watcher w = store.watch(id, range, c.getStartRevision(), options, this);
         watchers.put(id, w);
         LOG.debugf("watch %d created: key=%s start=%d", (Object) id, key.toStringUtf8(), c.getStartRevision());
+    }
+
+    private static boolean flag(WatchCreateRequest c, int field) {
+        var f = c.getUnknownFields().getField(field);
+        return f != null && !f.getVarintList().isEmpty() && f.getVarintList().get(0) != 0;
     }
 
     private static long requestedId(WatchCreateRequest c) {
@@ -113,6 +134,7 @@ final class WatchStream implements StreamObserver<WatchRequest>, WatchSink {
 
     private void cancel(WatchCancelRequest c) {
         Watcher w = watchers.remove(c.getWatchId());
+        fragmenting.remove(c.getWatchId());
         if (w != null) {
             store.cancel(w);
             send(WatchResponse.newBuilder().setHeader(cluster.header(store.store().rev())).setWatchId(w.id())
@@ -149,8 +171,41 @@ final class WatchStream implements StreamObserver<WatchRequest>, WatchSink {
     }
 
     private void sendEvents(Watcher w, long rev, List<Event> events) {
-        send(WatchResponse.newBuilder().setHeader(cluster.header(rev)).setWatchId(w.id()).addAllEvents(events)
-                .build(), events.size());
+        WatchResponse whole = WatchResponse.newBuilder().setHeader(cluster.header(rev)).setWatchId(w.id())
+                .addAllEvents(events).build();
+        if (!fragmenting.contains(w.id()) || events.size() < 2
+                || whole.getSerializedSize() < FRAGMENT_BYTES) {
+            send(whole, events.size());
+            return;
+        }
+        // etcd's fragment option: responses under the request limit (at least one event each), all but the
+        // last flagged as fragments, which the client joins
+        int from = 0;
+        while (from < events.size()) {
+            WatchResponse.Builder part = WatchResponse.newBuilder().setHeader(cluster.header(rev)).setWatchId(w.id());
+            int size = part.build().getSerializedSize();
+            int to = from;
+            while (to < events.size()) {
+                int next = size + eventBytes(events.get(to));
+                if (to > from && next >= FRAGMENT_BYTES) {
+                    break;
+                }
+                size = next;
+                to++;
+            }
+            part.addAllEvents(events.subList(from, to));
+            if (to < events.size()) {
+                part.setUnknownFields(FRAGMENT);
+            }
+            send(part.build(), to - from);
+            from = to;
+        }
+    }
+
+    /** Bytes an event adds to a WatchResponse (field 11: tag, length, message). */
+    private static int eventBytes(Event e) {
+        int n = e.getSerializedSize();
+        return 1 + com.google.protobuf.CodedOutputStream.computeUInt32SizeNoTag(n) + n;
     }
 
     @Override

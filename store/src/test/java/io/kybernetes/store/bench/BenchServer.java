@@ -100,9 +100,15 @@ final class BenchServer implements AutoCloseable {
         return process.pid();
     }
 
+    /** The log's WARN/ERROR/FATAL lines (first 10) and its last 25 lines. */
     String tail() throws IOException {
         List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 25), lines.size()));
+        List<String> problems = lines.stream()
+                .filter(l -> l.contains(" WARN ") || l.contains(" ERROR ") || l.contains(" FATAL ")
+                        || l.contains("Exception:") || l.contains("Error:"))
+                .limit(10).toList();
+        return "(warnings and errors)\n" + String.join("\n", problems) + "\n(last lines)\n"
+                + String.join("\n", lines.subList(Math.max(0, lines.size() - 25), lines.size()));
     }
 
     /** SIGTERM, then SIGKILL after 15 s. Idempotent. */

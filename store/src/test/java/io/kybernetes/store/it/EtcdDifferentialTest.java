@@ -203,6 +203,33 @@ class EtcdDifferentialTest {
             return out.toString();
         }
 
+        /**
+         * Responses until {@code events} events have come, one line each: revision, event types and keys,
+         * whether prev_kv is there, the fragment flag (WatchResponse field 7), without the values.
+         */
+        String outline(int events) throws InterruptedException {
+            StringBuilder out = new StringBuilder();
+            int seen = 0;
+            while (seen < events) {
+                Object r = responses.poll(10, TimeUnit.SECONDS);
+                if (r == null) {
+                    return out + "TIMEOUT after " + seen + " events";
+                }
+                if (!(r instanceof WatchResponse w)) {
+                    return out + "ERR " + r;
+                }
+                seen += w.getEventsCount();
+                out.append("rev R+").append(w.getHeader().getRevision() - side.base).append(" fragment=")
+                        .append(w.getUnknownFields().hasField(7)).append(':');
+                for (io.etcd.jetcd.api.Event e : w.getEventsList()) {
+                    out.append(' ').append(e.getType()).append(' ').append(e.getKv().getKey().toStringUtf8())
+                            .append(e.hasPrevKv() ? "+prev" : "");
+                }
+                out.append('\n');
+            }
+            return out.toString();
+        }
+
         /** Responses until {@code events} events have come (event batching must match too). */
         String events(int events) throws InterruptedException {
             StringBuilder out = new StringBuilder();
@@ -506,6 +533,27 @@ class EtcdDifferentialTest {
                         .setUnknownFields(varint(8, 1))).events(3);
             }
         }));
+        for (boolean fragment : new boolean[] {true, false}) {
+            // a delete of 4 keys of 600 KiB with prev_kv is one revision of about 2.4 MiB, over etcd's 2 MiB (1.5 MiB
+            // request limit plus gRPC overhead) at which it splits a fragmenting watcher's response
+            t.add(kv("watch " + (fragment ? "with" : "without") + " fragment: a revision over the request limit", s -> {
+                String big = "x".repeat(600 * 1024);
+                String prefix = "/frag" + fragment + "/";
+                try (WatchSession w = s.watch()) {
+                    WatchCreateRequest.Builder c = WatchCreateRequest.newBuilder().setKey(bs(prefix))
+                            .setRangeEnd(bs(prefix.substring(0, prefix.length() - 1) + "0")).setPrevKv(true);
+                    if (fragment) {
+                        c.setUnknownFields(varint(8, 1));
+                    }
+                    String created = w.create(c).take(1);
+                    for (int i = 0; i < 4; i++) {
+                        s.kv.put(put(prefix + i, big).build());
+                    }
+                    s.kv.deleteRange(DeleteRangeRequest.newBuilder().setKey(c.getKey()).setRangeEnd(c.getRangeEnd()).build());
+                    return created + w.outline(8);
+                }
+            }));
+        }
         t.add(kv("watch prev_kv on live deletes", s -> {
             try (WatchSession w = s.watch()) {
                 String created = w.create(WatchCreateRequest.newBuilder().setKey(bs("/d/pk")).setPrevKv(true)).take(1);
