@@ -23,7 +23,9 @@ public class StoreMain {
             new Flag("auto-compaction-mode", "periodic", "periodic (retention is a duration) or revision"),
             new Flag("auto-compaction-retention", "0", "history to keep: e.g. 1h, 30m, a number of hours, or "
                     + "of revisions in revision mode; 0 disables auto compaction"),
-            new Flag("initial-advertise-peer-urls", "http://127.0.0.1:2380", "peer URLs reported by member list"));
+            new Flag("initial-advertise-peer-urls", "http://127.0.0.1:2380", "peer URLs reported by member list"),
+            new Flag("experimental-watch-progress-notify-interval", "10m", "how often watchers that asked for "
+                    + "progress notifications get one (a duration: 10m, 30s)"));
 
     public static void main(String... args) {
         Launcher launcher = new Launcher("kybernetes-store", "the kybernetes store: the etcd v3 API over RocksDB", FLAGS);

@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 import io.kybernetes.store.apply.Applier;
 import io.kybernetes.store.backend.RocksBackend;
 import io.kybernetes.store.cluster.ClusterInfo;
+import io.kybernetes.store.config.GoDuration;
 import io.kybernetes.store.config.StoreConfig;
 import io.kybernetes.store.lease.Lessor;
 import io.kybernetes.store.mvcc.Compactor;
@@ -40,7 +41,7 @@ public class StoreNode {
         cluster = new ClusterInfo(backend, config.name(), urls(config.initialAdvertisePeerUrls()), clientUrls);
         mvcc = new MvccStore(backend);
         lessor = new Lessor(mvcc);
-        watchable = new WatchableStore(mvcc);
+        watchable = new WatchableStore(mvcc, GoDuration.parse(config.experimentalWatchProgressNotifyInterval()));
         applier = new Applier(mvcc, lessor, cluster::header);
         compactor = Compactor.start(mvcc, config.autoCompactionMode(), config.autoCompactionRetention());
         LOG.infof("store ready: member %x in cluster %x, term %d, revision %d, data dir %s", cluster.memberId(),

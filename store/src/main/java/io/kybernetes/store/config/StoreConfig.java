@@ -37,4 +37,8 @@ public interface StoreConfig {
     /** Peer URLs reported by MemberList (there is no peer traffic: a single member). */
     @WithDefault("http://127.0.0.1:2380")
     String initialAdvertisePeerUrls();
+
+    /** How often watchers that asked for progress notifications get one (etcd's flag; a duration such as 10m). */
+    @WithDefault("10m")
+    String experimentalWatchProgressNotifyInterval();
 }

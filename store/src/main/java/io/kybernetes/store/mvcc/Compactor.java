@@ -73,7 +73,7 @@ public final class Compactor implements AutoCloseable {
         if (s.matches("\\d+")) {
             return Duration.ofHours(Long.parseLong(s));
         }
-        return Duration.parse("PT" + s.toUpperCase());
+        return io.kybernetes.store.config.GoDuration.parse(s);
     }
 
     void periodic(long now) {

@@ -33,8 +33,8 @@ public final class WatchableStore implements CommitListener, AutoCloseable {
     static int maxBacklog = 10_000;
     /** Revisions read from history per catch-up step of one watcher. */
     static int catchUpRevs = 1000;
-    /** Interval of progress notifications to watchers that asked for them (etcd: 10 minutes). */
-    public static volatile long progressIntervalMillis = 10 * 60 * 1000;
+    /** Default interval of progress notifications to watchers that asked for them (etcd's: 10 minutes). */
+    public static final java.time.Duration DEFAULT_PROGRESS_INTERVAL = java.time.Duration.ofMinutes(10);
 
     private final MvccStore store;
     private final Object lock;
@@ -46,6 +46,11 @@ public final class WatchableStore implements CommitListener, AutoCloseable {
     private volatile boolean running = true;
 
     public WatchableStore(MvccStore store) {
+        this(store, DEFAULT_PROGRESS_INTERVAL);
+    }
+
+    /** {@code progressInterval}: etcd's --experimental-watch-progress-notify-interval. */
+    public WatchableStore(MvccStore store, java.time.Duration progressInterval) {
         this.store = store;
         this.lock = store.publishLock();
         store.setListener(this);
@@ -57,8 +62,8 @@ public final class WatchableStore implements CommitListener, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        progress.scheduleWithFixedDelay(this::notifyProgress, progressIntervalMillis, progressIntervalMillis,
-                TimeUnit.MILLISECONDS);
+        long every = progressInterval.toMillis() > 0 ? progressInterval.toMillis() : DEFAULT_PROGRESS_INTERVAL.toMillis();
+        progress.scheduleWithFixedDelay(this::notifyProgress, every, every, TimeUnit.MILLISECONDS);
     }
 
     /** Tells each synced watcher that asked for it the revision it has seen everything up to. */

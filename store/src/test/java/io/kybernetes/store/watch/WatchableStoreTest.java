@@ -131,6 +131,25 @@ class WatchableStoreTest {
         assertTrue(plain.events.stream().noneMatch(Event::hasPrevKv));
     }
 
+    /** The periodic notification (etcd's --experimental-watch-progress-notify-interval) reaches synced askers. */
+    @Test
+    void progressNotificationsArePeriodic() throws Exception {
+        try (WatchableStore fast = new WatchableStore(t.store, java.time.Duration.ofMillis(100))) {
+            Recorder asks = new Recorder();
+            Recorder quiet = new Recorder();
+            fast.watch(0, KeyRange.single(b("p")), 0, new WatchOptions(false, false, false, true), asks);
+            fast.watch(1, KeyRange.single(b("p")), 0, WatchOptions.DEFAULT, quiet);
+            put("p");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (asks.progress.size() < 3 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(asks.progress.size() >= 3, "notifications: " + asks.progress);
+            assertEquals(2L, asks.progress.get(asks.progress.size() - 1), "the revision seen so far");
+            assertTrue(quiet.progress.isEmpty());
+        }
+    }
+
     @Test
     void filters() throws Exception {
         Recorder noPut = new Recorder();
