@@ -1,6 +1,7 @@
 package io.kybernetes.store.mvcc;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import com.google.protobuf.ByteString;
@@ -9,8 +10,10 @@ import io.etcd.jetcd.api.KeyValue;
 import io.kybernetes.store.backend.Revision;
 
 /**
- * The history of one key: its revisions in ascending order (a tombstone ends a generation) and the latest value
- * while the key exists, so reads at the current revision need no backend access. Not thread-safe: {@link TreeIndex}
+ * The history of one key: its revisions in ascending order (a tombstone ends a generation), the metadata of the
+ * live generation, and the latest value while it is held on the heap, so reads at the current revision need no
+ * backend access. Revisions are kept in primitive arrays and metadata in fields (not a KeyValue per key): the index
+ * holds every key, so its per-key size bounds how many keys fit a small heap. Not thread-safe: {@link TreeIndex}
  * guards it.
  */
 final class KeyIndex {
@@ -22,11 +25,20 @@ final class KeyIndex {
         }
     }
 
+    private static final long[] NO_MAINS = {};
+    private static final int[] NO_SUBS = {};
+
     private final ByteString key;
-    private final List<Rev> revs = new ArrayList<>();
-    private KeyValue latest;
-    /** False once the latest value was dropped from the heap (TreeIndex's value budget): read it from the backend. */
-    private boolean valueCached;
+    private long[] mains = NO_MAINS;
+    /** sub revision << 1 | 1 for a tombstone. */
+    private int[] subs = NO_SUBS;
+    private int size;
+    private boolean live;
+    private long createRev;
+    private long version;
+    private long lease;
+    /** The latest value with its bytes, or null once dropped from the heap (TreeIndex's value budget). */
+    private KeyValue cached;
 
     KeyIndex(ByteString key) {
         this.key = key;
@@ -38,64 +50,89 @@ final class KeyIndex {
 
     /** The newest live value (its value field empty unless {@link #valueCached()}), or null when deleted. */
     KeyValue latest() {
-        return latest;
+        if (!live) {
+            return null;
+        }
+        if (cached != null) {
+            return cached;
+        }
+        return KeyValue.newBuilder().setKey(key).setCreateRevision(createRev).setModRevision(mains[size - 1])
+                .setVersion(version).setLease(lease).build();
+    }
+
+    boolean exists() {
+        return live;
     }
 
     boolean valueCached() {
-        return valueCached;
+        return cached != null;
     }
 
     /** The newest live value when it is held with its value, else null. */
     KeyValue cachedLatest() {
-        return valueCached ? latest : null;
+        return cached;
     }
 
     /** Where the newest change is stored. */
     Revision newest() {
-        return revs.get(revs.size() - 1).revision();
+        return new Revision(mains[size - 1], subs[size - 1] >>> 1);
     }
 
     /** Bytes of value held on the heap for this key. */
     int cachedBytes() {
-        return valueCached && latest != null ? latest.getValue().size() : 0;
+        return cached == null ? 0 : cached.getValue().size();
     }
 
     /** Keeps only the latest value's metadata (revisions, version, lease) on the heap. */
     void dropValue() {
-        if (valueCached && latest != null) {
-            latest = latest.toBuilder().clearValue().build();
-            valueCached = false;
-        }
+        cached = null;
     }
 
     void put(Revision r, KeyValue kv) {
-        revs.add(new Rev(r.main(), r.sub(), false));
-        latest = kv;
-        valueCached = true;
+        append(r, false);
+        live = true;
+        createRev = kv.getCreateRevision();
+        version = kv.getVersion();
+        lease = kv.getLease();
+        cached = kv;
     }
 
     void tombstone(Revision r) {
-        revs.add(new Rev(r.main(), r.sub(), true));
-        latest = null;
-        valueCached = false;
+        append(r, true);
+        live = false;
+        cached = null;
+    }
+
+    private void append(Revision r, boolean tombstone) {
+        if (size == mains.length) {
+            int n = Math.max(2, size * 2);
+            mains = Arrays.copyOf(mains, n);
+            subs = Arrays.copyOf(subs, n);
+        }
+        mains[size] = r.main();
+        subs[size] = (int) (r.sub() << 1) | (tombstone ? 1 : 0);
+        size++;
+    }
+
+    private Rev rev(int i) {
+        return new Rev(mains[i], subs[i] >>> 1, (subs[i] & 1) != 0);
     }
 
     /** The newest change at or before main revision {@code atRev}, or null. */
     Rev at(long atRev) {
         int lo = 0;
-        int hi = revs.size() - 1;
-        Rev found = null;
+        int hi = size - 1;
+        int found = -1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            Rev r = revs.get(mid);
-            if (r.main() <= atRev) {
-                found = r;
+            if (mains[mid] <= atRev) {
+                found = mid;
                 lo = mid + 1;
             } else {
                 hi = mid - 1;
             }
         }
-        return found;
+        return found < 0 ? null : rev(found);
     }
 
     /** The newest change before main revision {@code rev} (used for a watch event's prev_kv), or null. */
@@ -109,27 +146,33 @@ final class KeyIndex {
      */
     List<Revision> compact(long compactRev) {
         List<Revision> dropped = new ArrayList<>();
-        int keepFrom = 0;
-        for (int i = 0; i < revs.size() && revs.get(i).main() <= compactRev; i++) {
+        int keepFrom = -1;
+        for (int i = 0; i < size && mains[i] <= compactRev; i++) {
             keepFrom = i;
         }
-        Rev last = revs.isEmpty() ? null : revs.get(keepFrom);
-        if (last == null || last.main() > compactRev) {
+        if (keepFrom < 0) {
             return dropped;
         }
-        int cut = last.tombstone() ? keepFrom + 1 : keepFrom;
+        int cut = (subs[keepFrom] & 1) != 0 ? keepFrom + 1 : keepFrom;
         for (int i = 0; i < cut; i++) {
-            dropped.add(revs.get(i).revision());
+            dropped.add(new Revision(mains[i], subs[i] >>> 1));
         }
-        revs.subList(0, cut).clear();
+        if (cut > 0) {
+            int left = size - cut;
+            long[] m = left == 0 ? NO_MAINS : Arrays.copyOfRange(mains, cut, size);
+            int[] s = left == 0 ? NO_SUBS : Arrays.copyOfRange(subs, cut, size);
+            mains = m;
+            subs = s;
+            size = left;
+        }
         return dropped;
     }
 
     boolean isEmpty() {
-        return revs.isEmpty();
+        return size == 0;
     }
 
     int size() {
-        return revs.size();
+        return size;
     }
 }

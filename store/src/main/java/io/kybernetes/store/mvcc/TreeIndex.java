@@ -33,11 +33,11 @@ public final class TreeIndex {
     }
 
     /**
-     * Bytes of latest values kept on the heap (a quarter of the max heap unless {@code -Dstore.valueCacheBytes});
+     * Bytes of latest values kept on the heap (an eighth of the max heap unless {@code -Dstore.valueCacheBytes});
      * beyond it only the metadata stays and values are read from the backend, so the heap grows with the number of
      * keys, not with the size of the data.
      */
-    static final long DEFAULT_VALUE_BUDGET = Long.getLong("store.valueCacheBytes", Runtime.getRuntime().maxMemory() / 4);
+    static final long DEFAULT_VALUE_BUDGET = Long.getLong("store.valueCacheBytes", Runtime.getRuntime().maxMemory() / 8);
 
     private final NavigableMap<ByteString, KeyIndex> tree = new TreeMap<>(KeyRange.ORDER);
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
@@ -153,7 +153,7 @@ public final class TreeIndex {
         lock.readLock().lock();
         try {
             for (KeyIndex ki : candidates(range)) {
-                if (ki.latest() != null) {
+                if (ki.exists()) {
                     out.add(ki.latest());
                 }
             }
@@ -172,7 +172,7 @@ public final class TreeIndex {
         lock.readLock().lock();
         try {
             for (KeyIndex ki : candidates(range)) {
-                if (ki.latest() != null) {
+                if (ki.exists()) {
                     boolean cached = ki.valueCached();
                     out.add(new Live(values && !cached ? full(ki) : ki.latest(), values || cached));
                 }
@@ -189,7 +189,7 @@ public final class TreeIndex {
         lock.readLock().lock();
         try {
             for (KeyIndex ki : candidates(range)) {
-                if (ki.latest() != null) {
+                if (ki.exists()) {
                     out.add(full(ki));
                 }
             }
