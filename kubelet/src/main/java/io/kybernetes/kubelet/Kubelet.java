@@ -19,6 +19,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.kybernetes.kubelet.cri.CriClient;
+import io.kybernetes.kubelet.dns.PodDns;
+import io.kybernetes.kubelet.env.ObjectSource;
 import io.kybernetes.kubelet.node.MachineInfo;
 import io.kybernetes.kubelet.node.NodeAgent;
 import io.kybernetes.kubelet.pod.PodEvents;
@@ -46,6 +48,9 @@ public final class Kubelet implements AutoCloseable {
         public int workers = 4;
         /** Select this node's pods with a fieldSelector on the server (fabric8's mock server ignores it on watches). */
         public boolean serverSideNodeSelector = true;
+        public List<String> clusterDns = List.of("10.96.0.10");
+        public String clusterDomain = "cluster.local";
+        public Path resolvConf = Path.of("/etc/resolv.conf");
     }
 
     private final KubernetesClient client;
@@ -56,6 +61,7 @@ public final class Kubelet implements AutoCloseable {
     private final Path rootDir;
     private final Settings settings;
     private final RuntimeView runtime;
+    private final MachineInfo machine;
     private final ScheduledExecutorService loops = Executors.newScheduledThreadPool(2, r -> {
         Thread t = new Thread(r, "kubelet-loop");
         t.setDaemon(true);
@@ -79,10 +85,19 @@ public final class Kubelet implements AutoCloseable {
         this.rootDir = rootDir;
         this.settings = settings;
         this.runtime = new RuntimeView(cri);
-        MachineInfo machine = MachineInfo.read(rootDir);
+        this.machine = MachineInfo.read(rootDir);
         String runtimeVersion = runtimeVersion(cri);
         this.node = new NodeAgent(client, nodeName, nodeIp, podCidr, port, () -> machine, () -> runtimeVersion,
                 Clock.systemUTC());
+    }
+
+    private PodDns.HostResolv hostResolv() {
+        try {
+            return PodDns.HostResolv.parse(java.nio.file.Files.readString(settings.resolvConf));
+        } catch (java.io.IOException e) {
+            LOG.warnf("cannot read %s: %s", settings.resolvConf, e.getMessage());
+            return new PodDns.HostResolv(List.of(), List.of(), List.of());
+        }
     }
 
     private static String runtimeVersion(CriClient cri) {
@@ -116,6 +131,9 @@ public final class Kubelet implements AutoCloseable {
         events = new PodEvents(client, node.nodeName());
         syncer.setEvents(events);
         syncer.setVolumes(new PodVolumes(client, rootDir));
+        syncer.setObjects(ObjectSource.of(client));
+        syncer.setNodeResources(machine.cpus() * 1000L, machine.memoryKi() * 1024);
+        syncer.setDns(pod -> PodDns.config(pod, settings.clusterDns, settings.clusterDomain, hostResolv()));
         var pods = client.pods().inAnyNamespace();
         informer = (settings.serverSideNodeSelector ? pods.withField("spec.nodeName", node.nodeName()) : pods)
                 .runnableInformer(settings.podResync.toMillis());

@@ -30,6 +30,17 @@ public interface KubeletConfig {
     @WithDefault("/var/log/kybernetes/pods")
     String podLogDir();
 
+    /** Comma-separated IPs of the cluster DNS servers (pods with dnsPolicy ClusterFirst use them). */
+    @WithDefault("10.96.0.10")
+    String clusterDns();
+
+    @WithDefault("cluster.local")
+    String clusterDomain();
+
+    /** The resolver configuration pods with dnsPolicy Default inherit. */
+    @WithDefault("/etc/resolv.conf")
+    String resolvConf();
+
     /** Off in tests that wire the agent themselves. */
     @WithDefault("true")
     boolean agentEnabled();

@@ -23,6 +23,9 @@ public class KubeletMain {
                 new Flag("node-ip", null, "IPv4 address of the node (default: first non-loopback IPv4)"),
                 new Flag("pod-cidr", "10.244.0.0/24", "pod CIDR of this node (spec.podCIDR)"),
                 new Flag("root-dir", "/var/lib/kybernetes/kubelet", "kubelet state directory"),
+                new Flag("cluster-dns", "10.96.0.10", "comma-separated IPs of the cluster DNS servers"),
+                new Flag("cluster-domain", "cluster.local", "DNS domain of the cluster"),
+                new Flag("resolv-conf", "/etc/resolv.conf", "resolver configuration of pods with dnsPolicy Default"),
                 new Flag("pod-log-dir", "/var/log/kybernetes/pods", "directory of the pods' container logs"),
                 Flag.of("address", defaultAddress, "IP address to serve the kubelet HTTP API on", "quarkus.http.host"),
                 Flag.of("port", "10250", "port of the kubelet HTTP API (logs, health, metrics)", "quarkus.http.port")))

@@ -73,7 +73,7 @@ public class KubeletService {
             try {
                 LOG.infof("container runtime %s", cri.version().getRuntimeVersion());
                 k = new Kubelet(client, cri, nodeName, nodeIp, config.podCidr(), port,
-                        Path.of(config.rootDir()), Path.of(config.podLogDir()), new Kubelet.Settings());
+                        Path.of(config.rootDir()), Path.of(config.podLogDir()), settings());
                 k.start();
                 kubelet = k;
                 metrics.gauge("kubelet_running_pods", k, Kubelet::runtimePods);
@@ -94,6 +94,15 @@ public class KubeletService {
                 delay = Math.min(delay * 2, 10_000);
             }
         }
+    }
+
+    private Kubelet.Settings settings() {
+        Kubelet.Settings s = new Kubelet.Settings();
+        s.clusterDns = java.util.Arrays.stream(config.clusterDns().split(",")).map(String::trim)
+                .filter(x -> !x.isEmpty()).toList();
+        s.clusterDomain = config.clusterDomain();
+        s.resolvConf = Path.of(config.resolvConf());
+        return s;
     }
 
     void stop(@Observes ShutdownEvent ev) {

@@ -5,22 +5,23 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.kybernetes.kubelet.env.ContainerConfigException;
+import io.kybernetes.kubelet.env.ContainerEnv;
+import io.kybernetes.kubelet.env.ObjectSource;
+import io.kybernetes.kubelet.env.PodFacts;
 import io.kybernetes.kubelet.cri.v1.ContainerConfig;
+import io.kybernetes.kubelet.cri.v1.DNSConfig;
 import io.kybernetes.kubelet.cri.v1.ContainerMetadata;
 import io.kybernetes.kubelet.cri.v1.ImageSpec;
 import io.kybernetes.kubelet.cri.v1.KeyValue;
 import io.kybernetes.kubelet.cri.v1.LinuxContainerConfig;
 import io.kybernetes.kubelet.cri.v1.LinuxContainerResources;
 import io.kybernetes.kubelet.cri.v1.LinuxPodSandboxConfig;
-import io.kybernetes.kubelet.cri.v1.LinuxSandboxSecurityContext;
 import io.kybernetes.kubelet.cri.v1.NamespaceMode;
 import io.kybernetes.kubelet.cri.v1.NamespaceOption;
 import io.kybernetes.kubelet.cri.v1.PodSandboxConfig;
@@ -30,8 +31,6 @@ import io.kybernetes.kubelet.cri.v1.Protocol;
 
 /** Translates a Pod's spec into CRI sandbox and container configurations (pure functions). */
 public final class ContainerSpecs {
-
-    private static final Pattern VAR_REF = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_.-]*)\\)");
 
     private ContainerSpecs() {
     }
@@ -59,6 +58,10 @@ public final class ContainerSpecs {
     }
 
     public static PodSandboxConfig sandboxConfig(Pod pod, Path podLogRoot, int attempt) {
+        return sandboxConfig(pod, podLogRoot, attempt, null);
+    }
+
+    public static PodSandboxConfig sandboxConfig(Pod pod, Path podLogRoot, int attempt, DNSConfig dns) {
         PodSandboxConfig.Builder b = PodSandboxConfig.newBuilder()
                 .setMetadata(PodSandboxMetadata.newBuilder()
                         .setName(pod.getMetadata().getName())
@@ -91,7 +94,10 @@ public final class ContainerSpecs {
                         .setHostIp(p.getHostIP() == null ? "" : p.getHostIP()));
             }
         }
-        b.setLinux(LinuxPodSandboxConfig.newBuilder().setSecurityContext(LinuxSandboxSecurityContext.newBuilder()
+        if (dns != null) {
+            b.setDnsConfig(dns);
+        }
+        b.setLinux(LinuxPodSandboxConfig.newBuilder().setSecurityContext(ContainerSecurity.sandbox(pod)
                 .setNamespaceOptions(namespaces(pod))));
         return b.build();
     }
@@ -127,15 +133,31 @@ public final class ContainerSpecs {
         return container + "/" + attempt + ".log";
     }
 
+    /** Everything a container's CRI config needs besides the pod spec. */
+    public record Inputs(Map<String, String> env, Map<String, String> volumes, String terminationMessageHostPath,
+                         long nodeMemoryBytes) {
+    }
+
+    /** For tests: env from values and fieldRefs only. */
     public static ContainerConfig containerConfig(Pod pod, Container c, int attempt, boolean init, String podIP,
                                                   String hostIP) {
         return containerConfig(pod, c, attempt, init, podIP, hostIP, Map.of());
     }
 
-    /** {@code volumes}: host path of each prepared volume, by name. */
+    /** For tests: env from values and fieldRefs only; {@code volumes}: host path of each prepared volume. */
     public static ContainerConfig containerConfig(Pod pod, Container c, int attempt, boolean init, String podIP,
                                                   String hostIP, Map<String, String> volumes) {
-        Map<String, String> env = environment(pod, c, podIP, hostIP);
+        Map<String, String> env;
+        try {
+            env = ContainerEnv.resolve(pod, c, PodFacts.of(podIP, hostIP), ObjectSource.NONE);
+        } catch (ContainerConfigException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
+        return containerConfig(pod, c, attempt, init, new Inputs(env, volumes, null, 0));
+    }
+
+    public static ContainerConfig containerConfig(Pod pod, Container c, int attempt, boolean init, Inputs in) {
+        Map<String, String> env = in.env();
         ContainerConfig.Builder b = ContainerConfig.newBuilder()
                 .setMetadata(ContainerMetadata.newBuilder().setName(c.getName()).setAttempt(attempt))
                 .setImage(ImageSpec.newBuilder().setImage(c.getImage()).setUserSpecifiedImage(c.getImage()))
@@ -153,10 +175,10 @@ public final class ContainerSpecs {
             b.putAnnotations(CriLabels.CONTAINER_KIND, "init");
         }
         if (c.getCommand() != null) {
-            c.getCommand().forEach(s -> b.addCommand(expand(s, env)));
+            c.getCommand().forEach(s -> b.addCommand(ContainerEnv.expand(s, env)));
         }
         if (c.getArgs() != null) {
-            c.getArgs().forEach(s -> b.addArgs(expand(s, env)));
+            c.getArgs().forEach(s -> b.addArgs(ContainerEnv.expand(s, env)));
         }
         if (c.getWorkingDir() != null) {
             b.setWorkingDir(c.getWorkingDir());
@@ -164,17 +186,79 @@ public final class ContainerSpecs {
         env.forEach((k, v) -> b.addEnvs(KeyValue.newBuilder().setKey(k).setValue(v)));
         if (c.getVolumeMounts() != null) {
             for (var m : c.getVolumeMounts()) {
-                String host = volumes.get(m.getName());
+                String host = in.volumes().get(m.getName());
                 if (host == null) {
                     continue;
                 }
-                String sub = m.getSubPath() == null || m.getSubPath().isEmpty() ? "" : "/" + m.getSubPath();
+                String subPath = m.getSubPathExpr() != null && !m.getSubPathExpr().isEmpty()
+                        ? ContainerEnv.expand(m.getSubPathExpr(), env) : m.getSubPath();
+                String sub = subPath == null || subPath.isEmpty() ? "" : "/" + subPath;
                 b.addMounts(io.kybernetes.kubelet.cri.v1.Mount.newBuilder().setContainerPath(m.getMountPath())
-                        .setHostPath(host + sub).setReadonly(Boolean.TRUE.equals(m.getReadOnly())));
+                        .setHostPath(host + sub)
+                        .setReadonly(Boolean.TRUE.equals(m.getReadOnly()) || readOnlyVolume(pod, m.getName()))
+                        .setPropagation(propagation(m.getMountPropagation())));
             }
         }
-        b.setLinux(LinuxContainerConfig.newBuilder().setResources(resources(c)));
+        if (in.terminationMessageHostPath() != null) {
+            String path = c.getTerminationMessagePath() == null || c.getTerminationMessagePath().isEmpty()
+                    ? "/dev/termination-log" : c.getTerminationMessagePath();
+            b.addMounts(io.kybernetes.kubelet.cri.v1.Mount.newBuilder().setContainerPath(path)
+                    .setHostPath(in.terminationMessageHostPath()));
+        }
+        LinuxContainerResources.Builder resources = resources(c).toBuilder()
+                .setOomScoreAdj(oomScoreAdj(pod, c, in.nodeMemoryBytes()));
+        b.setLinux(LinuxContainerConfig.newBuilder().setResources(resources)
+                .setSecurityContext(ContainerSecurity.of(pod, c)));
         return b.build();
+    }
+
+    /** configMap, secret, downwardAPI and projected volumes are always mounted read-only, as upstream does. */
+    static boolean readOnlyVolume(Pod pod, String name) {
+        if (pod.getSpec().getVolumes() == null) {
+            return false;
+        }
+        for (var v : pod.getSpec().getVolumes()) {
+            if (v.getName().equals(name)) {
+                return v.getConfigMap() != null || v.getSecret() != null || v.getDownwardAPI() != null
+                        || v.getProjected() != null;
+            }
+        }
+        return false;
+    }
+
+    private static io.kybernetes.kubelet.cri.v1.MountPropagation propagation(String p) {
+        if ("HostToContainer".equals(p)) {
+            return io.kybernetes.kubelet.cri.v1.MountPropagation.PROPAGATION_HOST_TO_CONTAINER;
+        }
+        if ("Bidirectional".equals(p)) {
+            return io.kybernetes.kubelet.cri.v1.MountPropagation.PROPAGATION_BIDIRECTIONAL;
+        }
+        return io.kybernetes.kubelet.cri.v1.MountPropagation.PROPAGATION_PRIVATE;
+    }
+
+    /**
+     * The OOM score adjustment by QoS class, as upstream: Guaranteed -997, BestEffort 1000, Burstable between 2 and
+     * 999, lower the larger the container's memory request is relative to the node's memory.
+     */
+    static long oomScoreAdj(Pod pod, Container c, long nodeMemoryBytes) {
+        String qos = PodStatusFactory.qosClass(pod);
+        if ("Guaranteed".equals(qos)) {
+            return -997;
+        }
+        if ("BestEffort".equals(qos)) {
+            return 1000;
+        }
+        Quantity request = c.getResources() == null || c.getResources().getRequests() == null ? null
+                : c.getResources().getRequests().get("memory");
+        if (request == null && c.getResources() != null && c.getResources().getLimits() != null) {
+            request = c.getResources().getLimits().get("memory");
+        }
+        long req = request == null ? 0 : Quantity.getAmountInBytes(request).longValue();
+        long adj = nodeMemoryBytes <= 0 ? 1000 : 1000 - (1000 * req) / nodeMemoryBytes;
+        if (adj < 2) {
+            return 2;
+        }
+        return adj >= 1000 ? 999 : adj;
     }
 
     public static long gracePeriod(Pod pod) {
@@ -202,69 +286,4 @@ public final class ContainerSpecs {
         return r.build();
     }
 
-    /** Explicit env values and the cheap fieldRefs; $(VAR) references to earlier variables are expanded. */
-    static Map<String, String> environment(Pod pod, Container c, String podIP, String hostIP) {
-        Map<String, String> env = new LinkedHashMap<>();
-        if (c.getEnv() == null) {
-            return env;
-        }
-        for (EnvVar e : c.getEnv()) {
-            String value = null;
-            if (e.getValue() != null) {
-                value = expand(e.getValue(), env);
-            } else if (e.getValueFrom() != null && e.getValueFrom().getFieldRef() != null) {
-                value = fieldRef(pod, e.getValueFrom().getFieldRef().getFieldPath(), podIP, hostIP);
-            }
-            env.put(e.getName(), value == null ? "" : value);
-        }
-        return env;
-    }
-
-    static String fieldRef(Pod pod, String path, String podIP, String hostIP) {
-        switch (path) {
-            case "metadata.name": return pod.getMetadata().getName();
-            case "metadata.namespace": return pod.getMetadata().getNamespace();
-            case "metadata.uid": return pod.getMetadata().getUid();
-            case "spec.nodeName": return pod.getSpec().getNodeName();
-            case "spec.serviceAccountName": return pod.getSpec().getServiceAccountName();
-            case "status.podIP": return podIP;
-            case "status.hostIP": return hostIP;
-            default:
-                Matcher m = Pattern.compile("metadata\\.(labels|annotations)\\['(.+)'\\]").matcher(path);
-                if (m.matches()) {
-                    Map<String, String> src = "labels".equals(m.group(1)) ? pod.getMetadata().getLabels()
-                            : pod.getMetadata().getAnnotations();
-                    return src == null ? "" : src.getOrDefault(m.group(2), "");
-                }
-                return "";
-        }
-    }
-
-    /** Expands {@code $(NAME)} from {@code env}; {@code $$} escapes; unknown references stay as written. */
-    static String expand(String s, Map<String, String> env) {
-        if (!s.contains("$")) {
-            return s;
-        }
-        StringBuilder out = new StringBuilder();
-        int i = 0;
-        while (i < s.length()) {
-            char ch = s.charAt(i);
-            if (ch == '$' && i + 1 < s.length() && s.charAt(i + 1) == '$') {
-                out.append('$');
-                i += 2;
-                continue;
-            }
-            if (ch == '$' && i + 1 < s.length() && s.charAt(i + 1) == '(') {
-                Matcher m = VAR_REF.matcher(s);
-                if (m.find(i) && m.start() == i && env.containsKey(m.group(1))) {
-                    out.append(env.get(m.group(1)));
-                    i = m.end();
-                    continue;
-                }
-            }
-            out.append(ch);
-            i++;
-        }
-        return out.toString();
-    }
 }

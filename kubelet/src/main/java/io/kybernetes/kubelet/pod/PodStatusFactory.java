@@ -34,6 +34,18 @@ public final class PodStatusFactory {
     /** Readiness of a running container (its readiness probe), by container id and spec. */
     public interface Readiness {
         boolean ready(String containerId, Container spec);
+
+        /** Whether the container's startup probe (if any) has succeeded. */
+        default boolean started(String containerId, Container spec) {
+            return true;
+        }
+    }
+
+    /** The termination message of an exited container (its terminationMessagePath file or log tail), or null. */
+    public interface TerminationMessages {
+        String of(Container spec, ContainerStatus exited);
+
+        TerminationMessages NONE = (spec, s) -> null;
     }
 
     public static PodStatus build(Pod pod, RuntimePod rt, List<String> podIPs, String hostIP,
@@ -43,6 +55,12 @@ public final class PodStatusFactory {
 
     public static PodStatus build(Pod pod, RuntimePod rt, List<String> podIPs, String hostIP,
                                   Map<String, Waiting> waiting, Instant now, Readiness readiness) {
+        return build(pod, rt, podIPs, hostIP, waiting, now, readiness, TerminationMessages.NONE);
+    }
+
+    public static PodStatus build(Pod pod, RuntimePod rt, List<String> podIPs, String hostIP,
+                                  Map<String, Waiting> waiting, Instant now, Readiness readiness,
+                                  TerminationMessages messages) {
         PodStatus previous = pod.getStatus() == null ? new PodStatus() : pod.getStatus();
         String ts = time(now);
         String restartPolicy = restartPolicy(pod);
@@ -53,7 +71,7 @@ public final class PodStatusFactory {
         List<Container> inits = pod.getSpec().getInitContainers() == null ? List.of() : pod.getSpec().getInitContainers();
         for (Container c : inits) {
             io.fabric8.kubernetes.api.model.ContainerStatus s = containerStatus(c, rt, waiting,
-                    initialized ? "ContainerCreating" : "PodInitializing", true, readiness);
+                    initialized ? "ContainerCreating" : "PodInitializing", true, readiness, messages);
             initStatuses.add(s);
             ContainerState st = s.getState();
             boolean done = st.getTerminated() != null && st.getTerminated().getExitCode() == 0;
@@ -67,7 +85,7 @@ public final class PodStatusFactory {
         List<io.fabric8.kubernetes.api.model.ContainerStatus> statuses = new ArrayList<>();
         for (Container c : pod.getSpec().getContainers()) {
             statuses.add(containerStatus(c, rt, waiting, initialized ? "ContainerCreating" : "PodInitializing", false,
-                    readiness));
+                    readiness, messages));
         }
 
         String phase = initFailed ? "Failed" : initialized ? phase(statuses, restartPolicy) : "Pending";
@@ -142,7 +160,8 @@ public final class PodStatusFactory {
     }
 
     static io.fabric8.kubernetes.api.model.ContainerStatus containerStatus(Container c, RuntimePod rt,
-            Map<String, Waiting> waiting, String defaultWaiting, boolean init, Readiness readiness) {
+            Map<String, Waiting> waiting, String defaultWaiting, boolean init, Readiness readiness,
+            TerminationMessages messages) {
         List<ContainerStatus> instances = rt.instances(c.getName());
         ContainerStatusBuilder b = new ContainerStatusBuilder().withName(c.getName()).withImage(c.getImage())
                 .withImageID("").withReady(false).withStarted(false).withRestartCount(0);
@@ -161,21 +180,23 @@ public final class PodStatusFactory {
         Optional<ContainerStatus> prev = instances.size() > 1 ? Optional.of(instances.get(1)) : Optional.empty();
         switch (cur.getState()) {
             case CONTAINER_RUNNING -> {
+                boolean started = readiness.started(cur.getId(), c);
                 b.withState(new ContainerStateBuilder().withNewRunning().withStartedAt(nanos(cur.getStartedAt()))
-                        .endRunning().build()).withStarted(true).withReady(!init && readiness.ready(cur.getId(), c));
-                prev.ifPresent(p -> b.withLastState(terminated(p)));
+                        .endRunning().build()).withStarted(started)
+                        .withReady(!init && started && readiness.ready(cur.getId(), c));
+                prev.ifPresent(p -> b.withLastState(terminated(p, messages.of(c, p))));
             }
             case CONTAINER_EXITED -> {
                 if (override != null) {
-                    b.withState(waitingState(override)).withLastState(terminated(cur));
+                    b.withState(waitingState(override)).withLastState(terminated(cur, messages.of(c, cur)));
                 } else {
-                    b.withState(terminated(cur));
-                    prev.ifPresent(p -> b.withLastState(terminated(p)));
+                    b.withState(terminated(cur, messages.of(c, cur)));
+                    prev.ifPresent(p -> b.withLastState(terminated(p, messages.of(c, p))));
                 }
             }
             default -> {
                 b.withState(waitingState(override != null ? override : new Waiting(defaultWaiting, null)));
-                prev.ifPresent(p -> b.withLastState(terminated(p)));
+                prev.ifPresent(p -> b.withLastState(terminated(p, messages.of(c, p))));
             }
         }
         return b.build();
@@ -187,12 +208,18 @@ public final class PodStatusFactory {
     }
 
     static ContainerState terminated(ContainerStatus s) {
+        return terminated(s, null);
+    }
+
+    /** {@code message}: the termination message, which wins over the runtime's own message when set. */
+    static ContainerState terminated(ContainerStatus s, String message) {
         String reason = !s.getReason().isEmpty() && !"Completed".equals(s.getReason()) && !"Error".equals(s.getReason())
                 ? s.getReason() : s.getExitCode() == 0 ? "Completed" : "Error";
         return new ContainerStateBuilder().withNewTerminated()
                 .withExitCode(s.getExitCode())
                 .withReason(reason)
-                .withMessage(s.getMessage().isEmpty() ? null : s.getMessage())
+                .withMessage(message != null && !message.isEmpty() ? message
+                        : s.getMessage().isEmpty() ? null : s.getMessage())
                 .withStartedAt(s.getStartedAt() == 0 ? null : nanos(s.getStartedAt()))
                 .withFinishedAt(s.getFinishedAt() == 0 ? null : nanos(s.getFinishedAt()))
                 .withContainerID("containerd://" + s.getId())

@@ -27,11 +27,16 @@ import io.kybernetes.kubelet.cri.CriClient;
 import io.kybernetes.kubelet.cri.v1.ContainerConfig;
 import io.kybernetes.kubelet.cri.v1.ContainerState;
 import io.kybernetes.kubelet.cri.v1.ContainerStatus;
+import io.kybernetes.kubelet.cri.v1.DNSConfig;
 import io.kybernetes.kubelet.cri.v1.PodSandbox;
 import io.kybernetes.kubelet.cri.v1.PodSandboxConfig;
 import io.kybernetes.kubelet.cri.v1.PodSandboxState;
 import io.kybernetes.kubelet.cri.v1.PodSandboxStatus;
 import io.kybernetes.kubelet.pod.PodStatusFactory.Waiting;
+import io.kybernetes.kubelet.env.ContainerConfigException;
+import io.kybernetes.kubelet.env.ContainerEnv;
+import io.kybernetes.kubelet.env.ObjectSource;
+import io.kybernetes.kubelet.env.PodFacts;
 import io.kybernetes.kubelet.volume.PodVolumes;
 
 /**
@@ -57,6 +62,10 @@ public final class PodSyncer {
     private volatile PodStatusFactory.Readiness readiness = (id, c) -> true;
     private volatile PodEvents events = PodEvents.none();
     private volatile PodVolumes volumes;
+    private volatile ObjectSource objects = ObjectSource.NONE;
+    private volatile Function<Pod, DNSConfig> dns = p -> null;
+    private volatile long nodeMilliCpu;
+    private volatile long nodeMemoryBytes;
     /** When each image pull last failed (uid/container/pull), for the pull back-off. */
     private final Map<String, Instant> pullFailedAt = new ConcurrentHashMap<>();
     /** Waiting reasons (pull errors, back-off) per pod uid and container name. */
@@ -133,8 +142,23 @@ public final class PodSyncer {
         if (podIPs.isEmpty()) {
             now.readySandbox().ifPresent(s -> podIPs.addAll(sandboxIPs(pod, s.getId())));
         }
-        writeStatus(pod, PodStatusFactory.build(pod, now, podIPs, nodeIp, podWaiting, clock.instant(), readiness));
+        writeStatus(pod, PodStatusFactory.build(pod, now, podIPs, nodeIp, podWaiting, clock.instant(), readiness,
+                this::terminationMessage));
         again.ifPresent(d -> requeue.accept(uid, d));
+    }
+
+    /**
+     * What an exited container left in its terminationMessagePath file; with FallbackToLogsOnError and a failure,
+     * the tail of its log (last 80 lines, at most 2048 bytes) when the file is empty.
+     */
+    String terminationMessage(Container spec, ContainerStatus s) {
+        String uid = s.getLabelsOrDefault(CriLabels.POD_UID, "");
+        String msg = volumes == null ? "" : volumes.terminationMessage(uid, spec.getName(), s.getMetadata().getAttempt());
+        if (msg.isEmpty() && s.getExitCode() != 0 && "FallbackToLogsOnError".equals(spec.getTerminationMessagePolicy())
+                && !s.getLogPath().isEmpty()) {
+            msg = io.kybernetes.kubelet.logs.LogTail.of(Path.of(s.getLogPath()), 80, 2048);
+        }
+        return msg.isEmpty() ? null : msg;
     }
 
     /**
@@ -161,6 +185,22 @@ public final class PodSyncer {
 
     public void setVolumes(PodVolumes volumes) {
         this.volumes = volumes;
+    }
+
+    /** Where ConfigMaps and Secrets referenced by env come from. */
+    public void setObjects(ObjectSource objects) {
+        this.objects = objects;
+    }
+
+    /** The DNS configuration of a pod's sandbox (dnsPolicy, cluster DNS). */
+    public void setDns(Function<Pod, DNSConfig> dns) {
+        this.dns = dns;
+    }
+
+    /** The node's allocatable CPU and memory (unset limits in the downward API; the OOM score of Burstable pods). */
+    public void setNodeResources(long milliCpu, long memoryBytes) {
+        this.nodeMilliCpu = milliCpu;
+        this.nodeMemoryBytes = memoryBytes;
     }
 
     public void setEvents(PodEvents events) {
@@ -207,7 +247,7 @@ public final class PodSyncer {
                         pod.getMetadata().getName());
                 killPod(rt, ContainerSpecs.gracePeriod(pod), true);
             }
-            sandboxConfig = ContainerSpecs.sandboxConfig(pod, podLogRoot, attempt);
+            sandboxConfig = ContainerSpecs.sandboxConfig(pod, podLogRoot, attempt, dns.apply(pod));
             mkdirs(ContainerSpecs.podLogDirectory(podLogRoot, pod));
             long t0 = System.nanoTime();
             try {
@@ -222,7 +262,8 @@ public final class PodSyncer {
             rt = runtime.pod(uid);
         } else {
             sandboxId = ready.get().getId();
-            sandboxConfig = ContainerSpecs.sandboxConfig(pod, podLogRoot, ready.get().getMetadata().getAttempt());
+            sandboxConfig = ContainerSpecs.sandboxConfig(pod, podLogRoot, ready.get().getMetadata().getAttempt(),
+                    dns.apply(pod));
         }
         podIPs.addAll(sandboxIPs(pod, sandboxId));
         String podIP = podIPs.isEmpty() ? "" : podIPs.get(0);
@@ -348,7 +389,26 @@ public final class PodSyncer {
             events.warning(pod, c.getName(), "Failed", "Error: " + e.getMessage());
             return Optional.of(Duration.ofSeconds(5));
         }
-        ContainerConfig config = ContainerSpecs.containerConfig(pod, c, attempt, init, podIP, nodeIp, volumePaths);
+        Map<String, String> env;
+        try {
+            if (ContainerSecurity.runAsNonRoot(pod, c)) {
+                var image = cri.imageStatus(c.getImage());
+                Long imageUid = image != null && image.getImage().hasUid() ? image.getImage().getUid().getValue() : null;
+                ContainerSecurity.verifyNonRoot(pod, c, imageUid, image == null ? "" : image.getImage().getUsername());
+            }
+            env = ContainerEnv.resolve(pod, c, new PodFacts(podIP.isEmpty() ? List.of() : List.of(podIP), nodeIp,
+                    nodeMilliCpu, nodeMemoryBytes), objects);
+        } catch (ContainerConfigException e) {
+            Waiting was = podWaiting.get(c.getName());
+            if (was == null || !e.getMessage().equals(was.message())) {
+                events.warning(pod, c.getName(), "Failed", "Error: " + e.getMessage());
+            }
+            podWaiting.put(c.getName(), new Waiting("CreateContainerConfigError", e.getMessage()));
+            return Optional.of(Duration.ofSeconds(5));
+        }
+        String terminationFile = volumes == null ? null : volumes.terminationMessageFile(uid, c.getName(), attempt);
+        ContainerConfig config = ContainerSpecs.containerConfig(pod, c, attempt, init,
+                new ContainerSpecs.Inputs(env, volumePaths, terminationFile, nodeMemoryBytes));
         mkdirs(ContainerSpecs.podLogDirectory(podLogRoot, pod).resolve(c.getName()));
         String id;
         try {

@@ -130,6 +130,34 @@ public final class PodVolumes {
         return dir;
     }
 
+    /**
+     * The host file mounted at a container's terminationMessagePath ({@code <pod dir>/containers/<name>/<attempt>}),
+     * created empty and writable by any user the container may run as.
+     */
+    public String terminationMessageFile(String uid, String container, int attempt) {
+        Path f = podDir(uid).resolve("containers").resolve(container).resolve(Integer.toString(attempt));
+        try {
+            Files.createDirectories(f.getParent());
+            if (!Files.exists(f)) {
+                Files.createFile(f);
+            }
+            Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+            return f.toString();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** What the container wrote to its termination message file (at most 4096 bytes), or "" when nothing. */
+    public String terminationMessage(String uid, String container, int attempt) {
+        Path f = podDir(uid).resolve("containers").resolve(container).resolve(Integer.toString(attempt));
+        try (var in = Files.newInputStream(f)) {
+            return new String(in.readNBytes(4096), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     /** Removes the pod's volume directories (never hostPath targets, which live elsewhere). */
     public void cleanup(String uid) {
         Path dir = podDir(uid);
