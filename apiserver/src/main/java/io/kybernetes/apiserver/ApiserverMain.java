@@ -19,6 +19,9 @@ public class ApiserverMain {
                         new Flag("etcd-servers", "http://127.0.0.1:2379", "comma-separated etcd v3 client URLs"),
                         new Flag("service-cluster-ip-range", "10.96.0.0/12", "CIDR from which Service cluster IPs are allocated"),
                         new Flag("service-node-port-range", "30000-32767", "port range reserved for NodePort Services"),
+                        new Flag("advertise-address", "",
+                                "IP address published in the endpoints of the kubernetes service (default: the first "
+                                        + "non-loopback IPv4 address)"),
                         new Flag("max-requests-inflight", "400",
                                 "maximum number of non-watch requests in flight; beyond it the server answers 429")))
                 .run(args);

@@ -8,15 +8,15 @@ import org.eclipse.microprofile.health.Readiness;
 
 import io.kybernetes.apiserver.storage.EtcdStore;
 
-/** /readyz: ready when etcd answers and the system namespaces exist. */
+/** /readyz: ready when etcd answers and the system objects exist. */
 @Readiness
 @ApplicationScoped
 public class StoreReadiness implements HealthCheck {
 
     private final EtcdStore store;
-    private final SystemNamespaces namespaces;
+    private final SystemObjects namespaces;
 
-    public StoreReadiness(EtcdStore store, SystemNamespaces namespaces) {
+    public StoreReadiness(EtcdStore store, SystemObjects namespaces) {
         this.store = store;
         this.namespaces = namespaces;
     }

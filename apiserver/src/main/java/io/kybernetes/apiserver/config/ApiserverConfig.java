@@ -19,4 +19,7 @@ public interface ApiserverConfig {
 
     @WithDefault("400")
     int maxRequestsInflight();
+
+    /** The address published in the kubernetes Service's endpoints; empty: the first non-loopback IPv4. */
+    java.util.Optional<String> advertiseAddress();
 }

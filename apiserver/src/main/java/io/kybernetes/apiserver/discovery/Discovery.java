@@ -71,8 +71,11 @@ public class Discovery {
         g.put("kind", "APIGroup");
         g.put("apiVersion", "v1");
         g.put("name", group);
-        g.putArray("versions").addObject().put("groupVersion", group + "/v1").put("version", "v1");
-        g.putObject("preferredVersion").put("groupVersion", group + "/v1").put("version", "v1");
+        List<String> versions = registry.versions(group);
+        var list = g.putArray("versions");
+        versions.forEach(v -> list.addObject().put("groupVersion", group + "/" + v).put("version", v));
+        g.putObject("preferredVersion").put("groupVersion", group + "/" + versions.get(0))
+                .put("version", versions.get(0));
         return g;
     }
 
@@ -128,6 +131,12 @@ public class Discovery {
                     case "finalize" -> {
                         s.put("kind", t.kind());
                         sv.add("update");
+                    }
+                    case "eviction" -> {
+                        s.put("group", "policy");
+                        s.put("version", "v1");
+                        s.put("kind", "Eviction");
+                        sv.add("create");
                     }
                     default -> {
                         s.put("kind", t.kind());

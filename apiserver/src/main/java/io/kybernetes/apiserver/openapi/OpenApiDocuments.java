@@ -200,6 +200,25 @@ public final class OpenApiDocuments {
                     gvk(op, "", type.kind());
                     pathItem(paths, item + "/log", true).set("get", op);
                 }
+                case "eviction" -> {
+                    String eviction = schemas.nameOf("policy", "v1", "Eviction").orElse(null);
+                    if (eviction != null) {
+                        roots.add(eviction);
+                        String ref = OpenApiSchemas.REF_PREFIX + eviction;
+                        pathItem(paths, item + "/eviction", true).set("post",
+                                withGvk(write("post", "create", "create eviction of a " + type.kind(), ref, ref, null),
+                                        "policy", "Eviction"));
+                    }
+                }
+                case "approval" -> {
+                    ObjectNode s = pathItem(paths, item + "/approval", true);
+                    s.set("get", read("get", "read approval of the specified " + type.kind(), kindRef, type.kind(),
+                            "Approval"));
+                    s.set("put", write("put", "replace", "replace approval of the specified " + type.kind(), kindRef,
+                            kindRef, type.kind()));
+                    s.set("patch", patch("partially update approval of the specified " + type.kind(), kindRef,
+                            type.kind(), "Approval"));
+                }
                 case "finalize" -> pathItem(paths, item + "/finalize", true).set("put",
                         write("put", "replace", "replace finalize of the specified " + type.kind(), kindRef, kindRef,
                                 type.kind()));

@@ -79,7 +79,7 @@ public class GenericStore {
     }
 
     public CompletableFuture<ObjectNode> get(Resource r, String ns, String name) {
-        return store.get(r.key(ns, name)).thenApply(v -> decode(v.orElseThrow(() -> ApiException.notFound(r.group(), r.name(), name))));
+        return store.get(r.key(ns, name)).thenApply(v -> r.decode(v.orElseThrow(() -> ApiException.notFound(r.group(), r.name(), name))));
     }
 
     /** The items of a collection (one namespace or all when {@code ns} is null) that match, as a *List. */
@@ -91,7 +91,7 @@ public class GenericStore {
             list.putObject("metadata").put("resourceVersion", Long.toString(result.revision()));
             ArrayNode items = list.putArray("items");
             for (StoredValue v : result.items()) {
-                ObjectNode obj = decode(v);
+                ObjectNode obj = r.decode(v);
                 if (filter.test(obj)) {
                     items.add(obj);
                 }
@@ -102,10 +102,11 @@ public class GenericStore {
 
     // ---- create
 
-    public CompletableFuture<Outcome> create(Resource r, String ns, ObjectNode obj, boolean dryRun) {
+    public CompletableFuture<Outcome> create(Resource r, String ns, ObjectNode served, boolean dryRun) {
+        served.put("apiVersion", r.type().apiVersion());
+        served.put("kind", r.type().kind());
+        ObjectNode obj = r.conversion().toStorage(served);
         ObjectNode meta = Json.with(obj, "metadata");
-        obj.put("apiVersion", r.type().apiVersion());
-        obj.put("kind", r.type().kind());
         if (r.namespaced()) {
             meta.put("namespace", ns);
         } else {
@@ -152,7 +153,7 @@ public class GenericStore {
             }
         }) : Strategy.DONE;
         if (dryRun) {
-            return nsCheck.thenApply(v -> new Outcome(obj, 201));
+            return nsCheck.thenApply(v -> new Outcome(r.conversion().fromStorage(obj), 201));
         }
         return nsCheck.thenCompose(v -> s.beforeCreate(obj))
                 .thenCompose(v -> store.create(r.key(ns, finalName), encode(obj)))
@@ -164,7 +165,7 @@ public class GenericStore {
                     }
                     meta.put("resourceVersion", Long.toString(w.revision()));
                     LOG.debugf("created %s %s/%s at %d", r.name(), ns, finalName, w.revision());
-                    return CompletableFuture.completedFuture(new Outcome(obj, 201));
+                    return CompletableFuture.completedFuture(new Outcome(r.conversion().fromStorage(obj), 201));
                 });
     }
 
@@ -188,11 +189,14 @@ public class GenericStore {
                 throw ApiException.notFound(r.group(), r.name(), name);
             }
             ObjectNode old = decode(cur.get());
-            ObjectNode obj = mutate.apply(old.deepCopy());
-            String wanted = Json.str(obj, "metadata.resourceVersion");
+            ObjectNode mutated = mutate.apply(r.conversion().fromStorage(old.deepCopy()));
+            String wanted = Json.str(mutated, "metadata.resourceVersion");
             if (!wanted.isEmpty() && !wanted.equals(Long.toString(cur.get().modRevision()))) {
                 throw ApiException.modified(r.group(), r.name(), name);
             }
+            mutated.put("apiVersion", r.type().apiVersion());
+            mutated.put("kind", r.type().kind());
+            ObjectNode obj = r.conversion().toStorage(mutated);
             applyUpdateRules(r, sub, obj, old);
             List<Cause> causes = new ArrayList<>();
             if (!Json.str(obj, "metadata.name").equals(name)) {
@@ -204,28 +208,28 @@ public class GenericStore {
             }
             if (shouldDeleteDuringUpdate(obj)) {
                 if (dryRun) {
-                    return CompletableFuture.completedFuture(obj);
+                    return CompletableFuture.completedFuture(r.conversion().fromStorage(obj));
                 }
                 return store.delete(key, cur.get().modRevision()).thenCompose(w -> {
                     if (!w.succeeded()) {
                         return retry(r, ns, name, sub, mutate, dryRun, attempt);
                     }
-                    return r.strategy().afterDelete(obj).thenApply(x -> obj);
+                    return r.strategy().afterDelete(obj).thenApply(x -> r.conversion().fromStorage(obj));
                 });
             }
             byte[] bytes = encode(obj);
             if (java.util.Arrays.equals(bytes, encode(old))) {
-                return CompletableFuture.completedFuture(old);
+                return CompletableFuture.completedFuture(r.conversion().fromStorage(old));
             }
             if (dryRun) {
-                return CompletableFuture.completedFuture(obj);
+                return CompletableFuture.completedFuture(r.conversion().fromStorage(obj));
             }
             return store.update(key, bytes, cur.get().modRevision()).thenCompose(w -> {
                 if (!w.succeeded()) {
                     return retry(r, ns, name, sub, mutate, dryRun, attempt);
                 }
                 Json.with(obj, "metadata").put("resourceVersion", Long.toString(w.revision()));
-                return CompletableFuture.completedFuture(obj);
+                return CompletableFuture.completedFuture(r.conversion().fromStorage(obj));
             });
         });
     }
@@ -246,8 +250,10 @@ public class GenericStore {
 
     /** Identity, immutable metadata, status/spec split of subresources, generation. */
     void applyUpdateRules(Resource r, String sub, ObjectNode obj, ObjectNode old) {
-        obj.put("apiVersion", r.type().apiVersion());
-        obj.put("kind", r.type().kind());
+        if (r.conversion().identity()) {
+            obj.put("apiVersion", r.type().apiVersion());
+            obj.put("kind", r.type().kind());
+        }
         ObjectNode meta = Json.with(obj, "metadata");
         JsonNode oldMeta = old.path("metadata");
         for (String f : new String[] {"name", "namespace", "uid", "creationTimestamp", "deletionTimestamp",
@@ -259,7 +265,7 @@ public class GenericStore {
             }
         }
         meta.remove("selfLink");
-        if (sub.equals("status")) {
+        if (sub.equals("status") || sub.equals("approval")) {
             copyField(old, obj, "spec");
             for (String f : new String[] {"labels", "annotations", "finalizers", "ownerReferences"}) {
                 if (oldMeta.has(f)) {
@@ -321,7 +327,7 @@ public class GenericStore {
                 boolean pending = meta.hasNonNull("deletionTimestamp");
                 long currentGrace = meta.path("deletionGracePeriodSeconds").asLong(Long.MAX_VALUE);
                 if (pending && currentGrace <= grace) {
-                    return CompletableFuture.completedFuture(new Outcome(obj, 202));
+                    return CompletableFuture.completedFuture(new Outcome(r.conversion().fromStorage(obj), 202));
                 }
                 Instant at = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(grace);
                 if (!pending || grace < currentGrace) {
@@ -329,7 +335,7 @@ public class GenericStore {
                 }
                 meta.put("deletionGracePeriodSeconds", grace);
                 if (opts.dryRun()) {
-                    return CompletableFuture.completedFuture(new Outcome(obj, 202));
+                    return CompletableFuture.completedFuture(new Outcome(r.conversion().fromStorage(obj), 202));
                 }
                 return store.update(key, encode(obj), stored.modRevision()).thenCompose(w -> {
                     if (!w.succeeded()) {
@@ -338,18 +344,18 @@ public class GenericStore {
                     meta.put("resourceVersion", Long.toString(w.revision()));
                     LOG.debugf("deletion of %s %s/%s pending (grace %ds, finalizers %s)", r.name(), ns, name, grace,
                             meta.path("finalizers"));
-                    return CompletableFuture.completedFuture(new Outcome(obj, 202));
+                    return CompletableFuture.completedFuture(new Outcome(r.conversion().fromStorage(obj), 202));
                 });
             }
             if (opts.dryRun()) {
-                return CompletableFuture.completedFuture(new Outcome(obj, 200));
+                return CompletableFuture.completedFuture(new Outcome(r.conversion().fromStorage(obj), 200));
             }
             return store.delete(key, stored.modRevision()).thenCompose((WriteResult w) -> {
                 if (!w.succeeded()) {
                     return retryDelete(r, ns, name, opts, attempt);
                 }
                 LOG.debugf("deleted %s %s/%s", r.name(), ns, name);
-                return r.strategy().afterDelete(obj).thenApply(x -> new Outcome(obj, 200));
+                return r.strategy().afterDelete(obj).thenApply(x -> new Outcome(r.conversion().fromStorage(obj), 200));
             });
         });
     }

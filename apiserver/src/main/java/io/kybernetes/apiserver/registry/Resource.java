@@ -1,7 +1,18 @@
 package io.kybernetes.apiserver.registry;
 
-/** A served resource and the strategy of its kind. */
-public record Resource(ResourceType type, Strategy strategy) {
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.kybernetes.apiserver.storage.StoredValue;
+
+/**
+ * A served resource (one group version), the strategy of its kind and the conversion to its storage version. The
+ * strategy works on the storage form, except for table cells and field values, which get the served form.
+ */
+public record Resource(ResourceType type, Strategy strategy, Conversion conversion) {
+
+    public Resource(ResourceType type, Strategy strategy) {
+        this(type, strategy, Conversion.NONE);
+    }
 
     public String group() {
         return type.group();
@@ -17,6 +28,11 @@ public record Resource(ResourceType type, Strategy strategy) {
 
     public boolean hasSubresource(String sub) {
         return type.subresources().contains(sub);
+    }
+
+    /** A stored value in the served form, with metadata.resourceVersion set. */
+    public ObjectNode decode(StoredValue v) {
+        return conversion.fromStorage(GenericStore.decode(v));
     }
 
     /** {@code /registry/<resource>/<namespace>/<name>} or {@code /registry/<resource>/<name>}. */

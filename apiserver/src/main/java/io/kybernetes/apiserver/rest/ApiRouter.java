@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.kybernetes.apiserver.config.ApiserverConfig;
 import io.kybernetes.apiserver.discovery.Discovery;
+import io.kybernetes.apiserver.eviction.Evictions;
 import io.kybernetes.apiserver.json.Json;
 import io.kybernetes.apiserver.logs.PodLogProxy;
 import io.kybernetes.apiserver.openapi.FieldValidator;
@@ -69,13 +70,15 @@ public class ApiRouter {
     private final GenericStore store;
     private final Discovery discovery;
     private final PodLogProxy logs;
+    private final Evictions evictions;
     private final Instance<ProtobufCodec> codec;
     private final Instance<FieldValidator> fieldValidator;
     private final int maxInflight;
     private final AtomicInteger inflight = new AtomicInteger();
 
-    public ApiRouter(Registry registry, GenericStore store, Discovery discovery, PodLogProxy logs,
+    public ApiRouter(Registry registry, GenericStore store, Discovery discovery, PodLogProxy logs, Evictions evictions,
             Instance<ProtobufCodec> codec, Instance<FieldValidator> fieldValidator, ApiserverConfig config) {
+        this.evictions = evictions;
         this.fieldValidator = fieldValidator;
         this.registry = registry;
         this.store = store;
@@ -220,7 +223,7 @@ public class ApiRouter {
                 podLog(rc, ns, name);
             } else if (sub.equals("scale")) {
                 reply(rc, store.get(r, ns, name), obj -> send(rc, 200, ScaleView.of(obj)));
-            } else if (sub.isEmpty() || sub.equals("status")) {
+            } else if (sub.isEmpty() || sub.equals("status") || sub.equals("approval")) {
                 reply(rc, store.get(r, ns, name), obj -> sendObject(rc, r, 200, obj));
             } else {
                 throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
@@ -234,6 +237,18 @@ public class ApiRouter {
                 reply(rc, store.create(r, ns, obj, dryRun), o -> sendObject(rc, r, o.code(), o.object()));
             } else if (sub.equals("binding")) {
                 bind(rc, ns, name, body(rc), dryRun);
+            } else if (sub.equals("eviction")) {
+                ObjectNode eviction = body(rc);
+                String kind = eviction.path("kind").asText("Eviction");
+                if (!kind.equals("Eviction")) {
+                    throw ApiException.badRequest("the kind in the data (" + kind
+                            + ") does not match the expected kind (Eviction)");
+                }
+                if (dryRun) {
+                    ObjectNode opts = Json.with(eviction, "deleteOptions");
+                    opts.putArray("dryRun").add("All");
+                }
+                reply(rc, evictions.evict(ns, name, eviction), status -> send(rc, 201, status));
             } else {
                 throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
             }

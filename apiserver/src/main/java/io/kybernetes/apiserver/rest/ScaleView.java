@@ -3,9 +3,9 @@ package io.kybernetes.apiserver.rest;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.kybernetes.apiserver.json.Json;
-import io.kybernetes.apiserver.selection.LabelSelector;
+import io.kybernetes.apiserver.kinds.ReplicationControllerStrategy;
 
-/** The autoscaling/v1 Scale view of a deployment or replicaset, and writing a Scale back into the object. */
+/** The autoscaling/v1 Scale view of a deployment, replicaset, statefulset or replication controller, and writing a Scale back into the object. */
 final class ScaleView {
 
     private ScaleView() {
@@ -24,7 +24,7 @@ final class ScaleView {
         s.putObject("spec").put("replicas", obj.path("spec").path("replicas").asInt(0));
         ObjectNode status = s.putObject("status");
         status.put("replicas", obj.path("status").path("replicas").asInt(0));
-        status.put("selector", LabelSelector.format(obj.path("spec").get("selector")));
+        status.put("selector", ReplicationControllerStrategy.selector(obj));
         return s;
     }
 

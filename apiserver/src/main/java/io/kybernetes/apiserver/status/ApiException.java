@@ -131,7 +131,10 @@ public class ApiException extends RuntimeException {
             if (!causes.isEmpty()) {
                 ArrayNode a = d.putArray("causes");
                 for (Cause c : causes) {
-                    a.addObject().put("reason", c.reason()).put("message", c.message()).put("field", c.field());
+                    ObjectNode cause = a.addObject().put("reason", c.reason()).put("message", c.message());
+                    if (c.field() != null) {
+                        cause.put("field", c.field());
+                    }
                 }
             }
             if (retryAfterSeconds != null) {

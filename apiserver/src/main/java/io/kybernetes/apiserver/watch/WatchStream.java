@@ -10,7 +10,6 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.kybernetes.apiserver.json.Json;
-import io.kybernetes.apiserver.registry.GenericStore;
 import io.kybernetes.apiserver.status.ApiException;
 import io.kybernetes.apiserver.storage.EtcdStore;
 import io.kybernetes.apiserver.storage.StoredValue;
@@ -92,7 +91,7 @@ public final class WatchStream implements WatchSink {
                     return;
                 }
                 for (StoredValue sv : list.items()) {
-                    ObjectNode obj = GenericStore.decode(sv);
+                    ObjectNode obj = req.resource().decode(sv);
                     if (req.filter().test(obj)) {
                         send("ADDED", obj);
                     }
@@ -123,7 +122,7 @@ public final class WatchStream implements WatchSink {
                 return;
             }
             lastRevision = revision;
-            ObjectNode old = prev == null ? null : GenericStore.decode(prev);
+            ObjectNode old = prev == null ? null : req.resource().decode(prev);
             boolean oldMatch = old != null && req.filter().test(old);
             if (deleted) {
                 if (oldMatch) {
@@ -132,7 +131,7 @@ public final class WatchStream implements WatchSink {
                 }
                 return;
             }
-            ObjectNode obj = GenericStore.decode(value);
+            ObjectNode obj = req.resource().decode(value);
             boolean newMatch = req.filter().test(obj);
             if (newMatch && oldMatch) {
                 send("MODIFIED", obj);

@@ -26,6 +26,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -384,5 +386,53 @@ class KubectlIntegrationTest {
         assertFalse(left.contains("inside"), left);
         Result create = kubectl("-n", "gone", "create", "configmap", "late");
         assertTrue(create.err().contains("namespaces \"gone\" not found"), create.err());
+    }
+
+    /** Each kind added for issue 6, from a manifest in src/test/resources/kinds: create, get -o wide and yaml, delete. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "pv.yaml|pv|it-pv|NAME CAPACITY ACCESS MODES RECLAIM POLICY STATUS CLAIM STORAGECLASS VOLUMEATTRIBUTESCLASS REASON AGE VOLUMEMODE|it-pv 1Gi RWO Retain Pending",
+        "pvc.yaml|pvc|it-pvc|NAME STATUS VOLUME CAPACITY ACCESS MODES STORAGECLASS VOLUMEATTRIBUTESCLASS AGE VOLUMEMODE|it-pvc Pending",
+        "limitrange.yaml|limits|it-limits|NAME CREATED AT|it-limits",
+        "resourcequota.yaml|quota|it-quota|NAME AGE REQUEST LIMIT|pods: 0/10 limits.cpu: 0/2",
+        "podtemplate.yaml|podtemplates|it-template|NAME CONTAINERS IMAGES POD LABELS|it-template c busybox app=it",
+        "replicationcontroller.yaml|rc|it-rc|NAME DESIRED CURRENT READY AGE CONTAINERS IMAGES SELECTOR|it-rc 2 0 0",
+        "statefulset.yaml|sts|it-sts|NAME READY AGE CONTAINERS IMAGES|it-sts 0/1",
+        "daemonset.yaml|ds|it-ds|NAME DESIRED CURRENT READY UP-TO-DATE AVAILABLE NODE SELECTOR AGE CONTAINERS IMAGES SELECTOR|it-ds 0 0 0 0 0 kubernetes.io/os=linux",
+        "controllerrevision.yaml|controllerrevisions|it-rev|NAME CONTROLLER REVISION AGE|it-rev <none> 1",
+        "job.yaml|jobs|it-job|NAME STATUS COMPLETIONS DURATION AGE CONTAINERS IMAGES SELECTOR|it-job Running 0/1",
+        "cronjob.yaml|cj|it-cron|NAME SCHEDULE TIMEZONE SUSPEND ACTIVE LAST SCHEDULE AGE CONTAINERS IMAGES SELECTOR|it-cron */5 * * * * <none> False 0 <none>",
+        "hpa.yaml|hpa|it-hpa|NAME REFERENCE TARGETS MINPODS MAXPODS REPLICAS AGE|it-hpa Deployment/web cpu: <unknown>/60% 1 4 0",
+        "ingress.yaml|ing|it-ing|NAME CLASS HOSTS ADDRESS PORTS AGE|it-ing it-class example.test 80",
+        "ingressclass.yaml|ingressclasses|it-class|NAME CONTROLLER PARAMETERS AGE|it-class example.test/ingress <none>",
+        "networkpolicy.yaml|netpol|it-np|NAME POD-SELECTOR AGE|it-np app=web",
+        "pdb.yaml|pdb|it-pdb|NAME MIN AVAILABLE MAX UNAVAILABLE ALLOWED DISRUPTIONS AGE|it-pdb 1 N/A 0",
+        "role.yaml|roles|it-role|NAME CREATED AT|it-role",
+        "rolebinding.yaml|rolebindings|it-rb|NAME ROLE AGE USERS GROUPS SERVICEACCOUNTS|it-rb Role/it-role",
+        "clusterrole.yaml|clusterroles|it-cr|NAME CREATED AT|it-cr",
+        "clusterrolebinding.yaml|clusterrolebindings|it-crb|NAME ROLE AGE USERS GROUPS SERVICEACCOUNTS|it-crb ClusterRole/it-cr",
+        "storageclass.yaml|sc|it-sc|NAME PROVISIONER RECLAIMPOLICY VOLUMEBINDINGMODE ALLOWVOLUMEEXPANSION AGE|it-sc (default) example.test/hostpath Delete Immediate false",
+        "csidriver.yaml|csidrivers|it.csi.example.test|NAME ATTACHREQUIRED PODINFOONMOUNT STORAGECAPACITY TOKENREQUESTS REQUIRESREPUBLISH MODES AGE|it.csi.example.test False False False <unset> False Persistent",
+        "volumeattachment.yaml|volumeattachments|it-va|NAME ATTACHER PV NODE ATTACHED AGE|it-va it.csi.example.test it-pv node1 false",
+        "endpointslice.yaml|endpointslices|it-slice|NAME ADDRESSTYPE PORTS ENDPOINTS AGE|it-slice IPv4 80 10.244.0.5",
+        "event.yaml|events.events.k8s.io|it-event|LAST SEEN TYPE REASON OBJECT SUBOBJECT SOURCE MESSAGE FIRST SEEN COUNT NAME|Normal Tested pod/it-pod example.test/it, it-1 an events.k8s.io event",
+        "priorityclass.yaml|pc|it-high|NAME VALUE GLOBAL-DEFAULT AGE PREEMPTIONPOLICY|it-high 100000 false",
+        "csr.yaml|csr|it-csr|NAME AGE SIGNERNAME REQUESTOR REQUESTEDDURATION CONDITION|kubernetes.io/kube-apiserver-client system:anonymous <none> Pending",
+        "crd.yaml|crd|widgets.example.test|NAME CREATED AT|widgets.example.test"})
+    void everyKindFromAManifest(String manifest, String resource, String name, String header, String cells)
+            throws Exception {
+        Path f = home.resolve(manifest);
+        try (InputStream in = getClass().getResourceAsStream("/kinds/" + manifest)) {
+            Files.write(f, in.readAllBytes());
+        }
+        ok("create", "-f", f.toString());
+        String wide = squash(ok("get", resource, name, "-o", "wide"));
+        assertTrue(wide.startsWith(header + "\n"), wide);
+        assertTrue(wide.contains(cells), wide);
+        String yaml = ok("get", resource, name, "-o", "yaml");
+        assertTrue(yaml.contains("  name: " + name + "\n"), yaml);
+        assertTrue(yaml.contains("resourceVersion: "), yaml);
+        ok("delete", "-f", f.toString());
+        assertTrue(kubectl("get", resource, name).err().contains("NotFound"));
     }
 }

@@ -201,6 +201,13 @@ class KubectlOpenApiTest {
         assertEquals(404, send("/api/v1/namespaces/default/configmaps/listed2", null).statusCode());
     }
 
+    /**
+     * Group versions whose messages client-java-proto 24.0.0 does not ship: served in JSON and YAML only (a client
+     * that also accepts JSON, as every Kubernetes client does, gets JSON).
+     */
+    static final java.util.Set<String> JSON_ONLY = java.util.Set.of("autoscaling/v2", "discovery.k8s.io/v1",
+            "events.k8s.io/v1", "apiextensions.k8s.io/v1");
+
     /** Every kind the registry serves has a protobuf message (and its List, unless create-only) and a schema. */
     @Test
     @Order(6)
@@ -208,6 +215,11 @@ class KubectlOpenApiTest {
         OpenApiSchemas schemas = OpenApiSchemas.load(MAPPER);
         assertFalse(registry.all().isEmpty());
         for (ResourceType type : registry.all()) {
+            assertTrue(schemas.nameOf(type.group(), type.version(), type.kind()).isPresent(), type.toString());
+            if (JSON_ONLY.contains(type.apiVersion())) {
+                assertFalse(codec.supports(type.apiVersion(), type.kind()), type.toString());
+                continue;
+            }
             assertTrue(codec.supports(type.apiVersion(), type.kind()), type.toString());
             if (!type.kind().equals("Binding")) {
                 assertTrue(codec.supports(type.apiVersion(), type.kind() + "List"), type.toString());

@@ -98,6 +98,27 @@ public final class SchemaGenerator {
             patch(META + "ObjectMeta.finalizers", "merge", null, "set", null),
             patch(META + "ObjectMeta.ownerReferences", "merge", "uid", "map", "uid"));
 
+    /**
+     * Served kinds whose group version has no protobuf messages in client-java-proto 24.0.0: model class, schema
+     * name, group, version, kind. Their nested types are named after the owner's package.
+     */
+    static final List<String[]> MODEL_ONLY = List.of(
+            modelRoot("V2HorizontalPodAutoscaler", "io.k8s.api.autoscaling.v2", "autoscaling", "v2"),
+            modelRoot("V2HorizontalPodAutoscalerList", "io.k8s.api.autoscaling.v2", "autoscaling", "v2"),
+            modelRoot("V1EndpointSlice", "io.k8s.api.discovery.v1", "discovery.k8s.io", "v1"),
+            modelRoot("V1EndpointSliceList", "io.k8s.api.discovery.v1", "discovery.k8s.io", "v1"),
+            modelRoot("EventsV1Event", "io.k8s.api.events.v1", "events.k8s.io", "v1"),
+            modelRoot("EventsV1EventList", "io.k8s.api.events.v1", "events.k8s.io", "v1"),
+            modelRoot("V1CustomResourceDefinition", "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1",
+                    "apiextensions.k8s.io", "v1"),
+            modelRoot("V1CustomResourceDefinitionList", "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1",
+                    "apiextensions.k8s.io", "v1"));
+
+    private static String[] modelRoot(String model, String pkg, String group, String version) {
+        String kind = model.replaceFirst("^([A-Z][a-z]+)?V[0-9]+", "");
+        return new String[] { model, pkg + "." + kind, group, version, kind };
+    }
+
     private final Map<String, ObjectNode> schemas = new TreeMap<>();
     private final Map<String, Descriptor> protoByName = new TreeMap<>();
 
@@ -124,6 +145,9 @@ public final class SchemaGenerator {
                 protoByName.put(schemaName(message), message);
             }
         }
+        for (Descriptor message : Meta.getDescriptor().getMessageTypes()) {
+            protoByName.put(schemaName(message), message);
+        }
         // Every kind of every API file, so that a newly registered resource finds its schema; the served
         // documents take only what their resources reach.
         List<String> groups = new ArrayList<>();
@@ -141,6 +165,15 @@ public final class SchemaGenerator {
                 }
                 root(model.get(), message, List.of(group));
             }
+        }
+        for (String[] m : MODEL_ONLY) {
+            try {
+                visit(Class.forName(MODELS + m[0]), m[1], null);
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException("no client-java-api model " + m[0], e);
+            }
+            schemas.get(m[1]).putArray("x-kubernetes-group-version-kind").addObject().put("group", m[2])
+                    .put("kind", m[4]).put("version", m[3]);
         }
         for (String kind : META_KINDS) {
             root(modelClass(kind, "").orElseThrow(), ProtobufDescriptors.message(META_PACKAGE + kind),
@@ -289,7 +322,7 @@ public final class SchemaGenerator {
 
     /** A model type without a matching protobuf field (newer than the protos): look it up by name near its owner. */
     private Descriptor guessProto(Class<?> model, String owner) {
-        String simple = model.getSimpleName().replaceFirst("^V1", "");
+        String simple = simpleName(model);
         String ownerPackage = owner.substring(0, owner.lastIndexOf('.') + 1);
         for (String candidate : List.of(ownerPackage + simple, "io.k8s.api.core.v1." + simple, META + simple)) {
             if (protoByName.containsKey(candidate)) {
@@ -300,7 +333,12 @@ public final class SchemaGenerator {
     }
 
     private static String guessName(Class<?> model, String owner) {
-        return owner.substring(0, owner.lastIndexOf('.') + 1) + model.getSimpleName().replaceFirst("^V1", "");
+        return owner.substring(0, owner.lastIndexOf('.') + 1) + simpleName(model);
+    }
+
+    /** V1Pod -> Pod, V2MetricSpec -> MetricSpec, EventsV1EventSeries -> EventSeries. */
+    private static String simpleName(Class<?> model) {
+        return model.getSimpleName().replaceFirst("^([A-Z][a-z]+)?V[0-9]+((alpha|beta)[0-9]+)?(?=[A-Z])", "");
     }
 
     private static FieldDescriptor protoField(Descriptor message, String jsonName) {
