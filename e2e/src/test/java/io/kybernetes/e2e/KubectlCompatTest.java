@@ -1,0 +1,488 @@
+package io.kybernetes.e2e;
+
+import static io.kybernetes.e2e.Cli.eventually;
+import static io.kybernetes.e2e.Cli.kubectl;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Issue 6, Done-when 1: a kubectl compatibility suite. Each check is one kubectl command line (or a short
+ * sequence) a user runs, and asserts what upstream prints or stores for it. The checks share one namespace and
+ * build on each other, so they run in the order listed.
+ */
+class KubectlCompatTest {
+
+    private static final String NS = "compat";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path DIR = tempDir();
+
+    private final List<DynamicTest> checks = new ArrayList<>();
+
+    private static Path tempDir() {
+        try {
+            return Files.createTempDirectory("e2e-compat");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @FunctionalInterface
+    interface Check {
+        void run() throws Exception;
+    }
+
+    private void check(String name, Check body) {
+        checks.add(DynamicTest.dynamicTest(name, body::run));
+    }
+
+    private static Cli.Result k(String... args) {
+        String[] all = new String[args.length + 2];
+        all[0] = "-n";
+        all[1] = NS;
+        System.arraycopy(args, 0, all, 2, args.length);
+        return kubectl(all);
+    }
+
+    private static String ok(String... args) {
+        return k(args).ok().out();
+    }
+
+    private static Cli.Result fails(String... args) {
+        Cli.Result r = k(args);
+        assertNotEquals(0, r.exit(), "expected a failure: " + r.out());
+        return r;
+    }
+
+    private static Path file(String name, String text) throws IOException {
+        Path p = DIR.resolve(name);
+        Files.writeString(p, text);
+        return p;
+    }
+
+    private static JsonNode json(String... args) throws IOException {
+        String[] all = new String[args.length + 2];
+        System.arraycopy(args, 0, all, 0, args.length);
+        all[args.length] = "-o";
+        all[args.length + 1] = "json";
+        return JSON.readTree(ok(all));
+    }
+
+    private static String deployment(int replicas, String image) {
+        return """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: web
+                  labels: {app: web, tier: front}
+                spec:
+                  replicas: %d
+                  selector: {matchLabels: {app: web}}
+                  template:
+                    metadata: {labels: {app: web}}
+                    spec:
+                      containers:
+                      - name: nginx
+                        image: %s
+                        ports: [{containerPort: 80, name: http}]
+                """.formatted(replicas, image);
+    }
+
+    private static void awaitRunning(String selector, int n) {
+        eventually(Duration.ofSeconds(120),
+                () -> k("get", "pods", "-l", selector, "--field-selector=status.phase=Running", "-o", "name").out(),
+                out -> out.lines().filter(l -> l.startsWith("pod/")).count() == n);
+    }
+
+    @AfterAll
+    static void cleanup() {
+        kubectl("delete", "namespace", NS, "--ignore-not-found", "--wait=false");
+    }
+
+    @TestFactory
+    Stream<DynamicTest> kubectlBehavesAsUpstream() {
+        discovery();
+        applyAndRead();
+        writes();
+        rollouts();
+        errors();
+        podsAndWatches();
+        deletion();
+        return checks.stream();
+    }
+
+    private void discovery() {
+        check("create namespace", () -> {
+            kubectl("delete", "namespace", NS, "--ignore-not-found", "--wait=true", "--timeout=60s");
+            assertEquals("namespace/" + NS + " created", kubectl("create", "namespace", NS).ok().out().trim());
+        });
+        check("version reports the server as v1.32.0", () ->
+                assertTrue(kubectl("version").ok().out().contains("Server Version: v1.32.0")));
+        check("cluster-info names the control plane", () ->
+                assertTrue(kubectl("cluster-info").ok().out().contains("Kubernetes control plane is running at")));
+        check("api-versions lists the core and named groups", () -> {
+            List<String> versions = kubectl("api-versions").ok().out().lines().toList();
+            for (String v : List.of("v1", "apps/v1", "coordination.k8s.io/v1")) {
+                assertTrue(versions.contains(v), v + " in " + versions);
+            }
+        });
+        for (String[] r : new String[][] {{"pods", "po", "true", "Pod"}, {"deployments", "deploy", "true", "Deployment"},
+                {"namespaces", "ns", "false", "Namespace"}, {"nodes", "no", "false", "Node"},
+                {"services", "svc", "true", "Service"}, {"configmaps", "cm", "true", "ConfigMap"}}) {
+            check("api-resources: " + r[0] + " with short name " + r[1] + ", namespaced " + r[2], () -> {
+                String line = kubectl("api-resources").ok().out().lines().filter(l -> l.startsWith(r[0] + " "))
+                        .findFirst().orElseThrow();
+                assertTrue(line.matches(r[0] + "\\s+" + r[1] + "\\s+\\S+\\s+" + r[2] + "\\s+" + r[3] + "\\s*"), line);
+            });
+        }
+        check("api-resources --namespaced=false -o name", () -> {
+            List<String> names = kubectl("api-resources", "--namespaced=false", "-o", "name").ok().out().lines().toList();
+            assertTrue(names.contains("nodes") && names.contains("namespaces") && !names.contains("pods"), names.toString());
+        });
+        check("explain deployment.spec.replicas", () -> {
+            String out = kubectl("explain", "deployment.spec.replicas").ok().out();
+            assertTrue(out.contains("FIELD: replicas <integer>"), out);
+            assertTrue(out.contains("GROUP:      apps"), out);
+        });
+        check("explain pod.spec.containers is a list of Container", () ->
+                assertTrue(kubectl("explain", "pod.spec.containers").ok().out().contains("<[]Container>")));
+    }
+
+    private void applyAndRead() {
+        check("apply creates", () ->
+                assertEquals("deployment.apps/web created", ok("apply", "-f", file("d1.yaml", deployment(1, "nginx")).toString()).trim()));
+        check("rollout status waits for the rollout", () ->
+                assertTrue(ok("rollout", "status", "deployment/web", "--timeout=120s").contains("successfully rolled out")));
+        check("apply of the same manifest is unchanged", () ->
+                assertEquals("deployment.apps/web unchanged", ok("apply", "-f", DIR.resolve("d1.yaml").toString()).trim()));
+        check("diff of an unchanged manifest exits 0", () -> {
+            Cli.Result r = k("diff", "-f", DIR.resolve("d1.yaml").toString());
+            assertEquals(0, r.exit(), r.out() + r.err());
+        });
+        check("diff of a changed manifest exits 1 and shows the change", () -> {
+            Cli.Result r = k("diff", "-f", file("d2.yaml", deployment(2, "nginx")).toString());
+            assertEquals(1, r.exit(), r.err());
+            assertTrue(r.out().contains("-  replicas: 1") && r.out().contains("+  replicas: 2"), r.out());
+        });
+        check("apply of a changed manifest configures", () -> {
+            assertEquals("deployment.apps/web configured", ok("apply", "-f", DIR.resolve("d2.yaml").toString()).trim());
+            assertEquals("2", ok("get", "deployment", "web", "-o", "jsonpath={.spec.replicas}"));
+        });
+        check("apply stores the last-applied-configuration annotation", () -> {
+            JsonNode d = json("get", "deployment", "web");
+            String last = d.path("metadata").path("annotations").path("kubectl.kubernetes.io/last-applied-configuration").asText();
+            assertEquals(2, JSON.readTree(last).path("spec").path("replicas").asInt(), last);
+        });
+        check("get -o json has upstream defaults", () -> {
+            JsonNode d = json("get", "deployment", "web");
+            assertEquals("Deployment", d.path("kind").asText());
+            assertEquals("RollingUpdate", d.path("spec").path("strategy").path("type").asText());
+            assertEquals("25%", d.path("spec").path("strategy").path("rollingUpdate").path("maxSurge").asText());
+            assertEquals(10, d.path("spec").path("revisionHistoryLimit").asInt());
+            assertEquals(600, d.path("spec").path("progressDeadlineSeconds").asInt());
+            JsonNode c = d.path("spec").path("template").path("spec").path("containers").path(0);
+            assertEquals("Always", c.path("imagePullPolicy").asText());
+            assertEquals("TCP", c.path("ports").path(0).path("protocol").asText());
+            assertEquals("/dev/termination-log", c.path("terminationMessagePath").asText());
+        });
+        check("get -o yaml", () -> {
+            String out = ok("get", "deployment", "web", "-o", "yaml");
+            assertTrue(out.startsWith("apiVersion: apps/v1\nkind: Deployment\n"), out);
+        });
+        check("get -o wide has the extra columns", () -> {
+            String header = ok("get", "deployment", "-o", "wide").lines().findFirst().orElseThrow();
+            assertTrue(header.matches("NAME\\s+READY\\s+UP-TO-DATE\\s+AVAILABLE\\s+AGE\\s+CONTAINERS\\s+IMAGES\\s+SELECTOR"), header);
+        });
+        check("get -o name", () -> assertEquals("deployment.apps/web", ok("get", "deployment", "-o", "name").trim()));
+        check("get -o jsonpath", () -> assertEquals("web:nginx", ok("get", "deployment", "web", "-o",
+                "jsonpath={.metadata.name}:{.spec.template.spec.containers[0].image}")));
+        check("get -o custom-columns", () -> {
+            List<String> lines = ok("get", "deployment", "-o", "custom-columns=NAME:.metadata.name,REPLICAS:.spec.replicas").lines().toList();
+            assertTrue(lines.get(0).matches("NAME\\s+REPLICAS"), lines.toString());
+            assertTrue(lines.get(1).matches("web\\s+2"), lines.toString());
+        });
+        check("get -o go-template", () -> assertEquals("web", ok("get", "deployment", "web", "-o", "go-template={{.metadata.name}}")));
+        check("get with a label selector", () -> {
+            assertEquals("deployment.apps/web", ok("get", "deployments", "-l", "tier=front", "-o", "name").trim());
+            assertEquals("", ok("get", "deployments", "-l", "tier=back", "-o", "name").trim());
+        });
+        check("get with a set-based label selector", () ->
+                assertEquals("deployment.apps/web", ok("get", "deployments", "-l", "tier in (front,back),!canary", "-o", "name").trim()));
+        check("get pods with a field selector", () -> {
+            awaitRunning("app=web", 2);
+            assertEquals(2, ok("get", "pods", "--field-selector=status.phase=Running", "-o", "name").lines().count());
+        });
+        check("get of two kinds at once", () -> {
+            String out = ok("get", "deployments,replicasets", "-o", "name");
+            assertTrue(out.contains("deployment.apps/web") && out.contains("replicaset.apps/web-"), out);
+        });
+        check("get --show-labels", () ->
+                assertTrue(ok("get", "deployment", "web", "--show-labels").contains("app=web,tier=front")));
+        check("get -L adds a label column", () -> {
+            List<String> lines = ok("get", "deployment", "web", "-L", "tier").lines().toList();
+            assertTrue(lines.get(0).endsWith("TIER") && lines.get(1).endsWith("front"), lines.toString());
+        });
+        check("get --sort-by", () -> {
+            List<String> names = ok("get", "pods", "-l", "app=web", "--sort-by=.metadata.name", "-o", "name").lines().toList();
+            assertEquals(names.stream().sorted().toList(), names);
+        });
+        check("describe deployment", () -> {
+            String out = ok("describe", "deployment", "web");
+            assertTrue(out.contains("Replicas:               2 desired | 2 updated | 2 total | 2 available | 0 unavailable"), out);
+            assertTrue(out.contains("StrategyType:           RollingUpdate"), out);
+            assertTrue(out.contains("NewReplicaSet:"), out);
+        });
+        check("describe pod shows node, IP and events", () -> {
+            String pod = ok("get", "pods", "-l", "app=web", "-o", "jsonpath={.items[0].metadata.name}");
+            String out = ok("describe", "pod", pod);
+            assertTrue(out.matches("(?s).*\\nStatus:\\s+Running\\n.*"), out);
+            assertTrue(out.matches("(?s).*\\nIP:\\s+10\\.244\\.\\d+\\.\\d+\\n.*"), out);
+            assertTrue(out.contains("Successfully assigned " + NS + "/" + pod), out);
+        });
+        check("get all", () -> {
+            String out = ok("get", "all");
+            assertTrue(out.contains("deployment.apps/web") && out.contains("replicaset.apps/web-") && out.contains("pod/web-"), out);
+        });
+    }
+
+    private void writes() {
+        check("edit with a scripted EDITOR", () -> {
+            Path editor = file("editor.sh", "#!/bin/sh\nsed -i 's/^  labels:$/  labels:\\n    edited: \"yes\"/' \"$1\"\n");
+            editor.toFile().setExecutable(true);
+            List<String> cmd = List.of("env", "EDITOR=" + editor, "KUBE_EDITOR=" + editor, "kubectl", "--kubeconfig",
+                    Cli.KUBECONFIG, "-n", NS, "edit", "deployment", "web");
+            Cli.Result r = Cli.run(Duration.ofSeconds(60), cmd.toArray(String[]::new)).ok();
+            assertEquals("deployment.apps/web edited", r.out().trim());
+            assertEquals("yes", ok("get", "deployment", "web", "-o", "jsonpath={.metadata.labels.edited}"));
+        });
+        check("patch --type=merge", () -> {
+            ok("patch", "deployment", "web", "--type=merge", "-p", "{\"metadata\":{\"labels\":{\"m\":\"1\"}}}");
+            assertEquals("1", ok("get", "deployment", "web", "-o", "jsonpath={.metadata.labels.m}"));
+        });
+        check("patch --type=json", () -> {
+            ok("patch", "deployment", "web", "--type=json", "-p", "[{\"op\":\"add\",\"path\":\"/metadata/labels/j\",\"value\":\"2\"}]");
+            assertEquals("2", ok("get", "deployment", "web", "-o", "jsonpath={.metadata.labels.j}"));
+        });
+        check("patch --type=json with a failing test op is rejected", () -> {
+            Cli.Result r = fails("patch", "deployment", "web", "--type=json", "-p",
+                    "[{\"op\":\"test\",\"path\":\"/metadata/labels/j\",\"value\":\"nope\"}]");
+            assertTrue(r.err().contains("Error from server"), r.err());
+        });
+        check("strategic merge patch merges containers by name", () -> {
+            ok("patch", "deployment", "web", "-p",
+                    "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"nginx\",\"env\":[{\"name\":\"A\",\"value\":\"b\"}]}]}}}}");
+            JsonNode c = json("get", "deployment", "web").path("spec").path("template").path("spec").path("containers");
+            assertEquals(1, c.size());
+            assertEquals("nginx", c.path(0).path("image").asText());
+            assertEquals("b", c.path(0).path("env").path(0).path("value").asText());
+        });
+        check("strategic merge patch $patch: delete removes a list item", () -> {
+            ok("patch", "deployment", "web", "-p",
+                    "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"nginx\",\"env\":[{\"name\":\"A\",\"$patch\":\"delete\"}]}]}}}}");
+            JsonNode c = json("get", "deployment", "web").path("spec").path("template").path("spec").path("containers").path(0);
+            assertTrue(c.path("env").isMissingNode() || c.path("env").isEmpty(), c.toString());
+        });
+        check("label, then --overwrite, then remove", () -> {
+            ok("label", "deployment", "web", "color=red");
+            Cli.Result again = fails("label", "deployment", "web", "color=blue");
+            assertTrue(again.err().contains("'color' already has a value (red), and --overwrite is false"), again.err());
+            ok("label", "deployment", "web", "color=blue", "--overwrite");
+            assertEquals("blue", ok("get", "deployment", "web", "-o", "jsonpath={.metadata.labels.color}"));
+            ok("label", "deployment", "web", "color-");
+            assertEquals("", ok("get", "deployment", "web", "-o", "jsonpath={.metadata.labels.color}"));
+        });
+        check("annotate", () -> {
+            assertEquals("deployment.apps/web annotated", ok("annotate", "deployment", "web", "note=hello").trim());
+            assertEquals("hello", ok("get", "deployment", "web", "-o", "jsonpath={.metadata.annotations.note}"));
+        });
+        check("annotate --resource-version with a stale version conflicts", () -> {
+            Cli.Result r = fails("annotate", "deployment", "web", "note=stale", "--overwrite", "--resource-version=1");
+            assertTrue(r.err().contains("the object has been modified"), r.err());
+        });
+        check("scale", () -> {
+            assertEquals("deployment.apps/web scaled", ok("scale", "deployment", "web", "--replicas=3").trim());
+            awaitRunning("app=web", 3);
+        });
+        check("scale --current-replicas with the wrong count is refused", () -> {
+            Cli.Result r = fails("scale", "deployment", "web", "--current-replicas=7", "--replicas=1");
+            assertTrue(r.err().contains("Expected replicas to be 7, was 3"), r.err());
+        });
+        check("get the scale subresource", () -> {
+            JsonNode scale = JSON.readTree(kubectl("get", "--raw",
+                    "/apis/apps/v1/namespaces/" + NS + "/deployments/web/scale").ok().out());
+            assertEquals("Scale", scale.path("kind").asText());
+            assertEquals(3, scale.path("spec").path("replicas").asInt());
+        });
+        check("create --dry-run=server stores nothing", () -> {
+            assertEquals("configmap/dry", ok("create", "configmap", "dry", "--from-literal=a=b", "--dry-run=server", "-o", "name").trim());
+            assertTrue(k("get", "configmap", "dry").err().contains("configmaps \"dry\" not found"));
+        });
+        check("apply --dry-run=server changes nothing", () -> {
+            ok("apply", "-f", file("d5.yaml", deployment(5, "nginx")).toString(), "--dry-run=server");
+            assertEquals("3", ok("get", "deployment", "web", "-o", "jsonpath={.spec.replicas}"));
+        });
+        check("create configmap from literals and a file", () -> {
+            Path f = file("game.properties", "lives=3\n");
+            ok("create", "configmap", "cfg", "--from-literal=a=1", "--from-file=" + f);
+            JsonNode cm = json("get", "configmap", "cfg");
+            assertEquals("1", cm.path("data").path("a").asText());
+            assertEquals("lives=3\n", cm.path("data").path("game.properties").asText());
+        });
+        check("create secret generic stores base64", () -> {
+            ok("create", "secret", "generic", "s1", "--from-literal=password=hunter2");
+            JsonNode s = json("get", "secret", "s1");
+            assertEquals("Opaque", s.path("type").asText());
+            assertEquals("aHVudGVyMg==", s.path("data").path("password").asText());
+        });
+        check("apply --server-side", () ->
+                assertEquals("configmap/ssa serverside-applied", ok("apply", "--server-side", "-f",
+                        file("ssa.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa}\ndata: {a: one}\n").toString()).trim()));
+        check("expose creates a Service with a ClusterIP and endpoints", () -> {
+            ok("expose", "deployment", "web", "--port=80", "--target-port=http");
+            String ip = ok("get", "service", "web", "-o", "jsonpath={.spec.clusterIP}");
+            assertTrue(ip.startsWith("10."), ip);
+            eventually(Duration.ofSeconds(30), () -> ok("get", "endpoints", "web", "-o", "jsonpath={.subsets[0].addresses[*].ip}"),
+                    s -> s.split(" ").length == 3);
+        });
+    }
+
+    private void rollouts() {
+        check("set image starts a new revision", () -> {
+            ok("set", "image", "deployment/web", "nginx=nginx:latest");
+            assertTrue(ok("rollout", "status", "deployment/web", "--timeout=120s").contains("successfully rolled out"));
+            assertEquals("nginx:latest", ok("get", "deployment", "web", "-o", "jsonpath={.spec.template.spec.containers[0].image}"));
+        });
+        check("rollout history lists the revisions", () -> {
+            List<String> lines = ok("rollout", "history", "deployment/web").lines().filter(l -> l.matches("\\d+\\s+.*")).toList();
+            assertTrue(lines.size() >= 2, lines.toString());
+        });
+        check("rollout undo goes back to the previous template", () -> {
+            assertEquals("deployment.apps/web rolled back", ok("rollout", "undo", "deployment/web").trim());
+            eventually(Duration.ofSeconds(30), () -> ok("get", "deployment", "web", "-o",
+                    "jsonpath={.spec.template.spec.containers[0].image}"), "nginx"::equals);
+            assertTrue(ok("rollout", "status", "deployment/web", "--timeout=120s").contains("successfully rolled out"));
+        });
+        check("rollout pause and resume", () -> {
+            assertEquals("deployment.apps/web paused", ok("rollout", "pause", "deployment/web").trim());
+            assertEquals("true", ok("get", "deployment", "web", "-o", "jsonpath={.spec.paused}"));
+            assertEquals("deployment.apps/web resumed", ok("rollout", "resume", "deployment/web").trim());
+            assertEquals("", ok("get", "deployment", "web", "-o", "jsonpath={.spec.paused}"));
+        });
+        check("rollout restart stamps the template", () -> {
+            ok("rollout", "restart", "deployment/web");
+            assertFalse(ok("get", "deployment", "web", "-o",
+                    "jsonpath={.spec.template.metadata.annotations.kubectl\\.kubernetes\\.io/restartedAt}").isBlank());
+            assertTrue(ok("rollout", "status", "deployment/web", "--timeout=180s").contains("successfully rolled out"));
+        });
+        check("wait --for=condition=Available", () ->
+                assertEquals("deployment.apps/web condition met", ok("wait", "--for=condition=Available", "deployment/web", "--timeout=60s").trim()));
+    }
+
+    private void errors() {
+        check("get of a missing object is NotFound", () ->
+                assertEquals("Error from server (NotFound): configmaps \"nope\" not found", k("get", "configmap", "nope").err().trim()));
+        check("create of an existing object is AlreadyExists", () ->
+                assertTrue(fails("create", "configmap", "cfg").err().contains("configmaps \"cfg\" already exists")));
+        check("an invalid name is Invalid with upstream's message", () ->
+                assertTrue(fails("create", "configmap", "Bad_Name").err().contains(
+                        "metadata.name: Invalid value: \"Bad_Name\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters")));
+        check("an unknown resource type is reported", () ->
+                assertTrue(fails("get", "flurbs").err().contains("the server doesn't have a resource type \"flurbs\"")));
+        check("--validate=strict rejects an unknown field", () -> {
+            Path bad = file("bad.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bad}\ndata: {a: b}\nbogus: 1\n");
+            Cli.Result r = fails("apply", "-f", bad.toString(), "--validate=strict");
+            assertTrue(r.err().contains("unknown field \"bogus\""), r.err());
+        });
+        check("--validate=warn warns and creates", () -> {
+            Cli.Result r = k("create", "-f", DIR.resolve("bad.yaml").toString(), "--validate=warn").ok();
+            assertTrue(r.err().contains("unknown field \"bogus\""), r.err());
+            ok("delete", "configmap", "bad");
+        });
+        check("--validate=false ignores unknown fields", () -> {
+            ok("create", "-f", DIR.resolve("bad.yaml").toString(), "--validate=false");
+            ok("delete", "configmap", "bad");
+        });
+        check("a Deployment whose selector does not match its template is Invalid", () -> {
+            Path bad = file("badsel.yaml", deployment(1, "nginx").replace("matchLabels: {app: web}", "matchLabels: {app: other}")
+                    .replace("name: web\n", "name: badsel\n"));
+            Cli.Result r = fails("create", "-f", bad.toString());
+            assertTrue(r.err().contains("`selector` does not match template `labels`"), r.err());
+        });
+        check("a pod without containers is Invalid", () -> {
+            Path bad = file("nocontainers.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: empty}\nspec: {containers: []}\n");
+            assertTrue(fails("create", "-f", bad.toString()).err().contains("spec.containers: Required value"));
+        });
+    }
+
+    private void podsAndWatches() {
+        check("run a pod to completion and read its logs", () -> {
+            ok("run", "once", "--image=busybox", "--restart=Never", "--", "echo", "hi-from-busybox");
+            ok("wait", "--for=jsonpath={.status.phase}=Succeeded", "pod/once", "--timeout=90s");
+            assertEquals("hi-from-busybox", ok("logs", "once").trim());
+        });
+        check("get pods shows Completed for a finished pod", () ->
+                assertTrue(ok("get", "pod", "once").lines().skip(1).findFirst().orElseThrow().matches("once\\s+0/1\\s+Completed\\s+0\\s+.*")));
+        check("get events lists the scheduling and the container start", () -> {
+            String out = ok("get", "events", "--field-selector=involvedObject.name=once");
+            assertTrue(out.contains("Scheduled") && out.contains("Started"), out);
+        });
+        check("get -w streams an added and a deleted object", () -> {
+            Path out = DIR.resolve("watch.txt");
+            Process watch = new ProcessBuilder("kubectl", "--kubeconfig", Cli.KUBECONFIG, "-n", NS, "get", "configmaps",
+                    "-w", "--output-watch-events").redirectOutput(out.toFile()).redirectErrorStream(true).start();
+            try {
+                eventually(Duration.ofSeconds(20), () -> read(out), s -> s.contains("cfg"));
+                ok("create", "configmap", "watched", "--from-literal=a=b");
+                ok("delete", "configmap", "watched");
+                String seen = eventually(Duration.ofSeconds(20), () -> read(out), s -> s.contains("DELETED"));
+                assertTrue(seen.lines().anyMatch(l -> l.matches("ADDED\\s+watched\\s+1\\s+.*")), seen);
+                assertTrue(seen.lines().anyMatch(l -> l.matches("DELETED\\s+watched\\s+1\\s+.*")), seen);
+            } finally {
+                watch.destroy();
+            }
+        });
+        check("wait --for=delete", () -> {
+            String pod = ok("get", "pods", "-l", "app=web", "-o", "jsonpath={.items[0].metadata.name}");
+            ok("delete", "pod", pod, "--wait=false");
+            assertEquals("pod/" + pod + " condition met", ok("wait", "--for=delete", "pod/" + pod, "--timeout=60s").trim());
+        });
+    }
+
+    private void deletion() {
+        check("delete --cascade=background removes the ReplicaSets and pods", () -> {
+            assertEquals("deployment.apps \"web\" deleted", ok("delete", "deployment", "web", "--cascade=background").trim());
+            eventually(Duration.ofSeconds(60), () -> ok("get", "replicasets,pods", "-l", "app=web", "-o", "name"), String::isBlank);
+        });
+        check("delete by label selector", () -> {
+            ok("label", "configmap", "cfg", "doomed=yes");
+            assertEquals("configmap \"cfg\" deleted", ok("delete", "configmap", "-l", "doomed=yes").trim());
+        });
+        check("delete --ignore-not-found of a missing object succeeds quietly", () ->
+                assertEquals("", ok("delete", "configmap", "nope", "--ignore-not-found").trim()));
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
