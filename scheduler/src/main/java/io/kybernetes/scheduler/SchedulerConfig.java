@@ -1,6 +1,6 @@
 package io.kybernetes.scheduler;
 
-import java.util.List;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -12,18 +12,10 @@ public interface SchedulerConfig {
     @WithDefault("/etc/kybernetes/admin.conf")
     String kubeconfig();
 
-    Profile profile();
+    /** Path of a KubeSchedulerConfiguration file (profiles, plugins, weights); upstream defaults without one. */
+    Optional<String> config();
 
-    /** The plugins of the (single) scheduling profile, as upstream's KubeSchedulerProfile lists them. */
-    interface Profile {
-        @WithDefault("default-scheduler")
-        String schedulerName();
-
-        @WithDefault("NodeUnschedulable,NodeReady,NodeName,TaintToleration,NodeAffinity,NodePorts,NodeResourcesFit")
-        List<String> filters();
-
-        /** Score plugins as {@code Name=weight}. */
-        @WithDefault("NodeResourcesLeastAllocated=1,TaintToleration=1")
-        List<String> scores();
-    }
+    /** Run only while holding the kube-system/kube-scheduler Lease (upstream --leader-elect). */
+    @WithDefault("true")
+    boolean leaderElect();
 }

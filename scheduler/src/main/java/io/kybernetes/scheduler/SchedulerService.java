@@ -1,5 +1,9 @@
 package io.kybernetes.scheduler;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 
@@ -14,7 +18,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.kybernetes.scheduler.cache.ClusterObjects;
 import io.kybernetes.scheduler.cache.SchedulerCache;
+import io.kybernetes.scheduler.config.SchedulerConfiguration;
+import io.kybernetes.scheduler.election.Election;
 import io.kybernetes.scheduler.framework.Framework;
 import io.kybernetes.scheduler.plugins.Profiles;
 import io.kybernetes.scheduler.queue.SchedulingQueue;
@@ -41,13 +48,21 @@ public class SchedulerService implements HealthCheck {
     MeterRegistry registry;
 
     private SharedIndexInformer<?>[] informers = new SharedIndexInformer<?>[0];
+    private final ClusterObjects objects = new ClusterObjects();
     private Scheduler scheduler;
+    private Election election;
 
-    void onStart(@Observes StartupEvent ev) {
-        Framework framework = Profiles.build(config.profile().filters(), config.profile().scores(), new Random());
+    void onStart(@Observes StartupEvent ev) throws IOException {
+        SchedulerConfiguration cfg = config.config().isPresent()
+                ? SchedulerConfiguration.load(Path.of(config.config().get()))
+                : SchedulerConfiguration.defaults();
+        KubeApiWriter api = new KubeApiWriter(client, SchedulerConfiguration.DEFAULT_SCHEDULER);
+        Map<String, Framework> profiles = new LinkedHashMap<>();
+        for (SchedulerConfiguration.Profile p : cfg.profiles()) {
+            profiles.put(p.schedulerName(), Profiles.build(p, objects, api::preempt, new Random()));
+        }
         SchedulingQueue queue = new SchedulingQueue();
-        scheduler = new Scheduler(config.profile().schedulerName(), new SchedulerCache(), queue,
-                framework, new KubeApiWriter(client, config.profile().schedulerName()));
+        scheduler = new Scheduler(profiles, new SchedulerCache(), queue, api, objects);
         String[] places = {"active", "backoff", "unschedulable"};
         for (int i = 0; i < places.length; i++) {
             int place = i;
@@ -55,10 +70,20 @@ public class SchedulerService implements HealthCheck {
                     .description("Pending pods by queue").register(registry);
         }
         scheduler.onAttempt(result -> registry.counter("scheduler_schedule_attempts_total", "result", result,
-                "profile", config.profile().schedulerName()).increment());
+                "profile", "default-scheduler").increment());
+        boolean elect = config.leaderElect() && cfg.leaderElection().leaderElect();
+        if (elect) {
+            scheduler.setLeading(false);
+        }
+        objects.start(client, scheduler::clusterChanged);
         informers = start(client, scheduler);
-        LOG.infof("scheduler %s started against %s", config.profile().schedulerName(),
-                client.getConfiguration().getMasterUrl());
+        if (elect) {
+            election = new Election(client, cfg.leaderElection(), scheduler::setLeading);
+            election.start();
+        }
+        LOG.infof("scheduler started against %s with profiles %s%s", client.getConfiguration().getMasterUrl(),
+                profiles.keySet(), elect ? ", leader election on Lease " + cfg.leaderElection().resourceNamespace()
+                        + "/" + cfg.leaderElection().resourceName() : "");
     }
 
     /** Starts informers for nodes then pods, and the scheduling loop. Also used by the integration tests. */
@@ -88,9 +113,13 @@ public class SchedulerService implements HealthCheck {
     }
 
     void onStop(@Observes ShutdownEvent ev) {
+        if (election != null) {
+            election.stop();
+        }
         if (scheduler != null) {
             scheduler.stop();
         }
+        objects.stop();
         for (SharedIndexInformer<?> i : informers) {
             i.stop();
         }

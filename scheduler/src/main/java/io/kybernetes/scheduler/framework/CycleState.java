@@ -1,12 +1,30 @@
 package io.kybernetes.scheduler.framework;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
-/** Data shared between the extension points of one scheduling cycle of one pod. */
+/**
+ * Data shared between the extension points of one scheduling cycle of one pod, and the snapshot of every node
+ * the cycle runs on (upstream plugins reach it through the framework handle's shared lister).
+ */
 public final class CycleState {
 
     private final Map<String, Object> data = new HashMap<>();
+    private final List<NodeInfo> nodes;
+
+    public CycleState() {
+        this(List.of());
+    }
+
+    public CycleState(List<NodeInfo> nodes) {
+        this.nodes = nodes;
+    }
+
+    /** Every node of the snapshot, feasible or not. */
+    public List<NodeInfo> nodes() {
+        return nodes;
+    }
 
     public void write(String key, Object value) {
         data.put(key, value);

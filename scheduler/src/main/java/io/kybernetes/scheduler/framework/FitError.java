@@ -10,7 +10,14 @@ import java.util.TreeMap;
  * Why a pod fits no node: the filter status of every node. {@link #message()} renders it as upstream does,
  * e.g. {@code 0/2 nodes are available: 1 Insufficient cpu, 1 node(s) were unschedulable. preemption: ...}.
  */
-public record FitError(int numAllNodes, Status preFilterStatus, Map<String, Status> nodeStatuses) {
+public record FitError(int numAllNodes, Status preFilterStatus, Map<String, Status> nodeStatuses,
+        String postFilterMessage) {
+
+    /** A fit error whose preemption part is the one of a preemption that found no victims anywhere. */
+    public FitError(int numAllNodes, Status preFilterStatus, Map<String, Status> nodeStatuses) {
+        this(numAllNodes, preFilterStatus, nodeStatuses, "preemption: " + noVictims(numAllNodes, preFilterStatus,
+                nodeStatuses));
+    }
 
     public static final String NO_NODES = "no nodes available to schedule pods";
 
@@ -24,7 +31,9 @@ public record FitError(int numAllNodes, Status preFilterStatus, Map<String, Stat
         } else {
             msg.append(' ').append(String.join(", ", histogram(nodeStatuses.values()))).append('.');
         }
-        msg.append(" preemption: ").append(preemptionMessage()).append('.');
+        if (postFilterMessage != null && !postFilterMessage.isEmpty()) {
+            msg.append(' ').append(postFilterMessage).append('.');
+        }
         return msg.toString();
     }
 
@@ -32,7 +41,7 @@ public record FitError(int numAllNodes, Status preFilterStatus, Map<String, Stat
      * The preemption part of the message. There is no preemption yet, so like upstream when it finds no lower
      * priority pod: resolvable failures have no victims, unresolvable ones are not helped by preemption.
      */
-    private String preemptionMessage() {
+    public static String noVictims(int numAllNodes, Status preFilterStatus, Map<String, Status> nodeStatuses) {
         Map<String, Integer> counts = new TreeMap<>();
         for (Status s : nodeStatuses.values()) {
             String why = s.code() == Status.Code.UNSCHEDULABLE

@@ -9,48 +9,96 @@ import java.util.Random;
 
 import io.fabric8.kubernetes.api.model.Pod;
 
-/** Runs one profile's plugins over a snapshot of the nodes and picks a node for a pod. */
+/**
+ * Runs one profile's plugins over a snapshot of the nodes and picks a node for a pod: PreFilter, Filter (until
+ * enough feasible nodes are found, as percentageOfNodesToScore), PostFilter when none fits, then PreScore, Score,
+ * NormalizeScore and the weighted sum.
+ */
 public final class Framework {
+
+    /** Upstream's minFeasibleNodesToFind: below this many nodes every node is filtered. */
+    static final int MIN_FEASIBLE_NODES_TO_FIND = 100;
+    /** Upstream's minFeasibleNodesPercentageToFind for the adaptive percentage. */
+    static final int MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5;
 
     /** A score plugin with its weight in the weighted sum. */
     public record WeightedScore(ScorePlugin plugin, int weight) {
     }
 
-    /** Either a chosen node or the reasons why none fits. */
-    public record Result(String node, FitError fitError) {
+    /** Either a chosen node, or the reasons why none fits and possibly a node nominated by preemption. */
+    public record Result(String node, FitError fitError, String nominatedNode) {
+        public Result(String node, FitError fitError) {
+            this(node, fitError, null);
+        }
+
         public boolean scheduled() {
             return node != null;
         }
     }
 
+    private final String profileName;
     private final List<PreFilterPlugin> preFilters;
     private final List<FilterPlugin> filters;
+    private final List<PostFilterPlugin> postFilters;
+    private final List<PreScorePlugin> preScores;
     private final List<WeightedScore> scores;
+    /** 0 means adaptive (upstream's default). */
+    private final int percentageOfNodesToScore;
     private final Random random;
+    private int nextStartNodeIndex;
 
     public Framework(List<PreFilterPlugin> preFilters, List<FilterPlugin> filters, List<WeightedScore> scores,
             Random random) {
+        this("default-scheduler", preFilters, filters, List.of(), List.of(), scores, 0, random);
+    }
+
+    public Framework(String profileName, List<PreFilterPlugin> preFilters, List<FilterPlugin> filters,
+            List<PostFilterPlugin> postFilters, List<PreScorePlugin> preScores, List<WeightedScore> scores,
+            int percentageOfNodesToScore, Random random) {
+        this.profileName = profileName;
         this.preFilters = List.copyOf(preFilters);
         this.filters = List.copyOf(filters);
+        this.postFilters = List.copyOf(postFilters);
+        this.preScores = List.copyOf(preScores);
         this.scores = List.copyOf(scores);
+        this.percentageOfNodesToScore = percentageOfNodesToScore;
         this.random = random;
+    }
+
+    public String profileName() {
+        return profileName;
     }
 
     public List<FilterPlugin> filters() {
         return filters;
     }
 
-    public Result schedule(Pod pod, List<NodeInfo> nodes) {
-        CycleState state = new CycleState();
-        for (PreFilterPlugin p : preFilters) {
-            Status s = p.preFilter(state, pod);
-            if (!s.isSuccess()) {
-                return new Result(null, new FitError(nodes.size(), s, Map.of()));
-            }
+    public List<WeightedScore> scores() {
+        return scores;
+    }
+
+    public List<PostFilterPlugin> postFilters() {
+        return postFilters;
+    }
+
+    public synchronized Result schedule(Pod pod, List<NodeInfo> nodes) {
+        CycleState state = new CycleState(nodes);
+        if (nodes.isEmpty()) {
+            return new Result(null, new FitError(0, null, Map.of(), null));
+        }
+        Status pre = runPreFilters(state, pod);
+        if (!pre.isSuccess()) {
+            Map<String, Status> all = new LinkedHashMap<>();
+            nodes.forEach(n -> all.put(n.name(), pre));
+            return unschedulable(state, pod, nodes.size(), pre, all);
         }
         Map<String, Status> failed = new LinkedHashMap<>();
         List<NodeInfo> feasible = new ArrayList<>();
-        for (NodeInfo n : nodes) {
+        int want = numFeasibleNodesToFind(nodes.size());
+        int processed = 0;
+        for (int i = 0; i < nodes.size() && feasible.size() < want; i++) {
+            NodeInfo n = nodes.get((nextStartNodeIndex + i) % nodes.size());
+            processed++;
             Status s = runFilters(state, pod, n);
             if (s.isSuccess()) {
                 feasible.add(n);
@@ -58,8 +106,9 @@ public final class Framework {
                 failed.put(n.name(), s);
             }
         }
+        nextStartNodeIndex = (nextStartNodeIndex + processed) % nodes.size();
         if (feasible.isEmpty()) {
-            return new Result(null, new FitError(nodes.size(), null, failed));
+            return unschedulable(state, pod, nodes.size(), null, failed);
         }
         if (feasible.size() == 1) {
             return new Result(feasible.get(0).name(), null);
@@ -67,8 +116,37 @@ public final class Framework {
         return new Result(select(prioritize(state, pod, feasible)), null);
     }
 
+    private Result unschedulable(CycleState state, Pod pod, int numAllNodes, Status pre,
+            Map<String, Status> statuses) {
+        String nominated = null;
+        String message = null;
+        for (PostFilterPlugin p : postFilters) {
+            PostFilterPlugin.Result r = p.postFilter(this, state, pod, statuses);
+            if (r.nominatedNode() != null) {
+                nominated = r.nominatedNode();
+                message = null;
+                break;
+            }
+            if (r.status() != null && !r.status().reasons().isEmpty()) {
+                message = String.join(", ", r.status().reasons());
+            }
+        }
+        return new Result(null, new FitError(numAllNodes, pre, statuses, message), nominated);
+    }
+
+    /** Every PreFilter in order; the first failure decides. */
+    public Status runPreFilters(CycleState state, Pod pod) {
+        for (PreFilterPlugin p : preFilters) {
+            Status s = p.preFilter(state, pod);
+            if (!s.isSuccess()) {
+                return s;
+            }
+        }
+        return Status.success();
+    }
+
     /** Filters run in profile order; the first failure decides (as upstream without all-reasons mode). */
-    Status runFilters(CycleState state, Pod pod, NodeInfo node) {
+    public Status runFilters(CycleState state, Pod pod, NodeInfo node) {
         for (FilterPlugin f : filters) {
             Status s = f.filter(state, pod, node);
             if (!s.isSuccess()) {
@@ -78,10 +156,32 @@ public final class Framework {
         return Status.success();
     }
 
-    /** The weighted sum of every score plugin's normalized score, per node name, in input order. */
+    /** How many feasible nodes to look for before scoring, as upstream's numFeasibleNodesToFind. */
+    int numFeasibleNodesToFind(int numAllNodes) {
+        if (numAllNodes < MIN_FEASIBLE_NODES_TO_FIND || percentageOfNodesToScore >= 100) {
+            return numAllNodes;
+        }
+        int percentage = percentageOfNodesToScore;
+        if (percentage <= 0) {
+            percentage = 50 - numAllNodes / 125;
+            if (percentage < MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND) {
+                percentage = MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND;
+            }
+        }
+        int n = numAllNodes * percentage / 100;
+        return Math.max(n, MIN_FEASIBLE_NODES_TO_FIND);
+    }
+
+    /** PreScore, then the weighted sum of every score plugin's normalized score, per node name, in input order. */
     public Map<String, Long> prioritize(CycleState state, Pod pod, List<NodeInfo> feasible) {
         Map<String, Long> total = new LinkedHashMap<>();
         feasible.forEach(n -> total.put(n.name(), 0L));
+        for (PreScorePlugin p : preScores) {
+            Status s = p.preScore(state, pod, feasible);
+            if (s.code() == Status.Code.ERROR) {
+                throw new IllegalStateException(p.name() + ": " + s.reasons());
+            }
+        }
         for (WeightedScore ws : scores) {
             Map<String, Long> s = new HashMap<>();
             for (NodeInfo n : feasible) {

@@ -40,6 +40,12 @@ public final class NodeInfo {
         return node.getMetadata().getName();
     }
 
+    /** The node's labels, never null. */
+    public java.util.Map<String, String> labels() {
+        var l = node.getMetadata().getLabels();
+        return l == null ? java.util.Map.of() : l;
+    }
+
     public List<Pod> pods() {
         return pods;
     }

@@ -1,5 +1,6 @@
 package io.kybernetes.scheduler.plugins;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -8,16 +9,19 @@ import io.fabric8.kubernetes.api.model.NodeSelector;
 import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
 import io.fabric8.kubernetes.api.model.NodeSelectorTerm;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PreferredSchedulingTerm;
 import io.kybernetes.scheduler.framework.CycleState;
 import io.kybernetes.scheduler.framework.FilterPlugin;
 import io.kybernetes.scheduler.framework.NodeInfo;
+import io.kybernetes.scheduler.framework.ScorePlugin;
 import io.kybernetes.scheduler.framework.Status;
 
 /**
  * spec.nodeSelector (every label must match) and requiredDuringSchedulingIgnoredDuringExecution node affinity
- * (any term; within a term every requirement) must match the node.
+ * (any term; within a term every requirement) must match the node. Score: the sum of the weights of the
+ * matching preferredDuringSchedulingIgnoredDuringExecution terms, normalized so the best node gets 100.
  */
-public final class NodeAffinity implements FilterPlugin {
+public final class NodeAffinity implements FilterPlugin, ScorePlugin {
 
     public static final String NAME = "NodeAffinity";
     public static final String REASON = "node(s) didn't match Pod's node affinity/selector";
@@ -105,5 +109,40 @@ public final class NodeAffinity implements FilterPlugin {
             default:
                 return false;
         }
+    }
+
+    @Override
+    public long score(CycleState state, Pod pod, NodeInfo node) {
+        var affinity = pod.getSpec().getAffinity();
+        if (affinity == null || affinity.getNodeAffinity() == null
+                || affinity.getNodeAffinity().getPreferredDuringSchedulingIgnoredDuringExecution() == null) {
+            return 0;
+        }
+        long sum = 0;
+        for (PreferredSchedulingTerm t : affinity.getNodeAffinity()
+                .getPreferredDuringSchedulingIgnoredDuringExecution()) {
+            if (t.getWeight() != null && t.getWeight() != 0 && t.getPreference() != null
+                    && termMatches(t.getPreference(), node.labels(), node.name())) {
+                sum += t.getWeight();
+            }
+        }
+        return sum;
+    }
+
+    @Override
+    public void normalize(CycleState state, Pod pod, Map<String, Long> scores) {
+        defaultNormalize(scores, false);
+    }
+
+    /** Upstream's DefaultNormalizeScore: scale to [0, 100] by the maximum, optionally reversed. */
+    static void defaultNormalize(Map<String, Long> scores, boolean reverse) {
+        long max = scores.isEmpty() ? 0 : Collections.max(scores.values());
+        if (max == 0) {
+            if (reverse) {
+                scores.replaceAll((n, v) -> MAX_NODE_SCORE);
+            }
+            return;
+        }
+        scores.replaceAll((n, v) -> reverse ? MAX_NODE_SCORE - MAX_NODE_SCORE * v / max : MAX_NODE_SCORE * v / max);
     }
 }

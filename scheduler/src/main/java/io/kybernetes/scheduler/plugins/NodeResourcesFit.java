@@ -10,10 +10,15 @@ import io.kybernetes.scheduler.framework.NodeInfo;
 import io.kybernetes.scheduler.framework.PodRequests;
 import io.kybernetes.scheduler.framework.PreFilterPlugin;
 import io.kybernetes.scheduler.framework.Resources;
+import io.kybernetes.scheduler.framework.ScorePlugin;
 import io.kybernetes.scheduler.framework.Status;
 
-/** Checks that the node has room for the pod's requests: pods count, cpu, memory, ephemeral-storage. */
-public final class NodeResourcesFit implements PreFilterPlugin, FilterPlugin {
+/**
+ * Filter: the node has room for the pod's requests (pods count, cpu, memory, ephemeral-storage). Score: upstream's
+ * default scoring strategy LeastAllocated over cpu and memory with weight 1 each (see
+ * {@link NodeResourcesLeastAllocated}).
+ */
+public final class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, ScorePlugin {
 
     public static final String NAME = "NodeResourcesFit";
     private static final String STATE_KEY = "PreFilter" + NAME;
@@ -55,5 +60,10 @@ public final class NodeResourcesFit implements PreFilterPlugin, FilterPlugin {
             }
         }
         return reasons.isEmpty() ? Status.success() : Status.unschedulable(NAME, reasons.toArray(String[]::new));
+    }
+
+    @Override
+    public long score(CycleState state, Pod pod, NodeInfo node) {
+        return NodeResourcesLeastAllocated.leastAllocated(pod, node);
     }
 }

@@ -22,6 +22,10 @@ public final class NodeResourcesLeastAllocated implements ScorePlugin {
 
     @Override
     public long score(CycleState state, Pod pod, NodeInfo node) {
+        return leastAllocated(pod, node);
+    }
+
+    static long leastAllocated(Pod pod, NodeInfo node) {
         Resources podReq = PodRequests.nonZero(pod);
         Resources alloc = node.allocatable();
         Resources used = node.nonZeroRequested();

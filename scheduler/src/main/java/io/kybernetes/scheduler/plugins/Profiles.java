@@ -5,79 +5,95 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+
+import io.kybernetes.scheduler.config.SchedulerConfiguration;
 import io.kybernetes.scheduler.framework.FilterPlugin;
 import io.kybernetes.scheduler.framework.Framework;
+import io.kybernetes.scheduler.framework.Listers;
 import io.kybernetes.scheduler.framework.Plugin;
+import io.kybernetes.scheduler.framework.PostFilterPlugin;
 import io.kybernetes.scheduler.framework.PreFilterPlugin;
+import io.kybernetes.scheduler.framework.PreScorePlugin;
+import io.kybernetes.scheduler.framework.PreemptionActions;
 import io.kybernetes.scheduler.framework.ScorePlugin;
 
-/** The plugin registry (name to factory) and the assembly of a profile's framework from plugin names. */
+/** The plugin registry (name to factory) and the assembly of a profile's framework. */
 public final class Profiles {
 
-    private static final Map<String, Supplier<Plugin>> REGISTRY = new LinkedHashMap<>();
+    /** What a plugin factory may use: the listers, the preemption port and the plugin's pluginConfig args. */
+    public record Deps(Listers listers, PreemptionActions actions, JsonNode args) {
+    }
+
+    private static final Map<String, Function<Deps, Plugin>> REGISTRY = new LinkedHashMap<>();
 
     static {
-        REGISTRY.put(NodeUnschedulable.NAME, NodeUnschedulable::new);
-        REGISTRY.put(NodeReady.NAME, NodeReady::new);
-        REGISTRY.put(NodeName.NAME, NodeName::new);
-        REGISTRY.put(TaintToleration.NAME, TaintToleration::new);
-        REGISTRY.put(NodeAffinity.NAME, NodeAffinity::new);
-        REGISTRY.put(NodePorts.NAME, NodePorts::new);
-        REGISTRY.put(NodeResourcesFit.NAME, NodeResourcesFit::new);
-        REGISTRY.put(NodeResourcesLeastAllocated.NAME, NodeResourcesLeastAllocated::new);
+        REGISTRY.put(NodeUnschedulable.NAME, d -> new NodeUnschedulable());
+        REGISTRY.put(NodeConditions.NAME, d -> new NodeConditions());
+        REGISTRY.put("NodeReady", d -> new NodeConditions());
+        REGISTRY.put(NodeName.NAME, d -> new NodeName());
+        REGISTRY.put(TaintToleration.NAME, d -> new TaintToleration());
+        REGISTRY.put(NodeAffinity.NAME, d -> new NodeAffinity());
+        REGISTRY.put(NodePorts.NAME, d -> new NodePorts());
+        REGISTRY.put(NodeResourcesFit.NAME, d -> new NodeResourcesFit());
+        REGISTRY.put(NodeResourcesLeastAllocated.NAME, d -> new NodeResourcesLeastAllocated());
+        REGISTRY.put(NodeResourcesBalancedAllocation.NAME, d -> new NodeResourcesBalancedAllocation());
+        REGISTRY.put(ImageLocality.NAME, d -> new ImageLocality());
+        REGISTRY.put(VolumeRestrictions.NAME, d -> new VolumeRestrictions());
+        REGISTRY.put(VolumeBinding.NAME, d -> new VolumeBinding(d.listers()));
+        REGISTRY.put(VolumeZone.NAME, d -> new VolumeZone(d.listers()));
+        REGISTRY.put(InterPodAffinity.NAME, d -> new InterPodAffinity(d.listers()));
+        REGISTRY.put(PodTopologySpread.NAME, d -> new PodTopologySpread(d.listers(),
+                !"List".equals(d.args().path("defaultingType").asText("System"))));
+        REGISTRY.put(DefaultPreemption.NAME, d -> new DefaultPreemption(d.listers(), d.actions()));
     }
 
     private Profiles() {
     }
 
-    /** The default profile, as configured by default in SchedulerConfig. */
+    /** Upstream's default profile without cluster objects (no PVCs, services...) and no-op preemption. */
     public static Framework defaults(Random random) {
-        return build(List.of("NodeUnschedulable", "NodeReady", "NodeName", "TaintToleration", "NodeAffinity",
-                "NodePorts", "NodeResourcesFit"), List.of("NodeResourcesLeastAllocated=1", "TaintToleration=1"),
+        return build(SchedulerConfiguration.defaults().profiles().get(0), Listers.NONE, PreemptionActions.NONE,
                 random);
     }
 
-    /**
-     * Builds a framework: {@code filters} by name (their PreFilter part runs too), {@code scores} as
-     * {@code Name=weight}. One plugin instance serves every extension point it implements.
-     */
-    public static Framework build(List<String> filters, List<String> scores, Random random) {
+    /** Builds a profile's framework. One plugin instance serves every extension point it is enabled at. */
+    public static Framework build(SchedulerConfiguration.Profile profile, Listers listers,
+            PreemptionActions actions, Random random) {
         Map<String, Plugin> instances = new LinkedHashMap<>();
-        List<PreFilterPlugin> pre = new ArrayList<>();
-        List<FilterPlugin> fil = new ArrayList<>();
-        for (String name : filters) {
-            Plugin p = instance(instances, name.trim());
-            if (!(p instanceof FilterPlugin f)) {
-                throw new IllegalArgumentException("plugin " + name + " is not a filter plugin");
-            }
-            if (p instanceof PreFilterPlugin pf) {
-                pre.add(pf);
-            }
-            fil.add(f);
-        }
-        List<Framework.WeightedScore> sc = new ArrayList<>();
-        for (String spec : scores) {
-            String[] parts = spec.trim().split("=", 2);
-            int weight = parts.length == 2 ? Integer.parseInt(parts[1].trim()) : 1;
-            Plugin p = instance(instances, parts[0].trim());
-            if (!(p instanceof ScorePlugin s)) {
-                throw new IllegalArgumentException("plugin " + parts[0] + " is not a score plugin");
-            }
-            sc.add(new Framework.WeightedScore(s, weight));
-        }
-        return new Framework(pre, fil, sc, random);
-    }
-
-    private static Plugin instance(Map<String, Plugin> instances, String name) {
-        return instances.computeIfAbsent(name, n -> {
-            Supplier<Plugin> f = REGISTRY.get(n);
+        Function<String, Plugin> instance = name -> instances.computeIfAbsent(name, n -> {
+            Function<Deps, Plugin> f = REGISTRY.get(n);
             if (f == null) {
                 throw new IllegalArgumentException("unknown scheduler plugin \"" + n + "\"; known: "
                         + REGISTRY.keySet());
             }
-            return f.get();
+            JsonNode args = profile.pluginArgs().getOrDefault(n, MissingNode.getInstance());
+            return f.apply(new Deps(listers, actions, args));
         });
+        List<PreFilterPlugin> pre = new ArrayList<>();
+        for (String n : profile.preFilter()) {
+            pre.add((PreFilterPlugin) instance.apply(n));
+        }
+        List<FilterPlugin> fil = new ArrayList<>();
+        for (String n : profile.filter()) {
+            fil.add((FilterPlugin) instance.apply(n));
+        }
+        List<PostFilterPlugin> post = new ArrayList<>();
+        for (String n : profile.postFilter()) {
+            post.add((PostFilterPlugin) instance.apply(n));
+        }
+        List<PreScorePlugin> preScore = new ArrayList<>();
+        for (String n : profile.preScore()) {
+            preScore.add((PreScorePlugin) instance.apply(n));
+        }
+        List<Framework.WeightedScore> sc = new ArrayList<>();
+        for (SchedulerConfiguration.PluginRef r : profile.score()) {
+            sc.add(new Framework.WeightedScore((ScorePlugin) instance.apply(r.name()), r.weight()));
+        }
+        return new Framework(profile.schedulerName(), pre, fil, post, preScore, sc,
+                profile.percentageOfNodesToScore(), random);
     }
 }

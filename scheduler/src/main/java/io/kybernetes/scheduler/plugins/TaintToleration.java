@@ -1,6 +1,5 @@
 package io.kybernetes.scheduler.plugins;
 
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -57,7 +56,6 @@ public final class TaintToleration implements FilterPlugin, ScorePlugin {
 
     @Override
     public void normalize(CycleState state, Pod pod, Map<String, Long> scores) {
-        long max = scores.isEmpty() ? 0 : Collections.max(scores.values());
-        scores.replaceAll((node, count) -> max == 0 ? MAX_NODE_SCORE : MAX_NODE_SCORE - count * MAX_NODE_SCORE / max);
+        NodeAffinity.defaultNormalize(scores, true);
     }
 }

@@ -8,6 +8,7 @@ public final class QueuedPod {
     Pod pod;
     int attempts;
     long readyAtNanos;
+    long parkedAtNanos;
     final long seq;
 
     QueuedPod(Pod pod, long seq) {

@@ -17,7 +17,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 /**
  * Pods waiting to be scheduled, in three places as upstream: the active queue (by priority, then arrival), the
  * back-off queue (failed recently; waits 1 s doubling per attempt up to 10 s) and the unschedulable pods, which
- * stay parked until a cluster event (node added or changed, pod deleted) may have made room for them.
+ * stay parked until a cluster event (node added or changed, pod deleted, claim or volume changed) may have made
+ * room for them, or for at most 5 minutes (upstream's periodic flush).
  */
 public final class SchedulingQueue {
 
@@ -26,6 +27,8 @@ public final class SchedulingQueue {
     private final LongSupplier clock;
     private final long initialBackoffNanos;
     private final long maxBackoffNanos;
+    /** Unschedulable pods parked longer than this go back to the queues anyway (upstream: 5 minutes). */
+    private long maxUnschedulableNanos = Duration.ofMinutes(5).toNanos();
 
     private final PriorityQueue<QueuedPod> active = new PriorityQueue<>(
             Comparator.comparingInt(QueuedPod::priority).reversed().thenComparingLong(q -> q.seq));
@@ -116,6 +119,7 @@ public final class SchedulingQueue {
         try {
             while (!closed) {
                 flushBackoff();
+                flushUnschedulableLeftover();
                 QueuedPod q = active.poll();
                 if (q != null) {
                     all.remove(q.key());
@@ -127,6 +131,9 @@ public final class SchedulingQueue {
                 long wait = deadline - now;
                 if (!backoff.isEmpty()) {
                     wait = Math.min(wait, backoff.peek().readyAtNanos - now);
+                }
+                if (!unschedulable.isEmpty()) {
+                    wait = Math.min(wait, TimeUnit.SECONDS.toNanos(1));
                 }
                 if (deadline - now <= 0) {
                     return null;
@@ -174,6 +181,7 @@ public final class SchedulingQueue {
             q.readyAtNanos = clock.getAsLong() + backoffNanos(q.attempts);
             all.put(q.key(), q);
             if (unschedulableReason && moveRequestCycle < cycle) {
+                q.parkedAtNanos = clock.getAsLong();
                 unschedulable.put(q.key(), q);
             } else {
                 backoff.add(q);
@@ -213,6 +221,34 @@ public final class SchedulingQueue {
             d *= 2;
         }
         return Math.min(d, maxBackoffNanos);
+    }
+
+    /** Sets how long an unschedulable pod waits for an event before it is retried anyway. */
+    public void setMaxUnschedulableDuration(Duration d) {
+        lock.lock();
+        try {
+            maxUnschedulableNanos = d.toNanos();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The periodic flush: pods parked as unschedulable for too long are retried even without an event. */
+    private void flushUnschedulableLeftover() {
+        if (unschedulable.isEmpty()) {
+            return;
+        }
+        long now = clock.getAsLong();
+        List<QueuedPod> moving = new ArrayList<>();
+        for (QueuedPod q : unschedulable.values()) {
+            if (now - q.parkedAtNanos >= maxUnschedulableNanos) {
+                moving.add(q);
+            }
+        }
+        for (QueuedPod q : moving) {
+            unschedulable.remove(q.key());
+            requeue(q);
+        }
     }
 
     private void flushBackoff() {

@@ -1,5 +1,7 @@
 package io.kybernetes.scheduler.scheduling;
 
+import java.util.List;
+
 import io.fabric8.kubernetes.api.model.Pod;
 
 /** What the scheduler writes to the API server; an interface so tests can record the calls. */
@@ -10,6 +12,18 @@ public interface ApiWriter {
 
     /** Sets the pod's PodScheduled condition to False/Unschedulable with {@code message} (status subresource). */
     void markUnschedulable(Pod pod, String message);
+
+    /** As {@link #markUnschedulable(Pod, String)}, also setting status.nominatedNodeName when not null. */
+    default void markUnschedulable(Pod pod, String message, String nominatedNode) {
+        markUnschedulable(pod, message);
+    }
+
+    /**
+     * Preemption: marks each victim with a DisruptionTarget condition, records a Preempted event, deletes it, and
+     * nominates the preemptor to the node.
+     */
+    default void preempt(Pod preemptor, String node, List<Pod> victims) {
+    }
 
     /** Records a core/v1 Event about the pod from default-scheduler. */
     void event(Pod pod, String type, String reason, String message);

@@ -45,6 +45,11 @@ public final class KubeApiWriter implements ApiWriter {
 
     @Override
     public void markUnschedulable(Pod pod, String message) {
+        markUnschedulable(pod, message, null);
+    }
+
+    @Override
+    public void markUnschedulable(Pod pod, String message, String nominatedNode) {
         String now = now();
         for (int attempt = 0; attempt < 3; attempt++) {
             Pod current = client.pods().inNamespace(pod.getMetadata().getNamespace())
@@ -64,8 +69,10 @@ public final class KubeApiWriter implements ApiWriter {
                     }
                 }
             }
+            String currentNominated = current.getStatus() == null ? null : current.getStatus().getNominatedNodeName();
             if (old != null && "False".equals(old.getStatus()) && "Unschedulable".equals(old.getReason())
-                    && message.equals(old.getMessage())) {
+                    && message.equals(old.getMessage())
+                    && (nominatedNode == null || nominatedNode.equals(currentNominated))) {
                 return; // unchanged
             }
             conditions.add(new PodConditionBuilder().withType("PodScheduled").withStatus("False")
@@ -76,6 +83,7 @@ public final class KubeApiWriter implements ApiWriter {
             Pod updated = new PodBuilder(current).editOrNewStatus().withConditions(conditions)
                     .withPhase(current.getStatus() == null || current.getStatus().getPhase() == null ? "Pending"
                             : current.getStatus().getPhase())
+                    .withNominatedNodeName(nominatedNode != null ? nominatedNode : currentNominated)
                     .endStatus().build();
             try {
                 client.pods().resource(updated).updateStatus();
@@ -86,6 +94,43 @@ public final class KubeApiWriter implements ApiWriter {
                 }
                 LOG.debugf("conflict updating status of %s/%s, retrying", pod.getMetadata().getNamespace(),
                         pod.getMetadata().getName());
+            }
+        }
+    }
+
+    @Override
+    public void preempt(Pod preemptor, String node, List<Pod> victims) {
+        for (Pod victim : victims) {
+            String ns = victim.getMetadata().getNamespace();
+            String name = victim.getMetadata().getName();
+            try {
+                Pod current = client.pods().inNamespace(ns).withName(name).get();
+                if (current != null && victim.getMetadata().getUid().equals(current.getMetadata().getUid())) {
+                    List<PodCondition> conditions = new ArrayList<>();
+                    if (current.getStatus() != null && current.getStatus().getConditions() != null) {
+                        current.getStatus().getConditions().stream()
+                                .filter(c -> !"DisruptionTarget".equals(c.getType())).forEach(conditions::add);
+                    }
+                    conditions.add(new PodConditionBuilder().withType("DisruptionTarget").withStatus("True")
+                            .withReason("PreemptionByScheduler")
+                            .withMessage(component + ": preempting to accommodate a higher priority pod")
+                            .withLastTransitionTime(now()).build());
+                    client.pods().resource(new PodBuilder(current).editOrNewStatus().withConditions(conditions)
+                            .endStatus().build()).updateStatus();
+                }
+            } catch (KubernetesClientException e) {
+                LOG.debugf("could not mark %s/%s as a disruption target: %s", ns, name, e.getMessage());
+            }
+            try {
+                client.pods().inNamespace(ns).withName(name).delete();
+                LOG.infof("preempted %s/%s on %s for %s/%s", ns, name, node, preemptor.getMetadata().getNamespace(),
+                        preemptor.getMetadata().getName());
+                event(victim, "Normal", "Preempted", "Preempted by pod " + preemptor.getMetadata().getUid()
+                        + " on node " + node);
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 404) {
+                    throw e;
+                }
             }
         }
     }

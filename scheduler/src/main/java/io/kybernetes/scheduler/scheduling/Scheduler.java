@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.kybernetes.scheduler.cache.SchedulerCache;
 import io.kybernetes.scheduler.framework.Framework;
+import io.kybernetes.scheduler.framework.Listers;
 import io.kybernetes.scheduler.queue.QueuedPod;
 import io.kybernetes.scheduler.queue.SchedulingQueue;
 
@@ -27,26 +28,38 @@ public final class Scheduler {
     /** An unchanged FailedScheduling event is not repeated more often than this. */
     private static final long EVENT_REPEAT_NANOS = Duration.ofMinutes(1).toNanos();
 
-    private final String schedulerName;
+    private final Map<String, Framework> profiles;
     private final SchedulerCache cache;
     private final SchedulingQueue queue;
-    private final Framework framework;
     private final ApiWriter api;
+    private final PriorityResolver priorities;
     private final Map<String, String> lastFailure = new HashMap<>();
     private final Map<String, Long> lastFailureAt = new HashMap<>();
-    private volatile boolean running;
     private boolean stopped;
+    private boolean synced;
+    private boolean leading = true;
     /** Told the result of every attempt: scheduled, unschedulable or error (as upstream's metric labels). */
     private volatile Consumer<String> attempts = result -> { };
-    private Thread thread;
+    private volatile Thread thread;
 
     public Scheduler(String schedulerName, SchedulerCache cache, SchedulingQueue queue, Framework framework,
             ApiWriter api) {
-        this.schedulerName = schedulerName;
+        this(Map.of(schedulerName, framework), cache, queue, api, Listers.NONE);
+    }
+
+    /** A scheduler serving several profiles, by schedulerName. */
+    public Scheduler(Map<String, Framework> profiles, SchedulerCache cache, SchedulingQueue queue, ApiWriter api,
+            Listers listers) {
+        this.profiles = Map.copyOf(profiles);
         this.cache = cache;
         this.queue = queue;
-        this.framework = framework;
         this.api = api;
+        this.priorities = new PriorityResolver(listers);
+    }
+
+    /** A cluster event (claim bound, volume added...) may have made room: retry the unschedulable pods. */
+    public void clusterChanged() {
+        queue.moveAllToActiveOrBackoff();
     }
 
     public void onAttempt(Consumer<String> observer) {
@@ -58,14 +71,15 @@ public final class Scheduler {
             @Override
             public void onAdd(Pod pod) {
                 if (assigned(pod)) {
-                    cache.putPod(pod);
+                    cache.putPod(priorities.resolve(pod));
                 } else if (responsible(pod)) {
-                    queue.add(pod);
+                    queue.add(priorities.resolve(pod));
                 }
             }
 
             @Override
-            public void onUpdate(Pod oldPod, Pod pod) {
+            public void onUpdate(Pod oldPod, Pod newPod) {
+                Pod pod = priorities.resolve(newPod);
                 if (assigned(pod)) {
                     queue.delete(pod);
                     cache.putPod(pod);
@@ -112,31 +126,60 @@ public final class Scheduler {
         };
     }
 
+    /** The caches have synced: schedule while leading (always, without leader election). */
     public synchronized void start() {
-        if (stopped) {
+        synced = true;
+        maybeRun();
+    }
+
+    /** Leader election: only the leader runs the scheduling loop; a standby keeps its caches warm. */
+    public synchronized void setLeading(boolean leading) {
+        this.leading = leading;
+        if (leading) {
+            maybeRun();
+        } else {
+            halt();
+        }
+    }
+
+    public synchronized boolean isRunning() {
+        return thread != null;
+    }
+
+    private void maybeRun() {
+        if (stopped || !synced || !leading || thread != null) {
             return;
         }
-        running = true;
-        thread = new Thread(this::loop, "scheduler-loop");
-        thread.setDaemon(true);
-        thread.start();
+        Thread t = new Thread(() -> loop(Thread.currentThread()), "scheduler-loop");
+        t.setDaemon(true);
+        thread = t;
+        t.start();
+    }
+
+    private void halt() {
+        Thread t = thread;
+        thread = null;
+        if (t != null) {
+            t.interrupt();
+        }
     }
 
     public synchronized void stop() {
         stopped = true;
-        running = false;
         queue.close();
-        if (thread != null) {
-            thread.interrupt();
-        }
+        halt();
     }
 
-    private void loop() {
-        while (running) {
+    private void loop(Thread self) {
+        while (thread == self) {
             try {
                 QueuedPod q = queue.pop(Duration.ofSeconds(1));
                 if (q == null) {
                     continue;
+                }
+                if (thread != self) {
+                    queue.addBackoff(q.pod()); // lost leadership meanwhile: leave it to the next leader
+                    return;
                 }
                 try {
                     scheduleOne(q.pod());
@@ -147,7 +190,6 @@ public final class Scheduler {
                     attempts.accept("error");
                 }
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
                 return;
             }
         }
@@ -160,13 +202,21 @@ public final class Scheduler {
             queue.done(pod);
             return;
         }
+        Framework framework = profiles.get(profileOf(pod));
+        if (framework == null) {
+            queue.done(pod);
+            return;
+        }
         Framework.Result result = framework.schedule(pod, cache.snapshot());
         if (!result.scheduled()) {
             String message = result.fitError().message();
             LOG.infof("unable to schedule pod %s: %s", key, message);
+            if (result.nominatedNode() != null) {
+                LOG.infof("pod %s nominated to node %s by preemption", key, result.nominatedNode());
+            }
             queue.addUnschedulable(pod);
             attempts.accept("unschedulable");
-            reportFailure(pod, message);
+            reportFailure(pod, message, result.nominatedNode(), framework.profileName());
             return;
         }
         String node = result.node();
@@ -184,7 +234,7 @@ public final class Scheduler {
             LOG.warnf("binding %s to %s failed: %s", key, node, e.getMessage());
             queue.addBackoff(pod);
             attempts.accept("error");
-            reportFailure(pod, "Binding rejected: " + e.getMessage());
+            reportFailure(pod, "Binding rejected: " + e.getMessage(), null, framework.profileName());
             return;
         }
         queue.done(pod);
@@ -198,7 +248,7 @@ public final class Scheduler {
         }
     }
 
-    private void reportFailure(Pod pod, String message) {
+    private void reportFailure(Pod pod, String message, String nominatedNode, String profile) {
         String uid = pod.getMetadata().getUid();
         long now = System.nanoTime();
         boolean repeat;
@@ -210,7 +260,7 @@ public final class Scheduler {
             }
         }
         try {
-            api.markUnschedulable(pod, message);
+            api.markUnschedulable(pod, message, nominatedNode);
             if (!repeat) {
                 api.event(pod, "Warning", "FailedScheduling", message);
             }
@@ -226,10 +276,14 @@ public final class Scheduler {
         }
     }
 
-    boolean responsible(Pod pod) {
+    static String profileOf(Pod pod) {
         String name = pod.getSpec() == null ? null : pod.getSpec().getSchedulerName();
-        return (name == null || name.isEmpty() || name.equals(schedulerName))
-                && pod.getMetadata().getDeletionTimestamp() == null && !terminal(pod);
+        return name == null || name.isEmpty() ? "default-scheduler" : name;
+    }
+
+    boolean responsible(Pod pod) {
+        return profiles.containsKey(profileOf(pod)) && pod.getMetadata().getDeletionTimestamp() == null
+                && !terminal(pod);
     }
 
     static boolean assigned(Pod pod) {

@@ -88,7 +88,7 @@ class FilterPluginsTest {
         FilterPlugin aff = new NodeAffinity();
         FilterPlugin name = new NodeName();
         FilterPlugin unsched = new NodeUnschedulable();
-        FilterPlugin ready = new NodeReady();
+        FilterPlugin ready = new NodeConditions();
         Pod big = pod("big", "1500m", "1Gi");
         return Stream.of(
                 Arguments.of("fit: no requests fits", fit, pod("p", null, null), N, List.of(), Code.SUCCESS, List.of()),

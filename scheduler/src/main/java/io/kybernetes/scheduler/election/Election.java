@@ -1,0 +1,92 @@
+package io.kybernetes.scheduler.election;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+import org.jboss.logging.Logger;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import io.kybernetes.scheduler.config.SchedulerConfiguration;
+
+/**
+ * Leader election on a coordination.k8s.io/v1 Lease with fabric8's LeaderElector (identity
+ * {@code <hostname>_<uuid>} as upstream). Unlike upstream, which exits when it loses the lease, this instance
+ * stops scheduling and runs for the lease again, so a lone scheduler without a supervisor recovers.
+ */
+public final class Election {
+
+    private static final Logger LOG = Logger.getLogger(Election.class);
+
+    private final KubernetesClient client;
+    private final SchedulerConfiguration.LeaderElection cfg;
+    private final Consumer<Boolean> leading;
+    private final String identity;
+    private volatile CompletableFuture<?> running;
+    private volatile boolean stopped;
+
+    public Election(KubernetesClient client, SchedulerConfiguration.LeaderElection cfg, Consumer<Boolean> leading) {
+        this.client = client;
+        this.cfg = cfg;
+        this.leading = leading;
+        this.identity = hostname() + "_" + UUID.randomUUID();
+    }
+
+    public String identity() {
+        return identity;
+    }
+
+    public synchronized void start() {
+        if (stopped) {
+            return;
+        }
+        var config = new LeaderElectionConfigBuilder()
+                .withName(cfg.resourceName())
+                .withLeaseDuration(Duration.ofSeconds(cfg.leaseDurationSeconds()))
+                .withRenewDeadline(Duration.ofSeconds(cfg.renewDeadlineSeconds()))
+                .withRetryPeriod(Duration.ofSeconds(cfg.retryPeriodSeconds()))
+                .withLock(new LeaseLock(cfg.resourceNamespace(), cfg.resourceName(), identity))
+                .withLeaderCallbacks(new LeaderCallbacks(
+                        () -> {
+                            LOG.infof("%s acquired lease %s/%s", identity, cfg.resourceNamespace(),
+                                    cfg.resourceName());
+                            leading.accept(true);
+                        },
+                        () -> {
+                            LOG.infof("%s lost lease %s/%s", identity, cfg.resourceNamespace(), cfg.resourceName());
+                            leading.accept(false);
+                        },
+                        leader -> LOG.infof("new leader elected: %s", leader)))
+                .withReleaseOnCancel(true)
+                .build();
+        running = client.leaderElector().withConfig(config).build().start();
+        running.whenComplete((v, t) -> {
+            leading.accept(false);
+            if (!stopped) {
+                LOG.debugf("leader election ended (%s); running again", t == null ? "lease lost" : t.getMessage());
+                CompletableFuture.delayedExecutor(cfg.retryPeriodSeconds(), java.util.concurrent.TimeUnit.SECONDS)
+                        .execute(this::start);
+            }
+        });
+    }
+
+    public synchronized void stop() {
+        stopped = true;
+        if (running != null) {
+            running.cancel(true);
+        }
+    }
+
+    private static String hostname() {
+        try {
+            return InetAddress.getLocalHost().getHostName().toLowerCase();
+        } catch (Exception e) {
+            return "kybernetes-scheduler";
+        }
+    }
+}

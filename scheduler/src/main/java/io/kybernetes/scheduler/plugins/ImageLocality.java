@@ -1,0 +1,113 @@
+package io.kybernetes.scheduler.plugins;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerImage;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.kybernetes.scheduler.framework.CycleState;
+import io.kybernetes.scheduler.framework.NodeInfo;
+import io.kybernetes.scheduler.framework.PreScorePlugin;
+import io.kybernetes.scheduler.framework.ScorePlugin;
+import io.kybernetes.scheduler.framework.Status;
+
+/**
+ * Favours nodes that already have the pod's images (node.status.images): each present image adds its size scaled
+ * by the fraction of all nodes that have it (so an image present everywhere does not pull pods together); the sum
+ * is clamped to [23 MiB, 1000 MiB x containers] and mapped linearly onto [0, 100], as upstream.
+ */
+public final class ImageLocality implements PreScorePlugin, ScorePlugin {
+
+    public static final String NAME = "ImageLocality";
+    static final long MB = 1024L * 1024;
+    static final long MIN_THRESHOLD = 23 * MB;
+    static final long MAX_CONTAINER_THRESHOLD = 1000 * MB;
+    private static final String STATE_KEY = "PreScore" + NAME;
+
+    /** Per image name: its size and on how many nodes it is. */
+    record ImageState(long size, int numNodes) {
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Status preScore(CycleState state, Pod pod, List<NodeInfo> feasible) {
+        Map<String, long[]> images = new HashMap<>();
+        for (NodeInfo n : state.nodes()) {
+            for (Map.Entry<String, Long> e : images(n).entrySet()) {
+                long[] s = images.computeIfAbsent(e.getKey(), k -> new long[2]);
+                s[0] = e.getValue();
+                s[1]++;
+            }
+        }
+        Map<String, ImageState> out = new HashMap<>();
+        images.forEach((k, v) -> out.put(k, new ImageState(v[0], (int) v[1])));
+        state.write(STATE_KEY, out);
+        return Status.success();
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public long score(CycleState state, Pod pod, NodeInfo node) {
+        Map<String, ImageState> all = state.read(STATE_KEY, Map.class);
+        int total = Math.max(1, state.nodes().size());
+        Map<String, Long> here = images(node);
+        long sum = 0;
+        List<Container> containers = new ArrayList<>();
+        if (pod.getSpec().getInitContainers() != null) {
+            containers.addAll(pod.getSpec().getInitContainers());
+        }
+        if (pod.getSpec().getContainers() != null) {
+            containers.addAll(pod.getSpec().getContainers());
+        }
+        for (Container c : containers) {
+            String image = normalizedImageName(c.getImage());
+            Long size = here.get(image);
+            if (size != null) {
+                int numNodes = all == null || !all.containsKey(image) ? 1 : all.get(image).numNodes();
+                sum += (long) (size * ((double) numNodes / total));
+            }
+        }
+        return calculatePriority(sum, containers.size());
+    }
+
+    static long calculatePriority(long sum, int numContainers) {
+        long max = MAX_CONTAINER_THRESHOLD * numContainers;
+        if (max <= MIN_THRESHOLD) {
+            return 0;
+        }
+        long s = Math.max(MIN_THRESHOLD, Math.min(sum, max));
+        return MAX_NODE_SCORE * (s - MIN_THRESHOLD) / (max - MIN_THRESHOLD);
+    }
+
+    /** An image without a tag means :latest (a digest or tag after the last slash is kept). */
+    static String normalizedImageName(String name) {
+        if (name == null) {
+            return "";
+        }
+        return name.lastIndexOf(':') <= name.lastIndexOf('/') ? name + ":latest" : name;
+    }
+
+    static Map<String, Long> images(NodeInfo node) {
+        if (node.node().getStatus() == null || node.node().getStatus().getImages() == null) {
+            return Map.of();
+        }
+        Map<String, Long> out = new HashMap<>();
+        for (ContainerImage img : node.node().getStatus().getImages()) {
+            if (img.getNames() == null) {
+                continue;
+            }
+            long size = img.getSizeBytes() == null ? 0 : img.getSizeBytes();
+            for (String n : img.getNames()) {
+                out.put(n, size);
+            }
+        }
+        return out;
+    }
+}
