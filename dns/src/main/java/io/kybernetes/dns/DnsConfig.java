@@ -42,6 +42,13 @@ public interface DnsConfig {
     @WithDefault("2000")
     long upstreamTimeoutMillis();
 
+    /**
+     * Whether to watch EndpointSlices: {@code auto} asks the API's discovery whether discovery.k8s.io/v1 is served;
+     * {@code true}/{@code false} skip the question. Endpoints are always watched (a Service without slices uses them).
+     */
+    @WithDefault("auto")
+    String endpointSlices();
+
     /** Watch over WebSocket instead of HTTP streaming (only for fabric8's mock server in tests). */
     @WithDefault("false")
     boolean websocketWatches();

@@ -19,6 +19,9 @@ public class DnsMain {
                     "comma-separated resolvers (IP or IP:port) for names outside the cluster domain "
                             + "(default: the nameservers of /etc/resolv.conf)"),
             new Flag("ttl", "5", "TTL in seconds of the cluster's records"),
+            new Flag("endpoint-slices", "auto",
+                    "watch EndpointSlices: auto (if the API serves discovery.k8s.io/v1), true or false; "
+                            + "Endpoints are always watched"),
             new Flag("cache-size", "10000", "responses of upstream resolvers kept in the cache"),
             Flag.of("health-port", "8080", "HTTP port of /healthz, /livez, /readyz and /metrics", "quarkus.http.port"));
 

@@ -69,7 +69,7 @@ public class DnsServer {
         Gauge.builder("coredns.cache.entries", forwarder, Forwarder::cached)
                 .description("forwarded answers in the cache").register(registry);
         handler = new QueryHandler(zone, watcher::state, forwarder, registry);
-        watcher.start(zone);
+        watcher.start(zone, config.endpointSlices());
 
         String listen = config.listen();
         int colon = listen.lastIndexOf(':');

@@ -44,7 +44,7 @@ public class ClusterWatcher {
     private ClusterZone zone;
 
     /** Starts the informers; the snapshot's PTR targets are names under {@code zone}. */
-    public synchronized void start(ClusterZone zone) {
+    public synchronized void start(ClusterZone zone, String endpointSlices) {
         this.zone = zone;
         rebuilder = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "dns-state");
@@ -55,11 +55,12 @@ public class ClusterWatcher {
         endpoints = client.endpoints().inAnyNamespace().runnableInformer(0);
         informers.add(services);
         informers.add(endpoints);
-        if (slicesServed()) {
+        if ("true".equals(endpointSlices) || ("auto".equals(endpointSlices) && slicesServed())) {
             slices = client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0);
             informers.add(slices);
         } else {
-            LOG.info("the API server does not serve discovery.k8s.io/v1 EndpointSlices: using Endpoints only");
+            LOG.infof("not watching EndpointSlices (--endpoint-slices %s, or the API does not serve "
+                    + "discovery.k8s.io/v1): using Endpoints only", endpointSlices);
         }
         ResourceEventHandler<Object> onChange = new ResourceEventHandler<>() {
             @Override
