@@ -13,6 +13,7 @@ import org.eclipse.microprofile.health.Readiness;
 import org.jboss.logging.Logger;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,6 +22,8 @@ import io.kybernetes.controllers.deployment.KubeReplicaSetControl;
 import io.kybernetes.controllers.endpoints.EndpointsController;
 import io.kybernetes.controllers.gc.GarbageCollector;
 import io.kybernetes.controllers.informers.Informers;
+import io.kybernetes.controllers.job.JobController;
+import io.kybernetes.controllers.job.KubeJobControl;
 import io.kybernetes.controllers.reconcile.QueueController;
 import io.kybernetes.controllers.replicaset.KubePodControl;
 import io.kybernetes.controllers.replicaset.ReplicaSetController;
@@ -45,7 +48,7 @@ public class ControllerManager implements HealthCheck {
     MeterRegistry registry;
 
     static final List<String> KNOWN = List.of(DeploymentController.NAME, ReplicaSetController.NAME,
-            EndpointsController.NAME, GarbageCollector.NAME);
+            EndpointsController.NAME, GarbageCollector.NAME, JobController.NAME);
 
     private Running running;
 
@@ -91,6 +94,8 @@ public class ControllerManager implements HealthCheck {
         known.put(ReplicaSetController.NAME, () -> new ReplicaSetController(informers, new KubePodControl(client),
                 Clock.systemUTC(), workers).queue());
         known.put(EndpointsController.NAME, () -> new EndpointsController(informers, client, workers).queue());
+        known.put(JobController.NAME, () -> new JobController(informers, new KubeJobControl(client),
+                Clock.systemUTC(), workers).queue());
         known.put(GarbageCollector.NAME, () -> GarbageCollector.standard(client, informers, gcDependents, workers)
                 .queue());
         List<QueueController> controllers = new ArrayList<>();
@@ -99,16 +104,23 @@ public class ControllerManager implements HealthCheck {
                 controllers.add(e.getValue().get());
             }
         }
-        // Workers start only once the caches are complete: a partial cache would make them create extra objects.
-        informers.start().whenComplete((v, t) -> {
-            if (t != null) {
-                if (!informers.stopped()) {
-                    LOG.errorf("informers failed to start: %s", t.getMessage());
+        // Workers start only once their caches are complete: a partial cache would make them create extra
+        // objects. A controller needing a kind the API server does not serve waits; the others run.
+        List<SharedIndexInformer<?>> core = List.of(informers.pods, informers.replicaSets, informers.deployments,
+                informers.services, informers.endpoints);
+        for (QueueController c : controllers) {
+            informers.synced(c.informers().isEmpty() ? core : c.informers()).whenComplete((v, t) -> {
+                if (t != null) {
+                    if (!informers.stopped()) {
+                        LOG.errorf("informers of %s failed to start: %s", c.name(), t.getMessage());
+                    }
+                    return;
                 }
-                return;
-            }
-            controllers.forEach(QueueController::start);
-        });
+                if (!informers.stopped()) {
+                    c.start();
+                }
+            });
+        }
         return new Running(informers, controllers);
     }
 

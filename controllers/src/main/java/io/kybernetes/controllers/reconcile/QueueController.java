@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 
 /**
  * Informer events become keys in a {@link RateLimitedQueue}; workers take a key, call the {@link Reconciler} and
@@ -28,12 +29,23 @@ public final class QueueController {
     private final int workers;
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicLong retries = new AtomicLong();
+    private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
 
     public QueueController(String name, Reconciler reconciler, int workers) {
         this.name = name;
         this.reconciler = reconciler;
         this.queue = new RateLimitedQueue(name);
         this.workers = workers;
+    }
+
+    /** Declares the informers whose caches must be synced before the workers start. */
+    public QueueController dependsOn(SharedIndexInformer<?>... deps) {
+        informers.addAll(List.of(deps));
+        return this;
+    }
+
+    public List<SharedIndexInformer<?>> informers() {
+        return List.copyOf(informers);
     }
 
     public String name() {

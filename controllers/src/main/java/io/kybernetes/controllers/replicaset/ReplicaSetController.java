@@ -227,7 +227,7 @@ public final class ReplicaSetController implements Reconciler {
                 .build();
     }
 
-    static String randomSuffix() {
+    public static String randomSuffix() {
         StringBuilder b = new StringBuilder(5);
         for (int i = 0; i < 5; i++) {
             b.append(NAME_CHARS.charAt(RANDOM.nextInt(NAME_CHARS.length())));
