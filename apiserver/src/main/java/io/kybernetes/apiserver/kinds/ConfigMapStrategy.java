@@ -9,11 +9,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kybernetes.apiserver.json.Json;
 import io.kybernetes.apiserver.registry.Column;
 import io.kybernetes.apiserver.registry.Strategy;
+import io.kybernetes.apiserver.status.Cause;
 import io.kybernetes.apiserver.table.Age;
 
-/** ConfigMaps: the DATA column. */
+/** ConfigMaps: the DATA column; immutable ones keep their data. */
 @ApplicationScoped
 public class ConfigMapStrategy implements Strategy {
+
+    @Override
+    public List<Cause> validateUpdate(ObjectNode obj, ObjectNode old) {
+        return Immutability.check(obj, old, "data", "binaryData");
+    }
 
     @Override
     public List<Column> columns() {

@@ -119,6 +119,11 @@ public final class PodSpecs {
                 if (!list.equals("ephemeralContainers") && c.path("image").asText("").isBlank()) {
                     causes.add(Cause.required(p + ".image"));
                 }
+                String pull = c.path("imagePullPolicy").asText("");
+                if (!pull.isEmpty() && !Set.of("Always", "IfNotPresent", "Never").contains(pull)) {
+                    causes.add(Cause.notSupported(p + ".imagePullPolicy", pull,
+                            "supported values: \"Always\", \"IfNotPresent\", \"Never\""));
+                }
                 JsonNode ports = c.get("ports");
                 if (ports != null && ports.isArray()) {
                     for (int j = 0; j < ports.size(); j++) {

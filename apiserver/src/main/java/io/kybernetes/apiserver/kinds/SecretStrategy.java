@@ -51,6 +51,16 @@ public class SecretStrategy implements Strategy {
     }
 
     @Override
+    public List<Cause> validateUpdate(ObjectNode obj, ObjectNode old) {
+        List<Cause> causes = new ArrayList<>(validate(obj));
+        if (!Json.str(obj, "type").equals(Json.str(old, "type"))) {
+            causes.add(Cause.invalid("type", Json.str(obj, "type"), "field is immutable"));
+        }
+        causes.addAll(Immutability.check(obj, old, "data"));
+        return causes;
+    }
+
+    @Override
     public Set<String> selectableFields() {
         return Set.of("type");
     }

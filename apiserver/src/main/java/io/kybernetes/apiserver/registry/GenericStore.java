@@ -84,19 +84,88 @@ public class GenericStore {
 
     /** The items of a collection (one namespace or all when {@code ns} is null) that match, as a *List. */
     public CompletableFuture<ObjectNode> list(Resource r, String ns, Predicate<ObjectNode> filter) {
-        return store.list(r.prefix(ns)).thenApply(result -> {
-            ObjectNode list = Json.object();
-            list.put("kind", r.type().kind() + "List");
-            list.put("apiVersion", r.type().apiVersion());
-            list.putObject("metadata").put("resourceVersion", Long.toString(result.revision()));
-            ArrayNode items = list.putArray("items");
-            for (StoredValue v : result.items()) {
+        return list(r, ns, filter, true, ListOptions.ALL);
+    }
+
+    static final String EXPIRED = "The resourceVersion for the provided list is too old.";
+    static final String INCONSISTENT_CONTINUE = "The provided continue parameter is too old to display a consistent "
+            + "list result. You can start a new list without the continue parameter, or use the continue token in "
+            + "this response to retrieve the remainder of the results. Continuing with the provided token results in "
+            + "an inconsistent list - objects that were created, modified, or deleted between the time the first "
+            + "chunk was returned and now may show up in the list.";
+
+    /**
+     * One page of a collection as a *List: at most {@code opts.limit()} matching items from the continue token's
+     * key on, read at one revision (the token's, an exact resourceVersion's, or the newest), with
+     * metadata.continue when more may follow and metadata.remainingItemCount when nothing is filtered out
+     * ({@code filtered} false). Pages past a compacted revision answer 410 Expired as upstream.
+     */
+    public CompletableFuture<ObjectNode> list(Resource r, String ns, Predicate<ObjectNode> filter, boolean filtered,
+            ListOptions opts) {
+        String prefix = r.prefix(ns);
+        String start = opts.continueToken() == null ? prefix : opts.continueToken().startKey(prefix);
+        ObjectNode list = Json.object();
+        list.put("kind", r.type().kind() + "List");
+        list.put("apiVersion", r.type().apiVersion());
+        ObjectNode meta = list.putObject("metadata");
+        ArrayNode items = list.putArray("items");
+        return page(r, prefix, start, opts.readRevision(), opts, filter, filtered, items, meta)
+                .handle((v, t) -> {
+                    if (t == null) {
+                        return list;
+                    }
+                    Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+                    if (cause instanceof EtcdStore.CompactedRevision) {
+                        if (opts.continueToken() != null) {
+                            throw ApiException.gone(INCONSISTENT_CONTINUE).withContinue(
+                                    new ContinueToken(-1, opts.continueToken().start()).encode());
+                        }
+                        throw ApiException.gone(EXPIRED);
+                    }
+                    throw t instanceof CompletionException c ? c : new CompletionException(t);
+                });
+    }
+
+    private CompletableFuture<Void> page(Resource r, String prefix, String start, long revision, ListOptions opts,
+            Predicate<ObjectNode> filter, boolean filtered, ArrayNode items, ObjectNode meta) {
+        long want = opts.limit() > 0 ? opts.limit() - items.size() : 0;
+        return store.range(prefix, start, filtered ? opts.limit() : want, revision).thenCompose(page -> {
+            long rev = revision > 0 ? revision : page.revision();
+            if (!meta.has("resourceVersion")) {
+                long min = opts.minimumRevision();
+                if (min > rev) {
+                    throw new ApiException(504, "Timeout", "Too large resource version: " + min + ", current: " + rev,
+                            null, null, null, List.of(new Cause("ResourceVersionTooLarge", null,
+                                    "Too large resource version")), 1);
+                }
+                meta.put("resourceVersion", Long.toString(rev));
+            }
+            List<StoredValue> kvs = page.items();
+            int consumed = 0;
+            String lastKey = null;
+            for (StoredValue v : kvs) {
+                if (opts.limit() > 0 && items.size() >= opts.limit()) {
+                    break;
+                }
+                consumed++;
+                lastKey = v.key();
                 ObjectNode obj = r.decode(v);
                 if (filter.test(obj)) {
                     items.add(obj);
                 }
             }
-            return list;
+            boolean more = page.more() || consumed < kvs.size();
+            if (!more || lastKey == null) {
+                return CompletableFuture.completedFuture(null);
+            }
+            if (opts.limit() > 0 && items.size() >= opts.limit()) {
+                meta.put("continue", ContinueToken.after(rev, prefix, lastKey).encode());
+                if (!filtered) {
+                    meta.put("remainingItemCount", page.count() - consumed);
+                }
+                return CompletableFuture.completedFuture(null);
+            }
+            return page(r, prefix, lastKey + "\u0000", rev, opts, filter, filtered, items, meta);
         });
     }
 

@@ -23,14 +23,20 @@ public final class Names {
         List<Cause> causes = new ArrayList<>();
         switch (rule) {
             case LABEL -> {
-                if (name.length() > 63 || !LABEL.matcher(name).matches()) {
+                if (name.length() > 63) {
+                    causes.add(Cause.invalid(field, name, "must be no more than 63 characters"));
+                }
+                if (!LABEL.matcher(name).matches()) {
                     causes.add(Cause.invalid(field, name, "a lowercase RFC 1123 label must consist of lower case "
                             + "alphanumeric characters or '-', and must start and end with an alphanumeric character "
                             + "(e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"));
                 }
             }
             case LABEL_1035 -> {
-                if (name.length() > 63 || !LABEL_1035.matcher(name).matches()) {
+                if (name.length() > 63) {
+                    causes.add(Cause.invalid(field, name, "must be no more than 63 characters"));
+                }
+                if (!LABEL_1035.matcher(name).matches()) {
                     causes.add(Cause.invalid(field, name, "a DNS-1035 label must consist of lower case alphanumeric "
                             + "characters or '-', start with an alphabetic character, and end with an alphanumeric "
                             + "character (e.g. 'my-name',  or 'abc-123', regex used for validation is "
@@ -38,7 +44,10 @@ public final class Names {
                 }
             }
             case SUBDOMAIN -> {
-                if (name.length() > 253 || !SUBDOMAIN.matcher(name).matches()) {
+                if (name.length() > 253) {
+                    causes.add(Cause.invalid(field, name, "must be no more than 253 characters"));
+                }
+                if (!SUBDOMAIN.matcher(name).matches()) {
                     causes.add(Cause.invalid(field, name, "a lowercase RFC 1123 subdomain must consist of lower case "
                             + "alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character "
                             + "(e.g. 'example.com', regex used for validation is "

@@ -34,6 +34,7 @@ import io.kybernetes.apiserver.patch.StrategicMergePatch;
 import io.kybernetes.apiserver.protobuf.ProtobufCodec;
 import io.kybernetes.apiserver.registry.DeleteOptions;
 import io.kybernetes.apiserver.registry.GenericStore;
+import io.kybernetes.apiserver.registry.ListOptions;
 import io.kybernetes.apiserver.registry.Outcome;
 import io.kybernetes.apiserver.registry.Registry;
 import io.kybernetes.apiserver.registry.Resource;
@@ -270,6 +271,10 @@ public class ApiRouter {
         }
     }
 
+    private static boolean isBlank(String v) {
+        return v == null || v.isBlank();
+    }
+
     private static boolean isTrue(String v) {
         return "true".equals(v) || "1".equals(v);
     }
@@ -277,12 +282,20 @@ public class ApiRouter {
     private void list(RoutingContext rc, Resource r, String ns) {
         MultiMap q = rc.queryParams();
         Predicate<ObjectNode> filter = filter(r, q, null);
-        reply(rc, store.list(r, ns, filter), list -> {
+        boolean filtered = !isBlank(q.get("labelSelector")) || !isBlank(q.get("fieldSelector"));
+        ListOptions opts = ListOptions.parse(q.get("limit"), q.get("continue"), q.get("resourceVersion"),
+                q.get("resourceVersionMatch"));
+        reply(rc, store.list(r, ns, filter, filtered, opts), list -> {
             if (Tables.wanted(rc.request().getHeader("Accept"))) {
                 List<ObjectNode> items = new ArrayList<>();
                 list.get("items").forEach(i -> items.add((ObjectNode) i));
                 ObjectNode t = Tables.table(r.strategy(), items, Json.str(list, "metadata.resourceVersion"),
                         q.get("includeObject"), true);
+                for (String f : new String[] {"continue", "remainingItemCount"}) {
+                    if (list.path("metadata").has(f)) {
+                        Json.with(t, "metadata").set(f, list.path("metadata").get(f));
+                    }
+                }
                 sendJson(rc, 200, t, Tables.MEDIA_TYPE);
             } else {
                 send(rc, 200, list);

@@ -17,6 +17,7 @@ public class ApiException extends RuntimeException {
     private final String kind;
     private final List<Cause> causes;
     private final Integer retryAfterSeconds;
+    private String continueToken;
 
     public ApiException(int code, String reason, String message, String name, String group, String kind,
             List<Cause> causes, Integer retryAfterSeconds) {
@@ -96,6 +97,12 @@ public class ApiException extends RuntimeException {
         return new ApiException(503, "ServiceUnavailable", message);
     }
 
+    /** Sets the Status's metadata.continue (an expired list's token to go on inconsistently). */
+    public ApiException withContinue(String token) {
+        this.continueToken = token;
+        return this;
+    }
+
     public int code() {
         return code;
     }
@@ -113,7 +120,10 @@ public class ApiException extends RuntimeException {
         ObjectNode s = Json.object();
         s.put("kind", "Status");
         s.put("apiVersion", "v1");
-        s.putObject("metadata");
+        ObjectNode meta = s.putObject("metadata");
+        if (continueToken != null) {
+            meta.put("continue", continueToken);
+        }
         s.put("status", "Failure");
         s.put("message", getMessage());
         s.put("reason", reason);

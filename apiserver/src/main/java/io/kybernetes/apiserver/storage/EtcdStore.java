@@ -75,6 +75,58 @@ public class EtcdStore {
         return kv.get(bytes(prefix), GetOption.builder().isPrefix(true).build()).thenApply(EtcdStore::listResult);
     }
 
+    /**
+     * At most {@code limit} keys (0: all) from {@code startKey} up to the end of {@code prefix}, at {@code revision}
+     * (0: the newest). A revision that was compacted fails with {@link CompactedRevision}.
+     */
+    public CompletableFuture<Page> range(String prefix, String startKey, long limit, long revision) {
+        GetOption.Builder option = GetOption.builder().withRange(bytes(prefixEnd(prefix)));
+        if (limit > 0) {
+            option.withLimit(limit);
+        }
+        if (revision > 0) {
+            option.withRevision(revision);
+        }
+        return kv.get(bytes(startKey), option.build()).handle((r, t) -> {
+            if (t != null) {
+                Throwable cause = t;
+                while (cause != null) {
+                    if (cause.getMessage() != null && cause.getMessage().contains("required revision has been compacted")) {
+                        throw new CompactedRevision(revision);
+                    }
+                    cause = cause.getCause();
+                }
+                throw t instanceof java.util.concurrent.CompletionException c ? c
+                        : new java.util.concurrent.CompletionException(t);
+            }
+            List<StoredValue> items = new ArrayList<>(r.getKvs().size());
+            for (KeyValue k : r.getKvs()) {
+                items.add(value(k));
+            }
+            return new Page(items, r.getHeader().getRevision(), r.isMore(), r.getCount());
+        });
+    }
+
+    /** The first key after every key that starts with {@code prefix} (the prefix with its last byte incremented). */
+    static String prefixEnd(String prefix) {
+        char last = prefix.charAt(prefix.length() - 1);
+        return prefix.substring(0, prefix.length() - 1) + (char) (last + 1);
+    }
+
+    /** A read at a revision the store has compacted away. */
+    public static final class CompactedRevision extends RuntimeException {
+        private final long revision;
+
+        public CompactedRevision(long revision) {
+            super("required revision " + revision + " has been compacted", null, false, false);
+            this.revision = revision;
+        }
+
+        public long revision() {
+            return revision;
+        }
+    }
+
     private static ListResult listResult(GetResponse r) {
         List<StoredValue> items = new ArrayList<>(r.getKvs().size());
         for (KeyValue k : r.getKvs()) {

@@ -435,4 +435,60 @@ class KubectlIntegrationTest {
         ok("delete", "-f", f.toString());
         assertTrue(kubectl("get", resource, name).err().contains("NotFound"));
     }
+
+    @Test
+    void chunkedListsPage() throws Exception {
+        ok("create", "namespace", "paging");
+        for (int i = 1; i <= 5; i++) {
+            ok("-n", "paging", "create", "-f", file("page" + i + ".json", POD.formatted("page" + i)).toString());
+        }
+        Result r = kubectl("-n", "paging", "get", "pods", "--chunk-size=2", "-v=6");
+        assertEquals(0, r.exit(), r.err());
+        for (int i = 1; i <= 5; i++) {
+            assertTrue(r.out().contains("page" + i + " "), r.out());
+        }
+        assertEquals(3, r.err().lines().filter(l -> l.contains("/namespaces/paging/pods?") && l.contains("limit=2")).count(), r.err());
+        assertEquals(2, r.err().lines().filter(l -> l.contains("continue=")).count(), r.err());
+
+        JsonNode first = Json.parse(send("GET", "/api/v1/namespaces/paging/pods?limit=2", null, null).body().getBytes());
+        assertEquals(2, first.path("items").size());
+        assertEquals(3, first.at("/metadata/remainingItemCount").asInt());
+        String token = first.at("/metadata/continue").asText();
+        JsonNode second = Json.parse(send("GET", "/api/v1/namespaces/paging/pods?limit=2&continue=" + token, null, null)
+                .body().getBytes());
+        assertEquals("page3", second.at("/items/0/metadata/name").asText());
+        assertEquals(first.at("/metadata/resourceVersion"), second.at("/metadata/resourceVersion"));
+        JsonNode last = Json.parse(send("GET", "/api/v1/namespaces/paging/pods?limit=4&continue="
+                + second.at("/metadata/continue").asText(), null, null).body().getBytes());
+        assertEquals(1, last.path("items").size());
+        assertFalse(last.path("metadata").has("continue"), last.toString());
+        assertFalse(last.path("metadata").has("remainingItemCount"), last.toString());
+        // filtered pages carry no remainingItemCount
+        JsonNode labelled = Json.parse(send("GET", "/api/v1/namespaces/paging/pods?limit=2&labelSelector=app%3Dp", null,
+                null).body().getBytes());
+        assertEquals(2, labelled.path("items").size());
+        assertFalse(labelled.at("/metadata/continue").asText().isEmpty());
+        assertFalse(labelled.path("metadata").has("remainingItemCount"));
+
+        // a token whose revision was compacted: 410 Expired, with a token to go on at the newest revision
+        ok("-n", "paging", "label", "pod", "page5", "x=y");
+        String rv = ok("-n", "paging", "get", "pod", "page5", "-o", "jsonpath={.metadata.resourceVersion}");
+        Process c = new ProcessBuilder("etcdctl", "--endpoints=" + EtcdResource.endpoint, "compact", rv)
+                .redirectErrorStream(true).start();
+        assertTrue(c.waitFor(10, TimeUnit.SECONDS));
+        HttpResponse<String> expired = send("GET", "/api/v1/namespaces/paging/pods?limit=2&continue=" + token, null, null);
+        assertEquals(410, expired.statusCode(), expired.body());
+        JsonNode status = Json.parse(expired.body().getBytes());
+        assertEquals("Expired", status.path("reason").asText());
+        assertTrue(status.path("message").asText().startsWith("The provided continue parameter is too old"), expired.body());
+        HttpResponse<String> onward = send("GET", "/api/v1/namespaces/paging/pods?limit=5&continue="
+                + status.at("/metadata/continue").asText(), null, null);
+        assertEquals(200, onward.statusCode(), onward.body());
+        assertEquals(3, Json.parse(onward.body().getBytes()).path("items").size());
+        HttpResponse<String> exact = send("GET", "/api/v1/namespaces/paging/pods?resourceVersion="
+                + first.at("/metadata/resourceVersion").asText() + "&resourceVersionMatch=Exact", null, null);
+        assertEquals(410, exact.statusCode(), exact.body());
+        HttpResponse<String> future = send("GET", "/api/v1/namespaces/paging/pods?resourceVersion=99999999", null, null);
+        assertEquals(504, future.statusCode(), future.body());
+    }
 }

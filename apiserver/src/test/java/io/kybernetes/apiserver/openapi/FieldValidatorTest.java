@@ -31,4 +31,21 @@ class FieldValidatorTest {
         assertEquals(Optional.ofNullable(expected).map(e -> "strict decoding error: unknown field \"" + e + "\""),
                 validator.strictDecodingError(apiVersion, kind, MAPPER.readTree(json)));
     }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "v1|ConfigMap|{\"data\":{\"a\":\"b\"}}|",
+            "v1|ConfigMap|{\"data\":[1,2]}|json: cannot unmarshal array into Go struct field ConfigMap.data of type map",
+            "v1|ConfigMap|{\"metadata\":{\"labels\":{\"v\":1}}}|json: cannot unmarshal number into Go struct field ConfigMap.metadata.labels.v of type string",
+            "v1|ConfigMap|{\"metadata\":{\"name\":null},\"data\":null}|",
+            "apps/v1|Deployment|{\"spec\":{\"replicas\":\"3\"}}|json: cannot unmarshal string into Go struct field Deployment.spec.replicas of type integer",
+            "apps/v1|Deployment|{\"spec\":{\"replicas\":3.0,\"paused\":true}}|",
+            "apps/v1|Deployment|{\"spec\":{\"paused\":\"yes\"}}|json: cannot unmarshal string into Go struct field Deployment.spec.paused of type boolean",
+            "v1|Pod|{\"spec\":{\"containers\":[{\"name\":\"c\",\"resources\":{\"limits\":{\"cpu\":1,\"memory\":\"64Mi\"}}}]}}|",
+            "v1|Pod|{\"spec\":{\"containers\":{\"name\":\"c\"}}}|json: cannot unmarshal object into Go struct field Pod.spec.containers of type array",
+            "v1|Service|{\"spec\":{\"ports\":[{\"port\":80,\"targetPort\":\"http\"},{\"port\":81,\"targetPort\":8081}]}}|",
+            "example.com/v1|Widget|{\"anything\":[1]}|" })
+    void reportsTheFirstValueOfAWrongType(String apiVersion, String kind, String json, String expected) throws IOException {
+        assertEquals(Optional.ofNullable(expected), validator.typeError(apiVersion, kind, MAPPER.readTree(json)));
+    }
 }
