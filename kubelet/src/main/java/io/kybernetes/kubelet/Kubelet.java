@@ -24,6 +24,7 @@ import io.kybernetes.kubelet.env.ObjectSource;
 import io.kybernetes.kubelet.node.MachineInfo;
 import io.kybernetes.kubelet.node.NodeAgent;
 import io.kybernetes.kubelet.pod.PodEvents;
+import io.kybernetes.kubelet.pod.PodStatusFactory;
 import io.kybernetes.kubelet.pod.PodSyncer;
 import io.kybernetes.kubelet.pod.PodWorkers;
 import io.kybernetes.kubelet.pod.RuntimeView;
@@ -123,12 +124,25 @@ public final class Kubelet implements AutoCloseable {
         PodSyncer syncer = new PodSyncer(cri, client, this::podByUid, node.nodeName(), nodeIp, podLogDir,
                 (uid, d) -> workers.enqueueAfter(uid, d), Clock.systemUTC());
         workers = new PodWorkers(settings.workers, syncer::sync);
-        probes = new ProbeManager(new Prober(cri), this::boundPods, uid -> workers.enqueue(uid), (uid, id) -> {
-            syncer.killContainer(uid, id);
-            workers.enqueue(uid);
-        }, Clock.systemUTC());
-        syncer.setReadiness(probes::ready);
+        probes = new ProbeManager(new Prober(cri), this::boundPods, uid -> workers.enqueue(uid),
+                (uid, name, id, message) -> {
+                    syncer.killContainer(uid, name, id, message);
+                    workers.enqueue(uid);
+                }, Clock.systemUTC());
+        ProbeManager probeManager = probes;
+        syncer.setReadiness(new PodStatusFactory.Readiness() {
+            @Override
+            public boolean ready(String containerId, io.fabric8.kubernetes.api.model.Container spec) {
+                return probeManager.ready(containerId, spec);
+            }
+
+            @Override
+            public boolean started(String containerId, io.fabric8.kubernetes.api.model.Container spec) {
+                return probeManager.started(containerId, spec);
+            }
+        });
         events = new PodEvents(client, node.nodeName());
+        probes.setEvents(events);
         syncer.setEvents(events);
         syncer.setVolumes(new PodVolumes(client, rootDir));
         syncer.setObjects(ObjectSource.of(client));

@@ -141,6 +141,14 @@ public final class CriClient implements AutoCloseable {
                 .getExitCode();
     }
 
+    /** Runs a command in a container; returns its exit code and output. */
+    public io.kybernetes.kubelet.cri.v1.ExecSyncResponse execSyncOutput(String containerId, List<String> cmd,
+                                                                       long timeoutSeconds) {
+        return runtime.withDeadlineAfter(timeoutSeconds + 5, TimeUnit.SECONDS)
+                .execSync(io.kybernetes.kubelet.cri.v1.ExecSyncRequest.newBuilder().setContainerId(containerId)
+                        .addAllCmd(cmd).setTimeout(timeoutSeconds).build());
+    }
+
     /** The image's status, or null when the runtime does not have it. */
     public ImageStatusResponse imageStatus(String image) {
         ImageStatusResponse r = images.withDeadlineAfter(CALL_SECONDS, TimeUnit.SECONDS)

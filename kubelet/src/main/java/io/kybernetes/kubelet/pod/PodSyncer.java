@@ -59,6 +59,8 @@ public final class PodSyncer {
     private final BiConsumer<String, Duration> requeue;
     private final Clock clock;
     private final Backoff backoff = Backoff.standard();
+    private final LifecycleHooks hooks;
+    static final long POST_START_TIMEOUT_SECONDS = 30;
     private volatile PodStatusFactory.Readiness readiness = (id, c) -> true;
     private volatile PodEvents events = PodEvents.none();
     private volatile PodVolumes volumes;
@@ -82,6 +84,7 @@ public final class PodSyncer {
         this.podLogRoot = podLogRoot;
         this.requeue = requeue;
         this.clock = clock;
+        this.hooks = new LifecycleHooks(new io.kybernetes.kubelet.probe.Prober(cri));
     }
 
     public void sync(String uid) {
@@ -112,7 +115,7 @@ public final class PodSyncer {
                                 "Stopping container " + c.getMetadata().getName());
                     }
                 }
-                killPod(rt, grace, true);
+                killPod(rt, grace, true, pod);
             }
             forget(uid);
             deleteFromApi(pod);
@@ -212,13 +215,21 @@ public final class PodSyncer {
         this.readiness = readiness;
     }
 
-    /** Stops one container (a failed liveness probe); the next sync restarts it per restartPolicy. */
-    public void killContainer(String uid, String containerId) {
+    /** Stops one container (a failed liveness or startup probe); the next sync restarts it per restartPolicy. */
+    public void killContainer(String uid, String name, String containerId, String message) {
         Pod pod = podByUid.apply(uid);
         if (pod != null) {
-            events.normal(pod, null, "Killing", "Container failed liveness probe, will be restarted");
+            events.normal(pod, name, "Killing", message);
         }
-        stopQuietly(containerId, pod == null ? ORPHAN_GRACE_SECONDS : ContainerSpecs.gracePeriod(pod));
+        long grace = pod == null ? ORPHAN_GRACE_SECONDS : ContainerSpecs.gracePeriod(pod);
+        if (pod != null) {
+            for (Container c : pod.getSpec().getContainers()) {
+                if (c.getName().equals(name)) {
+                    grace = runPreStop(pod, c, containerId, grace);
+                }
+            }
+        }
+        stopQuietly(containerId, grace);
     }
 
     private void forget(String uid) {
@@ -427,6 +438,17 @@ public final class PodSyncer {
             podWaiting.put(c.getName(), new Waiting("RunContainerError", e.getStatus().getDescription()));
             return Optional.of(Duration.ofSeconds(5));
         }
+        if (c.getLifecycle() != null && c.getLifecycle().getPostStart() != null) {
+            String error = hooks.run(c.getLifecycle().getPostStart(), c, podIP, id, POST_START_TIMEOUT_SECONDS);
+            if (error != null) {
+                events.warning(pod, c.getName(), "FailedPostStartHook", error);
+                LOG.infof("pod %s/%s: postStart hook of %s failed: %s", pod.getMetadata().getNamespace(),
+                        pod.getMetadata().getName(), c.getName(), error);
+                events.normal(pod, c.getName(), "Killing", "FailedPostStartHook");
+                stopQuietly(id, ContainerSpecs.gracePeriod(pod));
+                return Optional.of(Duration.ofSeconds(1));
+            }
+        }
         podWaiting.remove(c.getName());
         LOG.infof("pod %s/%s: started container %s (%s, restart %d)", pod.getMetadata().getNamespace(),
                 pod.getMetadata().getName(), c.getName(), shortId(id), attempt);
@@ -518,13 +540,40 @@ public final class PodSyncer {
         return ips;
     }
 
+    /**
+     * Runs the container's preStop hook (if any) within {@code graceSeconds}; returns the grace left for the stop
+     * (at least 2 s, as upstream).
+     */
+    long runPreStop(Pod pod, Container spec, String containerId, long graceSeconds) {
+        if (spec.getLifecycle() == null || spec.getLifecycle().getPreStop() == null) {
+            return graceSeconds;
+        }
+        long t0 = System.nanoTime();
+        String podIP = pod.getStatus() == null || pod.getStatus().getPodIP() == null ? "" : pod.getStatus().getPodIP();
+        String error = hooks.run(spec.getLifecycle().getPreStop(), spec, podIP, containerId, graceSeconds);
+        if (error != null) {
+            events.warning(pod, spec.getName(), "FailedPreStopHook", error);
+        }
+        long used = (System.nanoTime() - t0) / 1_000_000_000L;
+        return Math.max(2, graceSeconds - used);
+    }
+
     /** Stops every container (with the grace period), stops the sandboxes and, if {@code remove}, removes all. */
     void killPod(RuntimePod rt, long graceSeconds, boolean remove) {
+        killPod(rt, graceSeconds, remove, null);
+    }
+
+    /** {@code pod}: when known, its containers' preStop hooks run first, within the grace period. */
+    void killPod(RuntimePod rt, long graceSeconds, boolean remove, Pod pod) {
         List<Thread> stops = new ArrayList<>();
         for (ContainerStatus c : rt.containers()) {
             if (c.getState() == ContainerState.CONTAINER_RUNNING || c.getState() == ContainerState.CONTAINER_CREATED) {
                 // containers stop in parallel so that the pod takes one grace period, not one per container
-                Thread t = new Thread(() -> stopQuietly(c.getId(), graceSeconds), "stop-" + shortId(c.getId()));
+                Container spec = pod == null ? null : ContainerSpecs.allContainers(pod).stream()
+                        .filter(x -> x.getName().equals(c.getMetadata().getName())).findFirst().orElse(null);
+                Thread t = new Thread(() -> stopQuietly(c.getId(), spec == null || c.getState()
+                        != ContainerState.CONTAINER_RUNNING ? graceSeconds : runPreStop(pod, spec, c.getId(), graceSeconds)),
+                        "stop-" + shortId(c.getId()));
                 t.start();
                 stops.add(t);
             }

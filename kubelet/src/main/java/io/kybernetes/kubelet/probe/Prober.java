@@ -15,8 +15,13 @@ import io.fabric8.kubernetes.api.model.HTTPHeader;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.kybernetes.kubelet.cri.CriClient;
+import grpc.health.v1.HealthGrpc;
+import grpc.health.v1.HealthOuterClass;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import java.util.concurrent.TimeUnit;
 
-/** Runs one probe (httpGet, tcpSocket or exec) once, as upstream defines success. */
+/** Runs one probe (httpGet, tcpSocket, exec or grpc) once, as upstream defines success. */
 public final class Prober {
 
     private final CriClient cri;
@@ -27,45 +32,106 @@ public final class Prober {
         this.cri = cri;
     }
 
-    public boolean run(Probe probe, Container container, String podIP, String containerId) {
+    /** The outcome of one probe: success, or failure with upstream's wording of why. */
+    public record Result(boolean ok, String message) {
+        static final Result SUCCESS = new Result(true, "");
+
+        static Result failure(String message) {
+            return new Result(false, message);
+        }
+    }
+
+    public Result run(Probe probe, Container container, String podIP, String containerId) {
         int timeout = probe.getTimeoutSeconds() == null ? 1 : Math.max(1, probe.getTimeoutSeconds());
         try {
             if (probe.getHttpGet() != null) {
-                var g = probe.getHttpGet();
-                String host = g.getHost() == null || g.getHost().isEmpty() ? podIP : g.getHost();
-                String scheme = g.getScheme() == null ? "http" : g.getScheme().toLowerCase();
-                String path = g.getPath() == null || g.getPath().isEmpty() ? "/" : g.getPath();
-                if (!path.startsWith("/")) {
-                    path = "/" + path;
-                }
-                URI uri = URI.create(scheme + "://" + host + ":" + port(g.getPort(), container) + path);
-                HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(timeout))
-                        .header("User-Agent", "kube-probe/1.32");
-                if (g.getHttpHeaders() != null) {
-                    for (HTTPHeader h : g.getHttpHeaders()) {
-                        req.header(h.getName(), h.getValue());
-                    }
-                }
-                int code = http.send(req.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-                return code >= 200 && code < 400;
+                return httpGet(probe.getHttpGet(), container, podIP, timeout);
             }
             if (probe.getTcpSocket() != null) {
                 var t = probe.getTcpSocket();
                 String host = t.getHost() == null || t.getHost().isEmpty() ? podIP : t.getHost();
+                int port = port(t.getPort(), container);
                 try (Socket s = new Socket()) {
-                    s.connect(new InetSocketAddress(host, port(t.getPort(), container)), timeout * 1000);
-                    return true;
+                    s.connect(new InetSocketAddress(host, port), timeout * 1000);
+                    return Result.SUCCESS;
+                } catch (IOException e) {
+                    return Result.failure("dial tcp " + host + ":" + port + ": " + e.getMessage());
                 }
             }
             if (probe.getExec() != null && probe.getExec().getCommand() != null) {
-                return cri.execSync(containerId, probe.getExec().getCommand(), timeout) == 0;
+                var r = cri.execSyncOutput(containerId, probe.getExec().getCommand(), timeout);
+                if (r.getExitCode() == 0) {
+                    return Result.SUCCESS;
+                }
+                String out = r.getStdout().toStringUtf8() + r.getStderr().toStringUtf8();
+                return Result.failure(out.isEmpty() ? "command " + probe.getExec().getCommand()
+                        + " exited with " + r.getExitCode() : out);
             }
-            return true; // no handler we know: treat as success rather than killing the container
+            if (probe.getGrpc() != null) {
+                return grpc(probe.getGrpc().getPort(), probe.getGrpc().getService(), podIP, timeout);
+            }
+            return Result.SUCCESS; // no handler we know: treat as success rather than killing the container
+        } catch (io.grpc.StatusRuntimeException e) {
+            if (e.getStatus().getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED) {
+                return Result.failure("command timed out");
+            }
+            return Result.failure(e.getStatus().toString());
         } catch (IOException | RuntimeException e) {
-            return false;
+            return Result.failure(e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return Result.failure("interrupted");
+        }
+    }
+
+    private Result httpGet(io.fabric8.kubernetes.api.model.HTTPGetAction g, Container container, String podIP,
+                           int timeout) throws IOException, InterruptedException {
+        String host = g.getHost() == null || g.getHost().isEmpty() ? podIP : g.getHost();
+        String scheme = g.getScheme() == null ? "http" : g.getScheme().toLowerCase();
+        String path = g.getPath() == null || g.getPath().isEmpty() ? "/" : g.getPath();
+        if (!path.startsWith("/")) {
+            path = "/" + path;
+        }
+        URI uri = URI.create(scheme + "://" + host + ":" + port(g.getPort(), container) + path);
+        HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(timeout))
+                .header("User-Agent", "kube-probe/1.32");
+        if (g.getHttpHeaders() != null) {
+            for (HTTPHeader h : g.getHttpHeaders()) {
+                req.header(h.getName(), h.getValue());
+            }
+        }
+        try {
+            int code = http.send(req.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            return code >= 200 && code < 400 ? Result.SUCCESS
+                    : Result.failure("HTTP probe failed with statuscode: " + code);
+        } catch (java.net.http.HttpTimeoutException e) {
+            return Result.failure("Get \"" + uri + "\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)");
+        } catch (IOException e) {
+            return Result.failure("Get \"" + uri + "\": " + e.getMessage());
+        }
+    }
+
+    /**
+     * grpc.health.v1.Health/Check on the pod's IP; healthy only when the answer is SERVING. The health stubs are
+     * the ones quarkus-grpc already ships (package grpc.health.v1), so no proto of our own is needed.
+     */
+    static Result grpc(int port, String service, String host, int timeout) {
+        ManagedChannel ch = NettyChannelBuilder.forAddress(host, port).usePlaintext().build();
+        try {
+            var resp = HealthGrpc.newBlockingStub(ch).withDeadlineAfter(timeout, TimeUnit.SECONDS)
+                    .check(HealthOuterClass.HealthCheckRequest.newBuilder().setService(service == null ? "" : service)
+                            .build());
+            if (resp.getStatus() == HealthOuterClass.HealthCheckResponse.ServingStatus.SERVING) {
+                return Result.SUCCESS;
+            }
+            return Result.failure("service unhealthy (responded with \"" + resp.getStatus() + "\")");
+        } catch (io.grpc.StatusRuntimeException e) {
+            if (e.getStatus().getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED) {
+                return Result.failure("timeout: health rpc did not complete within " + timeout + "s");
+            }
+            return Result.failure("error: health rpc probe failed: " + e.getStatus());
+        } finally {
+            ch.shutdownNow();
         }
     }
 

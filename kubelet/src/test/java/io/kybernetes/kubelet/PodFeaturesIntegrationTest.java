@@ -1,0 +1,253 @@
+package io.kybernetes.kubelet;
+
+import static io.kybernetes.kubelet.KubeletIntegrationTest.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.kybernetes.kubelet.cri.CriClient;
+import io.kybernetes.kubelet.logs.ContainerLogs;
+import io.kybernetes.kubelet.logs.LogOptions;
+import io.kybernetes.kubelet.logs.LogStreamer;
+
+/**
+ * Everything a pod spec promises, checked on real containers (private containerd fixture, fabric8 mock API server):
+ * environment, DNS, resources and security, probes, lifecycle, volumes, image policies and streaming.
+ */
+@ExtendWith(CriFixture.class)
+@EnableKubernetesMockClient(crud = true)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PodFeaturesIntegrationTest {
+
+    static final String NODE = "kubelet-it-features";
+    static final String NS = "default";
+    static KubernetesClient client;
+    static CriClient cri;
+    static Kubelet kubelet;
+    static Path logDir;
+
+    @BeforeAll
+    static void startKubelet() throws Exception {
+        cri = new CriClient(CriFixture.socket());
+        logDir = CriFixture.DIR.resolve("pods");
+        Path resolv = CriFixture.DIR.resolve("resolv.conf");
+        Files.writeString(resolv, "nameserver 192.0.2.53\nsearch example.org\noptions edns0\n");
+        Kubelet.Settings s = KubeletIntegrationTest.settings();
+        s.resolvConf = resolv;
+        s.podResync = Duration.ofSeconds(2);
+        kubelet = new Kubelet(client, cri, NODE, "127.0.0.1", "10.245.0.0/24", 10250,
+                CriFixture.DIR.resolve("kubelet"), logDir, s);
+        kubelet.start();
+        await("pods synced", () -> kubelet.podsSynced(), b -> b);
+    }
+
+    @AfterAll
+    static void stopKubelet() {
+        if (kubelet != null) {
+            for (Pod p : client.pods().inNamespace(NS).list().getItems()) {
+                client.pods().inNamespace(NS).resource(p).delete();
+            }
+            try {
+                await("no sandbox left", () -> cri.listPodSandboxes(Map.of()), List::isEmpty);
+            } finally {
+                kubelet.close();
+                cri.close();
+            }
+        }
+    }
+
+    static PodBuilder pod(String name, String restartPolicy, String script) {
+        return new PodBuilder(KubeletIntegrationTest.pod(name, restartPolicy, script)).editSpec().withNodeName(NODE)
+                .endSpec();
+    }
+
+    static Pod create(Pod p) {
+        return client.pods().inNamespace(NS).resource(p).create();
+    }
+
+    static Pod get(String name) {
+        return client.pods().inNamespace(NS).withName(name).get();
+    }
+
+    static ContainerStatus status(Pod p, String container) {
+        if (p == null || p.getStatus() == null || p.getStatus().getContainerStatuses() == null) {
+            return null;
+        }
+        return p.getStatus().getContainerStatuses().stream().filter(s -> container.equals(s.getName())).findFirst()
+                .orElse(null);
+    }
+
+    static Pod awaitPhase(String name, String phase) {
+        return await(name + " " + phase, () -> get(name),
+                p -> p != null && p.getStatus() != null && phase.equals(p.getStatus().getPhase()));
+    }
+
+    static String log(String pod, String container, boolean previous) throws Exception {
+        ContainerLogs.Target target = new ContainerLogs(cri).find(NS, pod, container, previous);
+        StringWriter out = new StringWriter();
+        new LogStreamer(target.file(), LogOptions.from(n -> null, Instant.now()))
+                .stream(chunk -> { out.write(chunk); return true; }, () -> false);
+        return out.toString();
+    }
+
+    @Test
+    @Order(1)
+    void environmentDnsResourcesAndSecurity() throws Exception {
+        client.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata().withName("cfg")
+                .endMetadata().addToData("color", "blue").build()).create();
+        client.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata().withName("sec")
+                .endMetadata().addToStringData("password", "s3cret").build()).create();
+        Pod p = pod("env", "Never", "echo POD=$POD_NAME MEM=$MEM CM=$CM S=$S_password; echo ARG=$(FOO) '$$(FOO)';"
+                + " cat /etc/resolv.conf; echo LIMIT=$(cat /sys/fs/cgroup/memory/memory.limit_in_bytes);"
+                + " echo UID=$(busybox id -u) GROUPS=$(busybox id -G);"
+                + " busybox touch /rootfs-file 2>/dev/null && echo ROOTFS=rw || echo ROOTFS=ro")
+                .editSpec().editFirstContainer()
+                .addNewEnv().withName("FOO").withValue("bar").endEnv()
+                .addNewEnv().withName("POD_NAME").withNewValueFrom().withNewFieldRef().withFieldPath("metadata.name")
+                .endFieldRef().endValueFrom().endEnv()
+                .addNewEnv().withName("MEM").withNewValueFrom().withNewResourceFieldRef().withResource("limits.memory")
+                .withDivisor(new Quantity("1Mi")).endResourceFieldRef().endValueFrom().endEnv()
+                .addNewEnv().withName("CM").withNewValueFrom().withNewConfigMapKeyRef().withName("cfg").withKey("color")
+                .endConfigMapKeyRef().endValueFrom().endEnv()
+                .addNewEnvFrom().withPrefix("S_").withNewSecretRef().withName("sec").endSecretRef().endEnvFrom()
+                .withNewResources().addToLimits("memory", new Quantity("64Mi")).addToLimits("cpu", new Quantity("500m"))
+                .endResources()
+                .withNewSecurityContext().withRunAsUser(1000L).withRunAsGroup(3000L).withReadOnlyRootFilesystem(true)
+                .endSecurityContext()
+                .endContainer().withNewSecurityContext().withSupplementalGroups(4000L).endSecurityContext()
+                .endSpec().build();
+        create(p);
+        Pod done = awaitPhase("env", "Succeeded");
+        assertEquals("Guaranteed", done.getStatus().getQosClass());
+        String out = log("env", "app", false);
+        assertTrue(out.contains("POD=env MEM=64 CM=blue S=s3cret\n"), out);
+        assertTrue(out.contains("ARG=bar $(FOO)\n"), out);
+        assertTrue(out.contains("nameserver 10.96.0.10\n"), out);
+        assertTrue(out.contains("search default.svc.cluster.local svc.cluster.local cluster.local example.org\n"), out);
+        assertTrue(out.contains("options ndots:5\n"), out);
+        assertTrue(out.contains("LIMIT=67108864\n"), out);
+        assertTrue(out.contains("UID=1000 GROUPS=3000 4000\n"), out);
+        assertTrue(out.contains("ROOTFS=ro\n"), out);
+    }
+
+    @Test
+    @Order(2)
+    void missingConfigMapWaitsWithCreateContainerConfigError() {
+        create(pod("late", "Never", "echo VALUE=$LATE")
+                .editSpec().editFirstContainer().addNewEnv().withName("LATE").withNewValueFrom()
+                .withNewConfigMapKeyRef().withName("late").withKey("k").endConfigMapKeyRef().endValueFrom().endEnv()
+                .endContainer().endSpec().build());
+        Pod p = await("CreateContainerConfigError", () -> get("late"), x -> status(x, "app") != null
+                && status(x, "app").getState().getWaiting() != null
+                && "CreateContainerConfigError".equals(status(x, "app").getState().getWaiting().getReason()));
+        assertEquals("configmap \"late\" not found", status(p, "app").getState().getWaiting().getMessage());
+        assertEquals("Pending", p.getStatus().getPhase());
+        client.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata().withName("late")
+                .endMetadata().addToData("k", "now").build()).create();
+        awaitPhase("late", "Succeeded");
+    }
+
+    static List<String> events(String pod) {
+        return client.v1().events().inNamespace(NS).list().getItems().stream()
+                .filter(e -> pod.equals(e.getInvolvedObject().getName()))
+                .map(e -> e.getReason() + ": " + e.getMessage()).toList();
+    }
+
+    @Test
+    @Order(3)
+    void startupProbeGatesLivenessWhichRestartsTheContainer() {
+        create(pod("probed", "Always", "echo ok > /tmp/alive; sleep 3; echo > /tmp/started; sleep 3;"
+                + " busybox rm /tmp/alive; exec sleep 1000")
+                .editSpec().editFirstContainer()
+                .withNewStartupProbe().withNewExec().withCommand("cat", "/tmp/started").endExec().withPeriodSeconds(1)
+                .withFailureThreshold(30).endStartupProbe()
+                .withNewLivenessProbe().withNewExec().withCommand("cat", "/tmp/alive").endExec().withPeriodSeconds(1)
+                .withFailureThreshold(2).withTimeoutSeconds(2).endLivenessProbe()
+                .endContainer().endSpec().build());
+        Pod running = await("probed running, not started", () -> get("probed"), p -> status(p, "app") != null
+                && status(p, "app").getState().getRunning() != null);
+        assertEquals(false, status(running, "app").getStarted());
+        await("probed started", () -> get("probed"), p -> Boolean.TRUE.equals(status(p, "app").getStarted()));
+        Pod restarted = await("probed restarted", () -> get("probed"), p -> status(p, "app").getRestartCount() >= 1);
+        assertEquals(137, status(restarted, "app").getLastState().getTerminated().getExitCode());
+        List<String> ev = events("probed");
+        assertTrue(ev.stream().anyMatch(e -> e.startsWith("Unhealthy: Startup probe failed: ")), ev.toString());
+        assertTrue(ev.stream().anyMatch(e -> e.startsWith("Unhealthy: Liveness probe failed: ")), ev.toString());
+        assertTrue(ev.contains("Killing: Container app failed liveness probe, will be restarted"), ev.toString());
+    }
+
+    @Test
+    @Order(4)
+    void hooksTerminationMessagesAndOomKill() throws Exception {
+        Path host = CriFixture.DIR.resolve("host");
+        Files.createDirectories(host);
+        create(pod("hooks", "Never", "sleep 1; cat /tmp/poststart; echo bye > /dev/termination-log; exit 3")
+                .editSpec().editFirstContainer().withNewLifecycle().withNewPostStart().withNewExec()
+                .withCommand("sh", "-c", "echo post-start-ran > /tmp/poststart").endExec().endPostStart()
+                .endLifecycle().endContainer()
+                .addNewContainer().withName("fallback").withImage("busybox").withImagePullPolicy("IfNotPresent")
+                .withTerminationMessagePolicy("FallbackToLogsOnError")
+                .withCommand("sh", "-c", "echo last-words; exit 1").endContainer()
+                .addNewContainer().withName("hog").withImage("busybox").withImagePullPolicy("IfNotPresent")
+                .withNewResources().addToLimits("memory", new Quantity("16Mi")).endResources()
+                .withCommand("sh", "-c", "x=$(busybox head -c 67108864 /dev/zero | busybox tr '\\0' a); echo survived")
+                .endContainer().endSpec().build());
+        Pod p = awaitPhase("hooks", "Failed");
+        var app = status(p, "app").getState().getTerminated();
+        assertEquals(3, app.getExitCode());
+        assertEquals("Error", app.getReason());
+        assertEquals("bye\n", app.getMessage());
+        assertEquals("post-start-ran\n", log("hooks", "app", false));
+        var fallback = status(p, "fallback").getState().getTerminated();
+        assertEquals("last-words\n", fallback.getMessage());
+        var hog = status(p, "hog").getState().getTerminated();
+        assertEquals("OOMKilled", hog.getReason(), hog.toString());
+        assertEquals(137, hog.getExitCode());
+    }
+
+    @Test
+    @Order(5)
+    void preStopRunsOnGracefulDeletion() throws Exception {
+        Path host = CriFixture.DIR.resolve("host");
+        Files.createDirectories(host);
+        create(pod("stopper", "Always", "trap 'exit 0' TERM; while true; do sleep 1; done")
+                .editSpec().addNewVolume().withName("host").withNewHostPath().withPath(host.toString()).endHostPath()
+                .endVolume().editFirstContainer().addNewVolumeMount().withName("host").withMountPath("/host")
+                .endVolumeMount().withNewLifecycle().withNewPreStop().withNewExec()
+                .withCommand("sh", "-c", "echo pre-stop-ran > /host/prestop").endExec().endPreStop().endLifecycle()
+                .endContainer().endSpec().build());
+        Pod p = awaitPhase("stopper", "Running");
+        String uid = p.getMetadata().getUid();
+        client.pods().inNamespace(NS).resource(new PodBuilder(p).editMetadata()
+                .addToFinalizers("kubelet-it/hold").withDeletionTimestamp(Instant.now().toString())
+                .withDeletionGracePeriodSeconds(10L).endMetadata().build()).update();
+        await("stopper gone from the runtime", () -> cri.listPodSandboxes(Map.of("io.kubernetes.pod.uid", uid)),
+                List::isEmpty);
+        assertEquals("pre-stop-ran\n", Files.readString(host.resolve("prestop")));
+        client.pods().inNamespace(NS).withName("stopper").edit(x -> new PodBuilder(x).editMetadata()
+                .withFinalizers(List.of()).endMetadata().build());
+    }
+}
