@@ -49,4 +49,34 @@ public final class Fixtures {
     public static Pod onNode(Pod p, String node) {
         return new PodBuilder(p).editSpec().withNodeName(node).endSpec().build();
     }
+
+    /** A 4-cpu 8Gi node with hostname plus the given labels. */
+    public static Node labelledNode(String name, String... kv) {
+        Node n = node(name, "4", "8Gi", 110);
+        Map<String, String> labels = new java.util.HashMap<>(n.getMetadata().getLabels());
+        for (int i = 0; i + 1 < kv.length; i += 2) {
+            labels.put(kv[i], kv[i + 1]);
+        }
+        n.getMetadata().setLabels(labels);
+        return n;
+    }
+
+    /** A pod without requests with labels given as key, value pairs. */
+    public static Pod labelledPod(String name, String... kv) {
+        Pod p = pod(name, null, null);
+        Map<String, String> labels = new java.util.HashMap<>();
+        for (int i = 0; i + 1 < kv.length; i += 2) {
+            labels.put(kv[i], kv[i + 1]);
+        }
+        p.getMetadata().setLabels(labels);
+        return p;
+    }
+
+    public static Pod inNamespace(Pod p, String namespace) {
+        return new PodBuilder(p).editMetadata().withNamespace(namespace).endMetadata().build();
+    }
+
+    public static Pod withPriority(Pod p, int priority) {
+        return new PodBuilder(p).editSpec().withPriority(priority).endSpec().build();
+    }
 }

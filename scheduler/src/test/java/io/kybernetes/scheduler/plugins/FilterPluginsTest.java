@@ -77,6 +77,24 @@ class FilterPluginsTest {
                 .withStatus("False").endCondition().endStatus().build();
     }
 
+    /** N with the condition {@code type} set to {@code status} (Ready stays True unless it is the type). */
+    static Node condition(String type, String status) {
+        var conditions = new java.util.ArrayList<>(N.getStatus().getConditions());
+        conditions.removeIf(c -> c.getType().equals(type));
+        conditions.add(new io.fabric8.kubernetes.api.model.NodeConditionBuilder().withType(type).withStatus(status)
+                .build());
+        return new NodeBuilder(N).editStatus().withConditions(conditions).endStatus().build();
+    }
+
+    static Pod fieldAffinity(String nodeName) {
+        return new PodBuilder(pod("p", null, null)).editSpec().withNewAffinity().withNewNodeAffinity()
+                .withNewRequiredDuringSchedulingIgnoredDuringExecution().addNewNodeSelectorTerm()
+                .withMatchFields(new NodeSelectorRequirementBuilder().withKey("metadata.name").withOperator("In")
+                        .withValues(nodeName).build())
+                .endNodeSelectorTerm().endRequiredDuringSchedulingIgnoredDuringExecution().endNodeAffinity()
+                .endAffinity().endSpec().build();
+    }
+
     static Node cordoned() {
         return new NodeBuilder(N).editSpec().withUnschedulable(true).endSpec().build();
     }
@@ -153,7 +171,45 @@ class FilterPluginsTest {
                 Arguments.of("ready: not ready", ready, pod("p", null, null), notReady(), List.of(),
                         Code.UNSCHEDULABLE_AND_UNRESOLVABLE,
                         List.of("node(s) had untolerated taint {node.kubernetes.io/not-ready: }")),
-                Arguments.of("ready: ready", ready, pod("p", null, null), N, List.of(), Code.SUCCESS, List.of()));
+                Arguments.of("ready: ready", ready, pod("p", null, null), N, List.of(), Code.SUCCESS, List.of()),
+                Arguments.of("conditions: Ready Unknown is unreachable", ready, pod("p", null, null),
+                        condition("Ready", "Unknown"), List.of(), Code.UNSCHEDULABLE_AND_UNRESOLVABLE,
+                        List.of("node(s) had untolerated taint {node.kubernetes.io/unreachable: }")),
+                Arguments.of("conditions: memory pressure", ready, pod("p", null, null),
+                        condition("MemoryPressure", "True"), List.of(), Code.UNSCHEDULABLE_AND_UNRESOLVABLE,
+                        List.of("node(s) had untolerated taint {node.kubernetes.io/memory-pressure: }")),
+                Arguments.of("conditions: disk pressure", ready, pod("p", null, null),
+                        condition("DiskPressure", "True"), List.of(), Code.UNSCHEDULABLE_AND_UNRESOLVABLE,
+                        List.of("node(s) had untolerated taint {node.kubernetes.io/disk-pressure: }")),
+                Arguments.of("conditions: PID pressure", ready, pod("p", null, null),
+                        condition("PIDPressure", "True"), List.of(), Code.UNSCHEDULABLE_AND_UNRESOLVABLE,
+                        List.of("node(s) had untolerated taint {node.kubernetes.io/pid-pressure: }")),
+                Arguments.of("conditions: no pressure", ready, pod("p", null, null),
+                        condition("MemoryPressure", "False"), List.of(), Code.SUCCESS, List.of()),
+                Arguments.of("conditions: pressure tolerated", ready,
+                        tolerating(pod("p", null, null), "node.kubernetes.io/disk-pressure", "Exists", null,
+                                "NoSchedule"),
+                        condition("DiskPressure", "True"), List.of(), Code.SUCCESS, List.of()),
+                Arguments.of("conditions: the node's own taint is left to TaintToleration", ready,
+                        pod("p", null, null),
+                        new NodeBuilder(condition("MemoryPressure", "True")).editSpec().addToTaints(new TaintBuilder()
+                                .withKey("node.kubernetes.io/memory-pressure").withEffect("NoSchedule").build())
+                                .endSpec().build(), List.of(), Code.SUCCESS, List.of()),
+                Arguments.of("taint: empty key Exists tolerates everything", taints,
+                        tolerating(pod("p", null, null), null, "Exists", null, null),
+                        tainted("dedicated", "gpu", "NoExecute"), List.of(), Code.SUCCESS, List.of()),
+                Arguments.of("taint: effect must match", taints,
+                        tolerating(pod("p", null, null), "dedicated", "Exists", null, "NoSchedule"),
+                        tainted("dedicated", "gpu", "NoExecute"), List.of(), Code.UNSCHEDULABLE_AND_UNRESOLVABLE,
+                        List.of("node(s) had untolerated taint {dedicated: gpu}")),
+                Arguments.of("affinity: Lt", aff, affinity("gen", "Lt", "3"), labelled(Map.of("gen", "4")),
+                        List.of(), Code.UNSCHEDULABLE_AND_UNRESOLVABLE, List.of(NodeAffinity.REASON)),
+                Arguments.of("affinity: Exists", aff, affinity("gen", "Exists"), labelled(Map.of("gen", "4")),
+                        List.of(), Code.SUCCESS, List.of()),
+                Arguments.of("affinity: matchFields metadata.name", aff, fieldAffinity("n1"), N, List.of(),
+                        Code.SUCCESS, List.of()),
+                Arguments.of("affinity: matchFields other name", aff, fieldAffinity("n2"), N, List.of(),
+                        Code.UNSCHEDULABLE_AND_UNRESOLVABLE, List.of(NodeAffinity.REASON)));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -87,4 +87,89 @@ class ScorePluginsTest {
         }
         assertEquals(2, seen.size());
     }
+
+    @ParameterizedTest(name = "balanced: pod {0}/{1} on node with {2}/{3} used -> {4}")
+    @CsvSource({
+        // node 4 cpu / 8Gi; fractions after placing the pod; (1 - |fcpu - fmem| / 2) * 100
+        "1, 2Gi, 0, 0, 100",
+        "2, 1Gi, 0, 0, 81",
+        "4, 0, 0, 0, 50",
+        "1, 1Gi, 2, 6Gi, 93",
+        "8, 1Gi, 0, 0, 56",
+    })
+    void balancedAllocation(String cpu, String mem, String usedCpu, String usedMem, long expected) {
+        var n = node("n", "4", "8Gi", 110);
+        var existing = usedCpu.equals("0") ? List.<io.fabric8.kubernetes.api.model.Pod>of()
+                : List.of(onNode(pod("o", usedCpu, usedMem), "n"));
+        long s = new NodeResourcesBalancedAllocation().score(new CycleState(),
+                pod("p", cpu, mem.equals("0") ? null : mem), new NodeInfo(n, existing));
+        assertEquals(expected, s);
+    }
+
+    static io.fabric8.kubernetes.api.model.Node withImages(String name, long size, String... images) {
+        return new NodeBuilder(node(name, "4", "8Gi", 110)).editStatus().addNewImage().withNames(images)
+                .withSizeBytes(size).endImage().endStatus().build();
+    }
+
+    @Test
+    void imageLocalityScalesSizeBySpread() {
+        long mb = 1024L * 1024;
+        var a = new NodeInfo(withImages("a", 500 * mb, "docker.io/library/nginx:latest", "nginx:latest"),
+                List.of());
+        var b = new NodeInfo(withImages("b", 500 * mb, "other:1"), List.of());
+        var c = new NodeInfo(node("c", "4", "8Gi", 110), List.of());
+        var nodes = List.of(a, b, c);
+        ImageLocality il = new ImageLocality();
+        var p = new io.fabric8.kubernetes.api.model.PodBuilder(pod("p", null, null)).editSpec().editFirstContainer()
+                .withImage("nginx").endContainer().endSpec().build();
+        CycleState state = new CycleState(nodes);
+        il.preScore(state, p, nodes);
+        // 500 MiB present on 1 of 3 nodes: 166.67 MiB; (166.67 - 23) * 100 / (1000 - 23) = 14
+        assertEquals(14, il.score(state, p, a));
+        assertEquals(0, il.score(state, p, b));
+        assertEquals(0, il.score(state, p, c));
+        assertEquals("busybox:latest", ImageLocality.normalizedImageName("busybox"));
+        assertEquals("localhost:5000/busybox:latest", ImageLocality.normalizedImageName("localhost:5000/busybox"));
+        assertEquals("busybox:1.36", ImageLocality.normalizedImageName("busybox:1.36"));
+    }
+
+    @Test
+    void nodeAffinityPreferredSumsWeightsAndNormalizes() {
+        var pref = new io.fabric8.kubernetes.api.model.PodBuilder(pod("p", null, null)).editSpec().withNewAffinity()
+                .withNewNodeAffinity()
+                .addNewPreferredDuringSchedulingIgnoredDuringExecution().withWeight(20).withNewPreference()
+                .addNewMatchExpression().withKey("disk").withOperator("In").withValues("ssd").endMatchExpression()
+                .endPreference().endPreferredDuringSchedulingIgnoredDuringExecution()
+                .addNewPreferredDuringSchedulingIgnoredDuringExecution().withWeight(60).withNewPreference()
+                .addNewMatchExpression().withKey("gpu").withOperator("Exists").endMatchExpression()
+                .endPreference().endPreferredDuringSchedulingIgnoredDuringExecution()
+                .endNodeAffinity().endAffinity().endSpec().build();
+        NodeAffinity na = new NodeAffinity();
+        Map<String, Long> s = new HashMap<>();
+        s.put("ssd", na.score(new CycleState(), pref, new NodeInfo(
+                io.kybernetes.scheduler.Fixtures.labelledNode("ssd", "disk", "ssd"), List.of())));
+        s.put("both", na.score(new CycleState(), pref, new NodeInfo(
+                io.kybernetes.scheduler.Fixtures.labelledNode("both", "disk", "ssd", "gpu", "1"), List.of())));
+        s.put("none", na.score(new CycleState(), pref, new NodeInfo(
+                io.kybernetes.scheduler.Fixtures.labelledNode("none"), List.of())));
+        assertEquals(Map.of("ssd", 20L, "both", 80L, "none", 0L), s);
+        na.normalize(new CycleState(), pref, s);
+        assertEquals(Map.of("ssd", 25L, "both", 100L, "none", 0L), s);
+    }
+
+    @Test
+    void frameworkFollowsPreferredNodeAffinity() {
+        Framework f = Profiles.defaults(new Random(3));
+        var pref = new io.fabric8.kubernetes.api.model.PodBuilder(pod("p", null, null)).editSpec().withNewAffinity()
+                .withNewNodeAffinity()
+                .addNewPreferredDuringSchedulingIgnoredDuringExecution().withWeight(50).withNewPreference()
+                .addNewMatchExpression().withKey("disk").withOperator("In").withValues("ssd").endMatchExpression()
+                .endPreference().endPreferredDuringSchedulingIgnoredDuringExecution()
+                .endNodeAffinity().endAffinity().endSpec().build();
+        var ssd = new NodeInfo(io.kybernetes.scheduler.Fixtures.labelledNode("ssd", "disk", "ssd"), List.of());
+        var hdd = new NodeInfo(io.kybernetes.scheduler.Fixtures.labelledNode("hdd", "disk", "hdd"), List.of());
+        for (int i = 0; i < 5; i++) {
+            assertEquals("ssd", f.schedule(pref, List.of(hdd, ssd)).node());
+        }
+    }
 }
