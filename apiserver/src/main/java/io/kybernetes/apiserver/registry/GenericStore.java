@@ -207,6 +207,7 @@ public class GenericStore {
         if (r.namespaced()) {
             causes.addAll(Names.validate("metadata.namespace", ns, Strategy.NameRule.LABEL));
         }
+        causes.addAll(MetaValidation.validate(meta));
         causes.addAll(s.validate(obj));
         if (!causes.isEmpty()) {
             throw ApiException.invalid(r.group(), r.type().kind(), name, causes);
@@ -271,6 +272,7 @@ public class GenericStore {
             if (!Json.str(obj, "metadata.name").equals(name)) {
                 causes.add(Cause.invalid("metadata.name", Json.str(obj, "metadata.name"), "field is immutable"));
             }
+            causes.addAll(MetaValidation.validate(obj.path("metadata")));
             causes.addAll(r.strategy().validateUpdate(obj, old));
             if (!causes.isEmpty()) {
                 throw ApiException.invalid(r.group(), r.type().kind(), name, causes);
