@@ -1,5 +1,9 @@
 package io.kybernetes.proxy;
 
+import java.util.List;
+
+import io.kybernetes.proxy.exec.HostCommand;
+
 import io.kybernetes.proxy.iptables.ExecIptables;
 import io.kybernetes.proxy.iptables.IptablesProxier;
 import io.kybernetes.proxy.iptables.RuleSettings;
@@ -17,15 +21,25 @@ public final class Proxiers {
     }
 
     public static Proxier forMode(String mode, String chainPrefix, String clusterCidr, int masqueradeBit) {
+        return forMode(mode, chainPrefix, clusterCidr, masqueradeBit, List.of(), new HostCommand(List.of()));
+    }
+
+    public static Proxier forMode(String mode, String chainPrefix, String clusterCidr, int masqueradeBit,
+            List<String> nodePortIps, HostCommand host) {
         switch (mode == null || mode.isEmpty() ? "iptables" : mode) {
             case "iptables":
-                return new IptablesProxier(new ExecIptables(), new RuleSettings(chainPrefix, clusterCidr, masqueradeBit));
+                return new IptablesProxier(new ExecIptables(host), new RuleSettings(chainPrefix, clusterCidr, masqueradeBit, nodePortIps));
             default:
                 throw new IllegalArgumentException("unsupported --proxy-mode \"" + mode + "\" (supported: iptables)");
         }
     }
 
     public static Proxier forConfig(ProxyConfig c) {
-        return forMode(c.proxyMode(), c.chainPrefix(), c.clusterCidr(), c.iptablesMasqueradeBit());
+        List<String> nodePortIps = io.kybernetes.proxy.node.NodeAddresses.matching(c.nodeportAddresses().orElse(List.of()));
+        if (c.nodeportAddresses().isPresent() && nodePortIps.isEmpty()) {
+            throw new IllegalArgumentException("no local address within --nodeport-addresses " + c.nodeportAddresses().get());
+        }
+        return forMode(c.proxyMode(), c.chainPrefix(), c.clusterCidr(), c.iptablesMasqueradeBit(), nodePortIps,
+                HostCommand.withPrefix(c.execPrefix().orElse("")));
     }
 }

@@ -40,6 +40,19 @@ public interface ProxyConfig {
     @WithDefault("false")
     boolean cleanup();
 
+    /** This node's name ({@code --hostname-override}); endpoints with this nodeName are local. Default: hostname. */
+    java.util.Optional<String> hostnameOverride();
+
+    /** CIDRs whose local addresses accept node ports ({@code --nodeport-addresses}); empty: all local addresses. */
+    java.util.Optional<java.util.List<String>> nodeportAddresses();
+
+    /** Run health check node ports for externalTrafficPolicy Local Services. */
+    @WithDefault("true")
+    boolean healthCheckNodePorts();
+
+    /** A prefix for every packet filter command, e.g. {@code ip netns exec NAME} (tests use a scratch netns). */
+    java.util.Optional<String> execPrefix();
+
     /** Watch over WebSocket instead of HTTP streaming (only for servers that support it, e.g. fabric8's mock). */
     @WithDefault("false")
     boolean websocketWatches();

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.kybernetes.launcher.Flag;
+import io.kybernetes.proxy.exec.HostCommand;
 import io.kybernetes.launcher.Launcher;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
@@ -13,7 +14,10 @@ public class ProxyMain {
     static final List<Flag> FLAGS = List.of(
             new Flag("kubeconfig", "/etc/kybernetes/admin.conf", "kubeconfig file with the API server's address"),
             new Flag("cluster-cidr", "10.244.0.0/16", "pod CIDR; traffic to a ClusterIP from outside it is masqueraded"),
-            new Flag("proxy-mode", "iptables", "which proxy mode to use: iptables"),
+            new Flag("proxy-mode", "iptables", "which proxy mode to use: iptables or nftables"),
+            new Flag("hostname-override", null, "this node's name (endpoints with this nodeName are local); default: hostname"),
+            new Flag("nodeport-addresses", null, "comma-separated CIDRs; node ports answer only on local addresses within them "
+                    + "(default: every local address)"),
             new Flag("healthz-bind-address", "127.0.0.1:10256", "IP:port for /healthz, /livez, /readyz and /metrics"),
             new Flag("sync-period", "30s", "period of the full resync of the rules"),
             Flag.of("iptables-min-sync-period", "1s", "minimum interval between syncs (bursts coalesce)",
@@ -58,7 +62,8 @@ public class ProxyMain {
         String mode = props.getOrDefault("kybernetes.proxy-mode", "iptables");
         String prefix = props.getOrDefault("kybernetes.chain-prefix", System.getProperty("kybernetes.chain-prefix", "KUBE"));
         try {
-            Proxiers.forMode(mode, prefix, null, 14).cleanup();
+            Proxiers.forMode(mode, prefix, null, 14, List.of(),
+                    HostCommand.withPrefix(props.getOrDefault("kybernetes.exec-prefix", ""))).cleanup();
             System.out.println("kybernetes-proxy: removed the " + mode + " rules and chains (" + prefix + "-*)");
             return 0;
         } catch (Exception e) {

@@ -38,6 +38,28 @@ public final class ChainNames {
         return prefix + "-MARK-MASQ";
     }
 
+    public String nodePorts() {
+        return prefix + "-NODEPORTS";
+    }
+
+    public String externalServices() {
+        return prefix + "-EXTERNAL-SERVICES";
+    }
+
+    public String forward() {
+        return prefix + "-FORWARD";
+    }
+
+    /** The external destinations chain (node ports, external IPs, load balancer IPs) of a Service port. */
+    public String external(ServicePortName spn) {
+        return prefix + "-EXT-" + hash(spn + spn.protocol().lower());
+    }
+
+    /** The local policy chain: balances over this node's endpoints only. */
+    public String localPolicy(ServicePortName spn) {
+        return prefix + "-SVL-" + hash(spn + spn.protocol().lower());
+    }
+
     public String servicePort(ServicePortName spn) {
         return prefix + "-SVC-" + hash(spn + spn.protocol().lower());
     }
@@ -48,12 +70,15 @@ public final class ChainNames {
 
     /** True for the per-service and per-endpoint chains, the ones that come and go with Services. */
     public boolean isServiceOrEndpointChain(String chain) {
-        return chain.startsWith(prefix + "-SVC-") || chain.startsWith(prefix + "-SEP-");
+        return chain.startsWith(prefix + "-SVC-") || chain.startsWith(prefix + "-SEP-")
+                || chain.startsWith(prefix + "-EXT-") || chain.startsWith(prefix + "-SVL-")
+                || chain.startsWith(prefix + "-FW-");
     }
 
     /** True for every chain this proxier creates. */
     public boolean isOwn(String chain) {
         return chain.equals(services()) || chain.equals(postrouting()) || chain.equals(markMasq())
+                || chain.equals(nodePorts()) || chain.equals(externalServices()) || chain.equals(forward())
                 || isServiceOrEndpointChain(chain);
     }
 

@@ -9,11 +9,16 @@ import java.util.List;
 record JumpRule(String table, String chain, String target, String matches) {
 
     static List<JumpRule> all(ChainNames c) {
+        String newState = "-m conntrack --ctstate NEW ";
         String portals = "-m comment --comment \"kubernetes service portals\"";
-        String newPortals = "-m conntrack --ctstate NEW " + portals;
+        String external = "-m comment --comment \"kubernetes externally-visible service portals\"";
         return List.of(
-                new JumpRule("filter", "OUTPUT", c.services(), newPortals),
-                new JumpRule("filter", "FORWARD", c.services(), newPortals),
+                new JumpRule("filter", "INPUT", c.nodePorts(), "-m comment --comment \"kubernetes health check service ports\""),
+                new JumpRule("filter", "INPUT", c.externalServices(), newState + external),
+                new JumpRule("filter", "FORWARD", c.forward(), "-m comment --comment \"kubernetes forwarding rules\""),
+                new JumpRule("filter", "FORWARD", c.services(), newState + portals),
+                new JumpRule("filter", "FORWARD", c.externalServices(), newState + external),
+                new JumpRule("filter", "OUTPUT", c.services(), newState + portals),
                 new JumpRule("nat", "OUTPUT", c.services(), portals),
                 new JumpRule("nat", "PREROUTING", c.services(), portals),
                 new JumpRule("nat", "POSTROUTING", c.postrouting(), "-m comment --comment \"kubernetes postrouting rules\""));

@@ -1,130 +1,220 @@
 package io.kybernetes.proxy.iptables;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 import io.kybernetes.proxy.service.Endpoint;
 import io.kybernetes.proxy.service.ServicePort;
+import io.kybernetes.proxy.service.ServicePortName;
 
 /**
- * Pure function from the Service ports to program (and what {@code iptables-save} shows now) to the text of ONE
- * {@code iptables-restore --noflush} call. The layout follows kube-proxy's iptables mode:
+ * Pure function from the Service ports to the content of our chains, in kube-proxy's iptables layout:
  * <pre>
- * nat:    OUTPUT, PREROUTING -&gt; KUBE-SERVICES -&gt; KUBE-SVC-x (per service port, statistic across endpoints)
- *                                              -&gt; KUBE-SEP-y (per endpoint: DNAT)
- *         POSTROUTING -&gt; KUBE-POSTROUTING (MASQUERADE packets KUBE-MARK-MASQ marked)
- * filter: OUTPUT, FORWARD -&gt; KUBE-SERVICES (REJECT for service ports without endpoints)
+ * nat     PREROUTING, OUTPUT -&gt; KUBE-SERVICES: cluster IP -&gt; KUBE-SVC-x (or KUBE-SVL-x, internalTrafficPolicy Local)
+ *                                             external IP, load balancer IP -&gt; KUBE-EXT-x
+ *                                             last: local destination -&gt; KUBE-NODEPORTS: node port -&gt; KUBE-EXT-x
+ *         KUBE-EXT-x: Cluster policy: mark for masquerade, -&gt; KUBE-SVC-x
+ *                     Local policy: pod and LOCAL-source traffic -&gt; KUBE-SVC-x, the rest (unmasqueraded) -&gt; KUBE-SVL-x
+ *         KUBE-SVC-x / KUBE-SVL-x: ClientIP affinity (-m recent), then statistic over endpoints -&gt; KUBE-SEP-y (DNAT)
+ *         POSTROUTING -&gt; KUBE-POSTROUTING: MASQUERADE what KUBE-MARK-MASQ marked
+ * filter  OUTPUT, FORWARD -&gt; KUBE-SERVICES: REJECT cluster IPs without endpoints (DROP: no local ones)
+ *         INPUT, FORWARD -&gt; KUBE-EXTERNAL-SERVICES: the same for node ports, external and load balancer IPs
+ *         INPUT -&gt; KUBE-NODEPORTS: ACCEPT health check node ports; FORWARD -&gt; KUBE-FORWARD: ACCEPT marked traffic
  * </pre>
- * Our chains are declared (and so flushed) and rewritten whole; chains of Services that went away are declared and
- * deleted with {@code -X} in the same transaction.
  */
 public final class RuleGenerator {
+
+    static final String NODEPORTS_COMMENT = "kubernetes service nodeports; NOTE: this must be the last rule in this chain";
 
     private RuleGenerator() {
     }
 
-    public static String generate(RuleSettings settings, List<ServicePort> ports, SavedRules current) {
-        ChainNames names = settings.chains();
+    public static Ruleset generate(RuleSettings settings, List<ServicePort> ports) {
+        ChainNames n = settings.chains();
+        Chains filter = new Chains();
+        Chains nat = new Chains();
+        filter.declare(n.services());
+        filter.declare(n.externalServices());
+        filter.declare(n.nodePorts());
+        filter.declare(n.forward());
+        filter.add(n.forward(), comment("kubernetes forwarding rules") + " -m mark --mark " + settings.markMask() + " -j ACCEPT");
+        filter.add(n.forward(), comment("kubernetes forwarding conntrack rule")
+                + " -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT");
 
-        StringBuilder filter = new StringBuilder();
-        filter.append("*filter\n");
-        filter.append(':').append(names.services()).append(" - [0:0]\n");
-        appendMissingJumps(filter, "filter", names, current);
+        nat.declare(n.services());
+        nat.declare(n.nodePorts());
+        nat.declare(n.postrouting());
+        nat.declare(n.markMasq());
+        nat.add(n.postrouting(), "-m mark ! --mark " + settings.markMask() + " -j RETURN");
+        nat.add(n.postrouting(), "-j MARK --xor-mark " + settings.mark());
+        nat.add(n.postrouting(), comment("kubernetes service traffic requiring SNAT") + " -j MASQUERADE --random-fully");
+        nat.add(n.markMasq(), "-j MARK --or-mark " + settings.mark());
+
+        Set<Integer> healthCheckPorts = new LinkedHashSet<>();
         for (ServicePort sp : ports) {
-            if (sp.endpoints().isEmpty()) {
-                filter.append("-A ").append(names.services())
-                        .append(comment(sp.name() + " has no endpoints"))
-                        .append(match(sp)).append(" -j REJECT\n");
-            }
-        }
-        filter.append("COMMIT\n");
+            ServicePortName spn = sp.name();
+            String p = sp.protocol().lower();
+            String svc = n.servicePort(spn);
+            String svl = n.localPolicy(spn);
+            String ext = n.external(spn);
+            List<Endpoint> clusterEps = sp.clusterPolicyEndpoints();
+            List<Endpoint> localEps = sp.localPolicyEndpoints();
+            boolean anyEndpoints = !sp.usableEndpoints().isEmpty();
+            String clusterIpMatch = " -m " + p + " -p " + p + " -d " + sp.clusterIp() + "/32 --dport " + sp.port();
 
-        Set<String> chains = new LinkedHashSet<>();
-        chains.add(names.services());
-        chains.add(names.postrouting());
-        chains.add(names.markMasq());
-        List<String> rules = new ArrayList<>();
-        rules.add("-A " + names.postrouting() + " -m mark ! --mark " + settings.markMask() + " -j RETURN");
-        rules.add("-A " + names.postrouting() + " -j MARK --xor-mark " + settings.mark());
-        rules.add("-A " + names.postrouting() + comment("kubernetes service traffic requiring SNAT")
-                + " -j MASQUERADE --random-fully");
-        rules.add("-A " + names.markMasq() + " -j MARK --or-mark " + settings.mark());
+            // cluster IP
+            String internalChain = sp.internalLocal() ? svl : svc;
+            if (!sp.internalEndpoints().isEmpty()) {
+                nat.add(n.services(), comment(spn + " cluster IP") + clusterIpMatch + " -j " + internalChain);
+            } else {
+                filter.add(n.services(), noEndpoints(spn, anyEndpoints) + clusterIpMatch + target(anyEndpoints));
+            }
 
-        List<String> serviceRules = new ArrayList<>();
-        for (ServicePort sp : ports) {
-            if (sp.endpoints().isEmpty()) {
-                continue;
+            // external destinations
+            if (sp.hasExternal()) {
+                boolean externalOk = !sp.externalEndpoints().isEmpty();
+                for (String ip : sp.externalIps()) {
+                    String m = " -m " + p + " -p " + p + " -d " + ip + "/32 --dport " + sp.port();
+                    if (externalOk) {
+                        nat.add(n.services(), comment(spn + " external IP") + m + " -j " + ext);
+                    } else {
+                        filter.add(n.externalServices(), noEndpoints(spn, anyEndpoints) + m + target(anyEndpoints));
+                    }
+                }
+                for (String ip : sp.loadBalancerIps()) {
+                    String m = " -m " + p + " -p " + p + " -d " + ip + "/32 --dport " + sp.port();
+                    if (externalOk) {
+                        nat.add(n.services(), comment(spn + " loadbalancer IP") + m + " -j " + ext);
+                    } else {
+                        filter.add(n.externalServices(), noEndpoints(spn, anyEndpoints) + m + target(anyEndpoints));
+                    }
+                }
+                if (sp.nodePort() > 0) {
+                    String m = " -m " + p + " -p " + p + " --dport " + sp.nodePort();
+                    if (externalOk) {
+                        nat.add(n.nodePorts(), comment(spn.toString()) + m + " -j " + ext);
+                    } else {
+                        filter.add(n.externalServices(), noEndpoints(spn, anyEndpoints) + " -m addrtype --dst-type LOCAL"
+                                + m + target(anyEndpoints));
+                    }
+                }
+                if (externalOk) {
+                    nat.declare(ext);
+                    if (!sp.externalPolicyLocal()) {
+                        nat.add(ext, comment("masquerade traffic for " + spn + " external destinations")
+                                + " -j " + n.markMasq());
+                        nat.add(ext, "-j " + svc);
+                    } else {
+                        // pods and the node itself may use any endpoint; others keep their source IP and stay local
+                        String podAndLocalTarget = clusterEps.isEmpty() ? svl : svc;
+                        if (settings.clusterCidr() != null) {
+                            nat.add(ext, comment("pod traffic for " + spn + " external destinations") + " -s "
+                                    + settings.clusterCidr() + " -j " + podAndLocalTarget);
+                        }
+                        nat.add(ext, comment("masquerade LOCAL traffic for " + spn + " external destinations")
+                                + " -m addrtype --src-type LOCAL -j " + n.markMasq());
+                        nat.add(ext, comment("route LOCAL traffic for " + spn + " external destinations")
+                                + " -m addrtype --src-type LOCAL -j " + podAndLocalTarget);
+                        nat.add(ext, "-j " + svl);
+                    }
+                }
+                if (sp.healthCheckNodePort() > 0 && healthCheckPorts.add(sp.healthCheckNodePort())) {
+                    filter.add(n.nodePorts(), comment(spn.namespace() + "/" + spn.name() + " health check node port")
+                            + " -m tcp -p tcp --dport " + sp.healthCheckNodePort() + " -j ACCEPT");
+                }
             }
-            String svcChain = names.servicePort(sp.name());
-            chains.add(svcChain);
-            String clusterIp = comment(sp.name() + " cluster IP");
-            rules.add("-A " + names.services() + clusterIp + match(sp) + " -j " + svcChain);
-            if (settings.clusterCidr() != null) {
-                serviceRules.add("-A " + svcChain + clusterIp + match(sp) + " ! -s " + settings.clusterCidr()
-                        + " -j " + names.markMasq());
-            }
-            int n = sp.endpoints().size();
-            for (int i = 0; i < n; i++) {
-                Endpoint ep = sp.endpoints().get(i);
-                String sepChain = names.endpoint(sp.name(), ep);
-                chains.add(sepChain);
-                String probability = i < n - 1
-                        ? " -m statistic --mode random --probability " + String.format(Locale.ROOT, "%.10f", 1.0 / (n - i))
-                        : "";
-                serviceRules.add("-A " + svcChain + comment(sp.name() + " -> " + ep) + probability + " -j " + sepChain);
-                String epComment = comment(sp.name().toString());
-                serviceRules.add("-A " + sepChain + epComment + " -s " + ep.ip() + "/32 -j " + names.markMasq());
-                serviceRules.add("-A " + sepChain + epComment + " -m " + sp.protocol().lower() + " -p "
-                        + sp.protocol().lower() + " -j DNAT --to-destination " + ep);
-            }
-        }
-        rules.addAll(serviceRules);
 
-        Set<String> stale = new TreeSet<>();
-        for (String existing : current.table("nat").chains()) {
-            if (names.isServiceOrEndpointChain(existing) && !chains.contains(existing)) {
-                stale.add(existing);
+            // policy chains
+            if (!clusterEps.isEmpty()) {
+                nat.declare(svc);
+                if (!sp.internalLocal()) {
+                    masqueradeOffCluster(nat, settings, svc, spn, clusterIpMatch);
+                }
+                balance(nat, n, sp, svc, clusterEps);
+            }
+            if (!localEps.isEmpty()) {
+                nat.declare(svl);
+                if (sp.internalLocal()) {
+                    masqueradeOffCluster(nat, settings, svl, spn, clusterIpMatch);
+                }
+                balance(nat, n, sp, svl, localEps);
+            }
+            for (Endpoint ep : sp.programmedEndpoints()) {
+                String sep = n.endpoint(spn, ep);
+                nat.declare(sep);
+                nat.add(sep, comment(spn.toString()) + " -s " + ep.ip() + "/32 -j " + n.markMasq());
+                String affinity = sp.affinitySeconds() > 0 ? " -m recent --name " + sep + " --set" : "";
+                nat.add(sep, comment(spn.toString()) + affinity + " -m " + p + " -p " + p + " -j DNAT --to-destination " + ep);
             }
         }
-
-        StringBuilder nat = new StringBuilder();
-        nat.append("*nat\n");
-        for (String c : chains) {
-            nat.append(':').append(c).append(" - [0:0]\n");
+        if (settings.nodePortIps().isEmpty()) {
+            nat.add(n.services(), comment(NODEPORTS_COMMENT) + " -m addrtype --dst-type LOCAL -j " + n.nodePorts());
+        } else {
+            for (String ip : settings.nodePortIps()) {
+                nat.add(n.services(), comment(NODEPORTS_COMMENT) + " -d " + ip + "/32 -j " + n.nodePorts());
+            }
         }
-        for (String c : stale) {
-            nat.append(':').append(c).append(" - [0:0]\n");
-        }
-        appendMissingJumps(nat, "nat", names, current);
-        for (String r : rules) {
-            nat.append(r).append('\n');
-        }
-        for (String c : stale) {
-            nat.append("-X ").append(c).append('\n');
-        }
-        nat.append("COMMIT\n");
-        return filter.append(nat).toString();
+        Map<String, LinkedHashMap<String, List<String>>> tables = new LinkedHashMap<>();
+        tables.put("filter", filter.chains);
+        tables.put("nat", nat.chains);
+        return new Ruleset(tables);
     }
 
-    private static void appendMissingJumps(StringBuilder out, String table, ChainNames names, SavedRules current) {
-        for (JumpRule j : JumpRule.all(names)) {
-            if (j.table().equals(table) && !current.table(table).hasJump(j.chain(), j.target())) {
-                out.append(j.insertLine()).append('\n');
-            }
+    private static void masqueradeOffCluster(Chains nat, RuleSettings settings, String chain, ServicePortName spn,
+            String clusterIpMatch) {
+        if (settings.clusterCidr() != null) {
+            nat.add(chain, comment(spn + " cluster IP") + clusterIpMatch + " ! -s " + settings.clusterCidr()
+                    + " -j " + settings.chains().markMasq());
         }
     }
 
-    /** {@code -m tcp -p tcp -d 10.96.0.10/32 --dport 80}. */
-    private static String match(ServicePort sp) {
-        String p = sp.protocol().lower();
-        return " -m " + p + " -p " + p + " -d " + sp.clusterIp() + "/32 --dport " + sp.port();
+    /** ClientIP affinity first (a recent source goes back to its endpoint), then 1/n, 1/(n-1), ..., the rest. */
+    private static void balance(Chains nat, ChainNames n, ServicePort sp, String chain, List<Endpoint> eps) {
+        if (sp.affinitySeconds() > 0) {
+            for (Endpoint ep : eps) {
+                String sep = n.endpoint(sp.name(), ep);
+                nat.add(chain, comment(sp.name() + " -> " + ep) + " -m recent --name " + sep + " --rcheck --seconds "
+                        + sp.affinitySeconds() + " --reap -j " + sep);
+            }
+        }
+        int count = eps.size();
+        for (int i = 0; i < count; i++) {
+            Endpoint ep = eps.get(i);
+            String probability = i < count - 1
+                    ? " -m statistic --mode random --probability " + String.format(Locale.ROOT, "%.10f", 1.0 / (count - i))
+                    : "";
+            nat.add(chain, comment(sp.name() + " -> " + ep) + probability + " -j " + n.endpoint(sp.name(), ep));
+        }
     }
 
-    private static String comment(String text) {
-        return " -m comment --comment \"" + text.replace("\"", "") + "\"";
+    private static String noEndpoints(ServicePortName spn, boolean anyEndpoints) {
+        return comment(spn + (anyEndpoints ? " has no local endpoints" : " has no endpoints"));
+    }
+
+    /** No endpoints at all: REJECT (the client learns at once); endpoints only elsewhere under a Local policy: DROP. */
+    private static String target(boolean anyEndpoints) {
+        return anyEndpoints ? " -j DROP" : " -j REJECT";
+    }
+
+    static String comment(String text) {
+        return "-m comment --comment \"" + text.replace("\"", "") + "\"";
+    }
+
+    /** Ordered chains of one table; {@code add} takes the rule without {@code -A CHAIN}. */
+    private static final class Chains {
+        final LinkedHashMap<String, List<String>> chains = new LinkedHashMap<>();
+
+        void declare(String chain) {
+            chains.computeIfAbsent(chain, c -> new ArrayList<>());
+        }
+
+        void add(String chain, String rule) {
+            chains.computeIfAbsent(chain, c -> new ArrayList<>()).add("-A " + chain + " " + rule);
+        }
     }
 }

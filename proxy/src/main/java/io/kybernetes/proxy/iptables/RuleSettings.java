@@ -1,10 +1,13 @@
 package io.kybernetes.proxy.iptables;
 
+import java.util.List;
+
 /**
  * What shapes the generated rules besides the Services: the chain prefix ({@code KUBE}), the cluster CIDR
- * (traffic to a ClusterIP from outside it is masqueraded) and the fwmark bit that flags packets to masquerade.
+ * (traffic to a ClusterIP from outside it is masqueraded), the fwmark bit that flags packets to masquerade, and the
+ * node addresses that accept node ports (empty: every local address, {@code --nodeport-addresses} unset).
  */
-public record RuleSettings(String chainPrefix, String clusterCidr, int masqueradeBit) {
+public record RuleSettings(String chainPrefix, String clusterCidr, int masqueradeBit, List<String> nodePortIps) {
 
     public RuleSettings {
         if (masqueradeBit < 0 || masqueradeBit > 31) {
@@ -13,6 +16,11 @@ public record RuleSettings(String chainPrefix, String clusterCidr, int masquerad
         if (clusterCidr != null && clusterCidr.isBlank()) {
             clusterCidr = null;
         }
+        nodePortIps = List.copyOf(nodePortIps);
+    }
+
+    public RuleSettings(String chainPrefix, String clusterCidr, int masqueradeBit) {
+        this(chainPrefix, clusterCidr, masqueradeBit, List.of());
     }
 
     public ChainNames chains() {

@@ -21,7 +21,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 public class MockApiServer implements QuarkusTestResourceLifecycleManager {
 
     static final String CHAIN_PREFIX = "KYBT";
-    static final String CLUSTER_CIDR = "10.246.0.0/24";
+    static final String CLUSTER_CIDR = Netns.POD_CIDR;
     static final int MASQUERADE_BIT = 13;
 
     static volatile KubernetesMockServer server;
@@ -56,6 +56,8 @@ public class MockApiServer implements QuarkusTestResourceLifecycleManager {
             client = server.createClient();
             return Map.of(
                     "kybernetes.kubeconfig", kubeconfig.toString(),
+                    "kybernetes.exec-prefix", "ip netns exec " + Netns.NODE,
+                    "kybernetes.hostname-override", Netns.NODE,
                     "kybernetes.cluster-cidr", CLUSTER_CIDR,
                     "kybernetes.chain-prefix", CHAIN_PREFIX,
                     "kybernetes.iptables-masquerade-bit", String.valueOf(MASQUERADE_BIT),

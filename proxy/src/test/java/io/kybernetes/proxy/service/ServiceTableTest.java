@@ -47,11 +47,12 @@ class ServiceTableTest {
 
     static Stream<Arguments> cases() {
         return Stream.of(
-                Arguments.of("unnamed port, ready only, sorted",
+                Arguments.of("unnamed port, not-ready addresses neither ready nor serving, sorted",
                         List.of(svc("web", "10.96.0.20", "ClusterIP", "", "80", "")),
                         List.of(eps("web", List.of("10.244.0.9", "10.244.0.5"), List.of("10.244.0.7"), "", "8080", "TCP")),
                         List.of(port("web", "", Protocol.TCP, "10.96.0.20", 80,
-                                new Endpoint("10.244.0.5", 8080), new Endpoint("10.244.0.9", 8080)))),
+                                new Endpoint("10.244.0.5", 8080), new Endpoint("10.244.0.7", 8080, false, false, false, false),
+                                new Endpoint("10.244.0.9", 8080)))),
                 Arguments.of("headless, ExternalName, IPv6 and unset cluster IPs skipped",
                         List.of(svc("h", "None", "ClusterIP", "", "80", ""), svc("x", null, "ExternalName", "", "80", ""),
                                 svc("v6", "fd00::1", "ClusterIP", "", "80", ""), svc("n", null, "ClusterIP", "", "80", "")),
