@@ -41,6 +41,7 @@ import io.kybernetes.apiserver.registry.Resource;
 import io.kybernetes.apiserver.selection.FieldSelector;
 import io.kybernetes.apiserver.selection.LabelSelector;
 import io.kybernetes.apiserver.status.ApiException;
+import io.kybernetes.apiserver.status.Cause;
 import io.kybernetes.apiserver.table.Tables;
 import io.kybernetes.apiserver.watch.WatchRequest;
 import io.kybernetes.apiserver.watch.WatchStream;
@@ -197,6 +198,9 @@ public class ApiRouter {
         MultiMap q = rc.queryParams();
         boolean dryRun = "All".equals(q.get("dryRun"));
         HttpMethod m = rc.request().method();
+        if (m != HttpMethod.GET) {
+            checkWriteOptions(m, q);
+        }
         boolean collection = name == null;
         if (collection && r.namespaced() && ns == null && m != HttpMethod.GET) {
             throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
@@ -365,6 +369,24 @@ public class ApiRouter {
 
     private void put(RoutingContext rc, Resource r, String ns, String name, String sub, boolean dryRun) {
         ObjectNode body = body(rc);
+        if (sub.equals("finalize")) {
+            checkKind(r, body, false);
+            JsonNode finalizers = body.path("spec").path("finalizers");
+            String rv = Json.str(body, "metadata.resourceVersion");
+            reply(rc, store.update(r, ns, name, "finalize", cur -> {
+                ObjectNode spec = Json.with(cur, "spec");
+                if (finalizers.isArray() && !finalizers.isEmpty()) {
+                    spec.set("finalizers", finalizers.deepCopy());
+                } else {
+                    spec.remove("finalizers");
+                }
+                if (!rv.isEmpty()) {
+                    Json.with(cur, "metadata").put("resourceVersion", rv);
+                }
+                return cur;
+            }, dryRun), obj -> sendObject(rc, r, 200, obj));
+            return;
+        }
         if (sub.equals("scale")) {
             reply(rc, store.update(r, ns, name, "scale", cur -> ScaleView.apply(cur, body), dryRun),
                     obj -> send(rc, 200, ScaleView.of(obj)));
@@ -530,6 +552,9 @@ public class ApiRouter {
             rv = Json.str(opts, "preconditions.resourceVersion");
             if (opts.hasNonNull("propagationPolicy")) {
                 policy = opts.get("propagationPolicy").asText();
+            } else if (opts.hasNonNull("orphanDependents") && policy == null) {
+                // the deprecated boolean: true orphans, false deletes the dependents in the background
+                policy = opts.get("orphanDependents").asBoolean() ? "Orphan" : "Background";
             }
             for (JsonNode d : opts.path("dryRun")) {
                 if (d.asText().equals("All")) {
@@ -543,6 +568,9 @@ public class ApiRouter {
             } catch (NumberFormatException e) {
                 throw ApiException.badRequest("invalid gracePeriodSeconds: " + q.get("gracePeriodSeconds"));
             }
+        }
+        if (policy == null && q.get("orphanDependents") != null) {
+            policy = isTrue(q.get("orphanDependents")) ? "Orphan" : "Background";
         }
         if (policy != null && !Set.of("Orphan", "Background", "Foreground").contains(policy)) {
             throw ApiException.badRequest("propagationPolicy: Unsupported value: \"" + policy
@@ -626,10 +654,24 @@ public class ApiRouter {
      */
     private void checkFields(RoutingContext rc, Resource r, ObjectNode obj) {
         String mode = rc.queryParams().get("fieldValidation");
-        if (mode == null || mode.equals("Ignore") || !fieldValidator.isResolvable()) {
+        if (!fieldValidator.isResolvable()) {
             return;
         }
         FieldValidator v = fieldValidator.get();
+        // a value of the wrong JSON type cannot be decoded at all, whatever the validation mode
+        v.typeError(r.type().apiVersion(), r.type().kind(), obj).ifPresent(msg -> {
+            throw ApiException.badRequest(msg);
+        });
+        if (mode == null || mode.equals("Ignore")) {
+            return;
+        }
+        String duplicate = JSON.equals(mediaType(rc.request().getHeader("Content-Type"))) ? duplicateField(bytes(rc)) : null;
+        if (duplicate != null && mode.equals("Strict")) {
+            throw ApiException.badRequest("strict decoding error: duplicate field \"" + duplicate + "\"");
+        }
+        if (duplicate != null) {
+            rc.response().headers().add("Warning", "299 - \"duplicate field \\\"" + duplicate + "\\\"\"");
+        }
         if (mode.equals("Strict")) {
             v.strictDecodingError(r.type().apiVersion(), r.type().kind(), obj).ifPresent(msg -> {
                 throw ApiException.badRequest(msg);
@@ -638,6 +680,43 @@ public class ApiRouter {
             for (String f : v.unknownFields(r.type().apiVersion(), r.type().kind(), obj)) {
                 rc.response().headers().add("Warning", "299 - \"unknown field \\\"" + f + "\\\"\"");
             }
+        }
+    }
+
+    /** The first field name a JSON object repeats, or null (Jackson keeps the last one silently). */
+    static String duplicateField(byte[] raw) {
+        try (com.fasterxml.jackson.core.JsonParser p = Json.MAPPER.getFactory().createParser(raw)) {
+            p.enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+            while (p.nextToken() != null) {
+                // reading every token is the check
+            }
+            return null;
+        } catch (com.fasterxml.jackson.core.JsonParseException e) {
+            String m = e.getOriginalMessage();
+            int a = m.indexOf('\'');
+            int b = m.indexOf('\'', a + 1);
+            return m.startsWith("Duplicate field") && a >= 0 && b > a ? m.substring(a + 1, b) : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** dryRun and fieldValidation take only upstream's values; anything else is a 422 as upstream's options validation. */
+    private static void checkWriteOptions(HttpMethod m, MultiMap q) {
+        String options = m == HttpMethod.POST ? "CreateOptions" : m == HttpMethod.DELETE ? "DeleteOptions"
+                : m == HttpMethod.PATCH ? "PatchOptions" : "UpdateOptions";
+        List<Cause> causes = new java.util.ArrayList<>();
+        for (String d : q.getAll("dryRun")) {
+            if (!d.equals("All")) {
+                causes.add(Cause.notSupported("dryRun", d, "supported values: \"All\""));
+            }
+        }
+        String fv = q.get("fieldValidation");
+        if (fv != null && !fv.isEmpty() && !List.of("Ignore", "Warn", "Strict").contains(fv)) {
+            causes.add(Cause.notSupported("fieldValidation", fv, "supported values: \"Ignore\", \"Warn\", \"Strict\""));
+        }
+        if (!causes.isEmpty()) {
+            throw ApiException.invalid("meta.k8s.io", options, "", causes);
         }
     }
 
