@@ -47,43 +47,26 @@ public class SchedulerService implements HealthCheck {
     @Inject
     MeterRegistry registry;
 
-    private SharedIndexInformer<?>[] informers = new SharedIndexInformer<?>[0];
-    private final ClusterObjects objects = new ClusterObjects();
-    private Scheduler scheduler;
-    private Election election;
+    private SchedulerAssembly assembly;
 
     void onStart(@Observes StartupEvent ev) throws IOException {
         SchedulerConfiguration cfg = config.config().isPresent()
                 ? SchedulerConfiguration.load(Path.of(config.config().get()))
                 : SchedulerConfiguration.defaults();
-        KubeApiWriter api = new KubeApiWriter(client, SchedulerConfiguration.DEFAULT_SCHEDULER);
-        Map<String, Framework> profiles = new LinkedHashMap<>();
-        for (SchedulerConfiguration.Profile p : cfg.profiles()) {
-            profiles.put(p.schedulerName(), Profiles.build(p, objects, api::preempt, new Random()));
-        }
-        SchedulingQueue queue = new SchedulingQueue();
-        scheduler = new Scheduler(profiles, new SchedulerCache(), queue, api, objects);
+        assembly = new SchedulerAssembly(client, cfg, config.leaderElect());
+        SchedulingQueue queue = assembly.queue();
         String[] places = {"active", "backoff", "unschedulable"};
         for (int i = 0; i < places.length; i++) {
             int place = i;
             Gauge.builder("scheduler_pending_pods", queue, q -> q.sizes()[place]).tag("queue", places[i])
                     .description("Pending pods by queue").register(registry);
         }
-        scheduler.onAttempt(result -> registry.counter("scheduler_schedule_attempts_total", "result", result,
-                "profile", "default-scheduler").increment());
-        boolean elect = config.leaderElect() && cfg.leaderElection().leaderElect();
-        if (elect) {
-            scheduler.setLeading(false);
-        }
-        objects.start(client, scheduler::clusterChanged);
-        informers = start(client, scheduler);
-        if (elect) {
-            election = new Election(client, cfg.leaderElection(), scheduler::setLeading);
-            election.start();
-        }
-        LOG.infof("scheduler started against %s with profiles %s%s", client.getConfiguration().getMasterUrl(),
-                profiles.keySet(), elect ? ", leader election on Lease " + cfg.leaderElection().resourceNamespace()
-                        + "/" + cfg.leaderElection().resourceName() : "");
+        assembly.scheduler().onAttempt(result -> registry.counter("scheduler_schedule_attempts_total", "result",
+                result, "profile", "default-scheduler").increment());
+        Gauge.builder("leader_election_master_status", assembly.scheduler(), s -> s.isRunning() ? 1 : 0)
+                .tag("name", cfg.leaderElection().resourceName())
+                .description("1 while this instance leads and schedules").register(registry);
+        assembly.start();
     }
 
     /** Starts informers for nodes then pods, and the scheduling loop. Also used by the integration tests. */
@@ -113,24 +96,13 @@ public class SchedulerService implements HealthCheck {
     }
 
     void onStop(@Observes ShutdownEvent ev) {
-        if (election != null) {
-            election.stop();
-        }
-        if (scheduler != null) {
-            scheduler.stop();
-        }
-        objects.stop();
-        for (SharedIndexInformer<?> i : informers) {
-            i.stop();
+        if (assembly != null) {
+            assembly.close();
         }
     }
 
     @Override
     public HealthCheckResponse call() {
-        boolean synced = informers.length > 0;
-        for (SharedIndexInformer<?> i : informers) {
-            synced &= i.hasSynced();
-        }
-        return HealthCheckResponse.named("informers").status(synced).build();
+        return HealthCheckResponse.named("informers").status(assembly != null && assembly.synced()).build();
     }
 }

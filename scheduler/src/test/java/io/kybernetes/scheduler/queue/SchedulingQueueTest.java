@@ -124,4 +124,33 @@ class SchedulingQueueTest {
         assertEquals("late", p.pod().getMetadata().getName());
         t.join();
     }
+
+    @Test
+    void unschedulablePodsAreFlushedAfterFiveMinutesWithoutAnEvent() throws InterruptedException {
+        Pod a = pod("a", null, null);
+        q.add(a);
+        assertNotNull(pop());
+        q.addUnschedulable(a);
+        advance(Duration.ofMinutes(5).minusMillis(1));
+        assertNull(pop(), "still parked just before 5 minutes");
+        assertArrayEquals(new int[] {0, 0, 1}, q.sizes());
+        advance(Duration.ofMillis(1));
+        assertEquals(a, pop(), "periodic flush");
+    }
+
+    @Test
+    void earlierArrivalFirstAmongEqualPriorities() throws InterruptedException {
+        Pod low = new PodBuilder(pod("low", null, null)).editSpec().withPriority(-5).endSpec().build();
+        Pod first = pod("first", null, null);
+        Pod high = new PodBuilder(pod("high", null, null)).editSpec().withPriority(1000).endSpec().build();
+        Pod second = pod("second", null, null);
+        q.add(low);
+        q.add(first);
+        q.add(high);
+        q.add(second);
+        assertEquals("high", pop().getMetadata().getName());
+        assertEquals("first", pop().getMetadata().getName());
+        assertEquals("second", pop().getMetadata().getName());
+        assertEquals("low", pop().getMetadata().getName());
+    }
 }
