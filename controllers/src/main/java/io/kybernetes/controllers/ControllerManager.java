@@ -21,6 +21,9 @@ import io.kybernetes.controllers.deployment.DeploymentController;
 import io.kybernetes.controllers.deployment.KubeReplicaSetControl;
 import io.kybernetes.controllers.endpoints.EndpointsController;
 import io.kybernetes.controllers.gc.GarbageCollector;
+import io.kybernetes.controllers.cronjob.CronJobController;
+import io.kybernetes.controllers.cronjob.KubeCronJobControl;
+import io.kybernetes.controllers.events.KubeEventRecorder;
 import io.kybernetes.controllers.informers.Informers;
 import io.kybernetes.controllers.job.JobController;
 import io.kybernetes.controllers.job.KubeJobControl;
@@ -48,7 +51,7 @@ public class ControllerManager implements HealthCheck {
     MeterRegistry registry;
 
     static final List<String> KNOWN = List.of(DeploymentController.NAME, ReplicaSetController.NAME,
-            EndpointsController.NAME, GarbageCollector.NAME, JobController.NAME);
+            EndpointsController.NAME, GarbageCollector.NAME, JobController.NAME, CronJobController.NAME);
 
     private Running running;
 
@@ -96,6 +99,9 @@ public class ControllerManager implements HealthCheck {
         known.put(EndpointsController.NAME, () -> new EndpointsController(informers, client, workers).queue());
         known.put(JobController.NAME, () -> new JobController(informers, new KubeJobControl(client),
                 Clock.systemUTC(), workers).queue());
+        known.put(CronJobController.NAME, () -> new CronJobController(informers, new KubeCronJobControl(client),
+                new KubeEventRecorder(client, "cronjob-controller", Clock.systemUTC()), Clock.systemUTC(), workers)
+                .queue());
         known.put(GarbageCollector.NAME, () -> GarbageCollector.standard(client, informers, gcDependents, workers)
                 .queue());
         List<QueueController> controllers = new ArrayList<>();
