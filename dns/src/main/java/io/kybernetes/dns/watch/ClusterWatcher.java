@@ -1,7 +1,7 @@
 package io.kybernetes.dns.watch;
 
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -33,17 +33,20 @@ public class ClusterWatcher {
     KubernetesClient client;
 
     private final AtomicBoolean rebuildPending = new AtomicBoolean();
-    private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+    private final List<SharedIndexInformer<?>> informers = new CopyOnWriteArrayList<>();
     private ExecutorService rebuilder;
-    private SharedIndexInformer<Service> services;
-    private SharedIndexInformer<Endpoints> endpoints;
-    private SharedIndexInformer<EndpointSlice> slices;
+    private volatile SharedIndexInformer<Service> services;
+    private volatile SharedIndexInformer<Endpoints> endpoints;
+    private volatile SharedIndexInformer<EndpointSlice> slices;
     private volatile ClusterState state = ClusterState.EMPTY;
     private volatile boolean synced;
     private volatile boolean stopping;
     private ClusterZone zone;
 
-    /** Starts the informers; the snapshot's PTR targets are names under {@code zone}. */
+    /**
+     * Starts watching in the background (the API may not answer yet: DNS serves pod records and forwards meanwhile,
+     * and readiness waits for {@link #synced()}). The snapshot's PTR targets are names under {@code zone}.
+     */
     public synchronized void start(ClusterZone zone, String endpointSlices) {
         this.zone = zone;
         rebuilder = Executors.newSingleThreadExecutor(r -> {
@@ -51,14 +54,35 @@ public class ClusterWatcher {
             t.setDaemon(true);
             return t;
         });
-        services = client.services().inAnyNamespace().runnableInformer(0);
+        Thread starter = new Thread(() -> startInformers(endpointSlices), "dns-watch-start");
+        starter.setDaemon(true);
+        starter.start();
+    }
+
+    private void startInformers(String endpointSlices) {
+        boolean watchSlices;
+        if ("auto".equals(endpointSlices)) {
+            Boolean served = null;
+            for (int attempt = 0; served == null && !stopping; attempt++) {
+                served = slicesServed(attempt);
+            }
+            if (stopping) {
+                return;
+            }
+            watchSlices = served;
+        } else {
+            watchSlices = Boolean.parseBoolean(endpointSlices);
+        }
+        SharedIndexInformer<Service> svcInformer = client.services().inAnyNamespace().runnableInformer(0);
         endpoints = client.endpoints().inAnyNamespace().runnableInformer(0);
-        informers.add(services);
+        informers.add(svcInformer);
         informers.add(endpoints);
-        if ("true".equals(endpointSlices) || ("auto".equals(endpointSlices) && slicesServed())) {
+        if (watchSlices) {
             slices = client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0);
             informers.add(slices);
-        } else {
+        }
+        services = svcInformer; // last: rebuild() starts reading once this is set
+        if (!watchSlices) {
             LOG.infof("not watching EndpointSlices (--endpoint-slices %s, or the API does not serve "
                     + "discovery.k8s.io/v1): using Endpoints only", endpointSlices);
         }
@@ -92,14 +116,26 @@ public class ClusterWatcher {
                 }
             });
         }
+        if (stopping) {
+            informers.forEach(SharedIndexInformer::stop);
+        }
     }
 
-    private boolean slicesServed() {
+    /** Whether the API serves EndpointSlices; null (after a pause) when it cannot be asked yet. */
+    private Boolean slicesServed(int attempt) {
         try {
             return client.supports(EndpointSlice.class);
         } catch (RuntimeException e) {
-            LOG.debugf("API discovery of EndpointSlices failed: %s", e.getMessage());
-            return false;
+            if (attempt % 10 == 0) {
+                LOG.warnf("cannot reach the API server (%s), retrying: %s", client.getMasterUrl(), e.getMessage());
+            }
+            try {
+                Thread.sleep(2000);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                stopping = true;
+            }
+            return null;
         }
     }
 
@@ -111,6 +147,9 @@ public class ClusterWatcher {
 
     private void rebuild() {
         rebuildPending.set(false);
+        if (services == null) {
+            return;
+        }
         try {
             boolean allSynced = informers.stream().allMatch(SharedIndexInformer::hasSynced);
             ClusterState next = new ClusterState(ServiceRecords.build(services.getStore().list(),
@@ -137,7 +176,7 @@ public class ClusterWatcher {
         return synced;
     }
 
-    public synchronized void stop() {
+    public void stop() {
         stopping = true;
         informers.forEach(SharedIndexInformer::stop);
         if (rebuilder != null) {
