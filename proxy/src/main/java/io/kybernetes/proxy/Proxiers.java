@@ -3,6 +3,8 @@ package io.kybernetes.proxy;
 import java.util.List;
 
 import io.kybernetes.proxy.exec.HostCommand;
+import io.kybernetes.proxy.nftables.ExecNft;
+import io.kybernetes.proxy.nftables.NftProxier;
 
 import io.kybernetes.proxy.iptables.ExecIptables;
 import io.kybernetes.proxy.iptables.IptablesProxier;
@@ -16,8 +18,8 @@ public final class Proxiers {
 
     /** Null when {@code mode} is supported, else why not. */
     public static String check(String mode) {
-        return mode == null || mode.isEmpty() || mode.equals("iptables") ? null
-                : "unsupported --proxy-mode \"" + mode + "\" (supported: iptables)";
+        return mode == null || mode.isEmpty() || mode.equals("iptables") || mode.equals("nftables") ? null
+                : "unsupported --proxy-mode \"" + mode + "\" (supported: iptables, nftables)";
     }
 
     public static Proxier forMode(String mode, String chainPrefix, String clusterCidr, int masqueradeBit) {
@@ -29,8 +31,10 @@ public final class Proxiers {
         switch (mode == null || mode.isEmpty() ? "iptables" : mode) {
             case "iptables":
                 return new IptablesProxier(new ExecIptables(host), new RuleSettings(chainPrefix, clusterCidr, masqueradeBit, nodePortIps));
+            case "nftables":
+                return new NftProxier(new ExecNft(host), new RuleSettings(chainPrefix, clusterCidr, masqueradeBit, nodePortIps));
             default:
-                throw new IllegalArgumentException("unsupported --proxy-mode \"" + mode + "\" (supported: iptables)");
+                throw new IllegalArgumentException("unsupported --proxy-mode \"" + mode + "\" (supported: iptables, nftables)");
         }
     }
 

@@ -84,7 +84,7 @@ public final class ChainNames {
 
     // Base32 (RFC 4648 alphabet) of the digest, cut to 16 characters. Hand-written: the JDK has no base32 and
     // these 10 lines do not justify a dependency.
-    static String hash(String input) {
+    public static String hash(String input) {
         byte[] digest;
         try {
             digest = MessageDigest.getInstance("SHA-256").digest(input.getBytes(StandardCharsets.UTF_8));
