@@ -23,6 +23,7 @@ import io.kybernetes.controllers.endpoints.EndpointsController;
 import io.kybernetes.controllers.gc.GarbageCollector;
 import io.kybernetes.controllers.cronjob.CronJobController;
 import io.kybernetes.controllers.cronjob.KubeCronJobControl;
+import io.kybernetes.controllers.endpointslice.EndpointSliceController;
 import io.kybernetes.controllers.events.KubeEventRecorder;
 import io.kybernetes.controllers.informers.Informers;
 import io.kybernetes.controllers.job.JobController;
@@ -51,7 +52,8 @@ public class ControllerManager implements HealthCheck {
     MeterRegistry registry;
 
     static final List<String> KNOWN = List.of(DeploymentController.NAME, ReplicaSetController.NAME,
-            EndpointsController.NAME, GarbageCollector.NAME, JobController.NAME, CronJobController.NAME);
+            EndpointsController.NAME, GarbageCollector.NAME, JobController.NAME, CronJobController.NAME,
+            EndpointSliceController.NAME);
 
     private Running running;
 
@@ -101,6 +103,8 @@ public class ControllerManager implements HealthCheck {
                 Clock.systemUTC(), workers).queue());
         known.put(CronJobController.NAME, () -> new CronJobController(informers, new KubeCronJobControl(client),
                 new KubeEventRecorder(client, "cronjob-controller", Clock.systemUTC()), Clock.systemUTC(), workers)
+                .queue());
+        known.put(EndpointSliceController.NAME, () -> new EndpointSliceController(informers, client, workers)
                 .queue());
         known.put(GarbageCollector.NAME, () -> GarbageCollector.standard(client, informers, gcDependents, workers)
                 .queue());

@@ -83,7 +83,7 @@ public final class Subsets {
     }
 
     /** The container port a service port targets on this pod: a number, a named container port, or the port. */
-    static Integer resolve(ServicePort sp, Pod pod) {
+    public static Integer resolve(ServicePort sp, Pod pod) {
         IntOrString t = sp.getTargetPort();
         if (t == null || (t.getIntVal() == null && (t.getStrVal() == null || t.getStrVal().isEmpty()))) {
             return sp.getPort();
