@@ -21,6 +21,16 @@ public record FitError(int numAllNodes, Status preFilterStatus, Map<String, Stat
 
     public static final String NO_NODES = "no nodes available to schedule pods";
 
+    /** The plugins that rejected the pod somewhere (for event-driven requeueing). */
+    public java.util.Set<String> unschedulablePlugins() {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        if (preFilterStatus != null) {
+            out.add(preFilterStatus.plugin());
+        }
+        nodeStatuses.values().forEach(s -> out.add(s.plugin()));
+        return out;
+    }
+
     public String message() {
         if (numAllNodes == 0) {
             return NO_NODES;

@@ -9,6 +9,8 @@ public final class QueuedPod {
     int attempts;
     long readyAtNanos;
     long parkedAtNanos;
+    /** The plugins that found the pod unschedulable last time; empty when unknown. */
+    java.util.Set<String> plugins = java.util.Set.of();
     final long seq;
 
     QueuedPod(Pod pod, long seq) {

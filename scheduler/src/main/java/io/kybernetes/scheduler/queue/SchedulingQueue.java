@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -161,15 +162,20 @@ public final class SchedulingQueue {
      * straight to back-off instead (the event may already have made room).
      */
     public void addUnschedulable(Pod pod) {
-        failed(pod, true);
+        failed(pod, true, Set.of());
+    }
+
+    /** As {@link #addUnschedulable(Pod)}, remembering which plugins rejected it for {@link #moveOnEvent}. */
+    public void addUnschedulable(Pod pod, Set<String> plugins) {
+        failed(pod, true, plugins);
     }
 
     /** Scheduling or binding hit an error: retry after back-off. */
     public void addBackoff(Pod pod) {
-        failed(pod, false);
+        failed(pod, false, Set.of());
     }
 
-    private void failed(Pod pod, boolean unschedulableReason) {
+    private void failed(Pod pod, boolean unschedulableReason, Set<String> plugins) {
         lock.lock();
         try {
             Integer attempts = inFlightAttempts.remove(key(pod));
@@ -178,6 +184,7 @@ public final class SchedulingQueue {
             }
             QueuedPod q = new QueuedPod(pod, seq++);
             q.attempts = attempts + 1;
+            q.plugins = Set.copyOf(plugins);
             q.readyAtNanos = clock.getAsLong() + backoffNanos(q.attempts);
             all.put(q.key(), q);
             if (unschedulableReason && moveRequestCycle < cycle) {
@@ -201,6 +208,29 @@ public final class SchedulingQueue {
             moving.forEach(this::requeue);
             moveRequestCycle = cycle;
             changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * A cluster event that can only help pods rejected by one of {@code plugins} (as upstream's queueing hints):
+     * only those (and pods with unknown plugins) leave the unschedulable pods.
+     */
+    public void moveOnEvent(Set<String> plugins) {
+        lock.lock();
+        try {
+            List<QueuedPod> moving = new ArrayList<>();
+            for (QueuedPod q : unschedulable.values()) {
+                if (q.plugins.isEmpty() || q.plugins.stream().anyMatch(plugins::contains)) {
+                    moving.add(q);
+                }
+            }
+            for (QueuedPod q : moving) {
+                unschedulable.remove(q.key());
+                requeue(q);
+            }
+            moveRequestCycle = cycle;
         } finally {
             lock.unlock();
         }

@@ -28,6 +28,10 @@ public final class Scheduler {
     /** An unchanged FailedScheduling event is not repeated more often than this. */
     private static final long EVENT_REPEAT_NANOS = Duration.ofMinutes(1).toNanos();
 
+    /** Plugins a newly placed or relabelled pod may satisfy (affinity to it, spreading with it). */
+    static final java.util.Set<String> POD_PLACEMENT_PLUGINS = java.util.Set.of("InterPodAffinity",
+            "PodTopologySpread");
+
     private final Map<String, Framework> profiles;
     private final SchedulerCache cache;
     private final SchedulingQueue queue;
@@ -72,6 +76,7 @@ public final class Scheduler {
             public void onAdd(Pod pod) {
                 if (assigned(pod)) {
                     cache.putPod(priorities.resolve(pod));
+                    queue.moveOnEvent(POD_PLACEMENT_PLUGINS);
                 } else if (responsible(pod)) {
                     queue.add(priorities.resolve(pod));
                 }
@@ -83,6 +88,10 @@ public final class Scheduler {
                 if (assigned(pod)) {
                     queue.delete(pod);
                     cache.putPod(pod);
+                    if (!assigned(oldPod) || !java.util.Objects.equals(oldPod.getMetadata().getLabels(),
+                            pod.getMetadata().getLabels())) {
+                        queue.moveOnEvent(POD_PLACEMENT_PLUGINS); // a binding seen, or new labels
+                    }
                     if (terminal(pod) && !terminal(oldPod)) {
                         queue.moveAllToActiveOrBackoff();
                     }
@@ -214,7 +223,7 @@ public final class Scheduler {
             if (result.nominatedNode() != null) {
                 LOG.infof("pod %s nominated to node %s by preemption", key, result.nominatedNode());
             }
-            queue.addUnschedulable(pod);
+            queue.addUnschedulable(pod, result.fitError().unschedulablePlugins());
             attempts.accept("unschedulable");
             reportFailure(pod, message, result.nominatedNode(), framework.profileName());
             return;

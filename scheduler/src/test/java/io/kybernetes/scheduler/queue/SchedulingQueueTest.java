@@ -153,4 +153,27 @@ class SchedulingQueueTest {
         assertEquals("second", pop().getMetadata().getName());
         assertEquals("low", pop().getMetadata().getName());
     }
+
+    @Test
+    void podEventsMoveOnlyPodsThatTheyMayHelp() throws InterruptedException {
+        Pod cpu = pod("cpu", null, null);
+        Pod affinity = pod("affinity", null, null);
+        Pod unknown = pod("unknown", null, null);
+        q.add(cpu);
+        q.add(affinity);
+        q.add(unknown);
+        pop();
+        pop();
+        pop();
+        q.addUnschedulable(cpu, java.util.Set.of("NodeResourcesFit"));
+        q.addUnschedulable(affinity, java.util.Set.of("InterPodAffinity", "NodeResourcesFit"));
+        q.addUnschedulable(unknown);
+        advance(Duration.ofSeconds(5));
+        q.moveOnEvent(java.util.Set.of("InterPodAffinity", "PodTopologySpread"));
+        assertArrayEquals(new int[] {2, 0, 1}, q.sizes());
+        assertEquals("affinity", pop().getMetadata().getName());
+        assertEquals("unknown", pop().getMetadata().getName());
+        q.moveAllToActiveOrBackoff();
+        assertEquals("cpu", pop().getMetadata().getName());
+    }
 }
