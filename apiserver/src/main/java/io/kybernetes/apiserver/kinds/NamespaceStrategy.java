@@ -36,9 +36,8 @@ public class NamespaceStrategy implements Strategy {
     }
 
     /**
-     * Deletes what the namespace held, in the background (pods bound to a node go gracefully, through their
-     * kubelet). Simpler than upstream's Terminating phase and namespace controller: the namespace object goes at
-     * once, so nothing new can be created in it while its content is removed.
+     * Deletes whatever the namespace still holds once it is removed, in the background (a safety net: the namespace
+     * controller empties a Terminating namespace before it removes the "kubernetes" finalizer through /finalize).
      */
     @Override
     public CompletableFuture<Void> afterDelete(ObjectNode obj) {
@@ -64,10 +63,51 @@ public class NamespaceStrategy implements Strategy {
         return NameRule.LABEL;
     }
 
+    static final String FINALIZER = "kubernetes";
+    static final java.util.Set<String> UNDELETABLE = java.util.Set.of("default", "kube-system", "kube-public");
+
     @Override
     public void prepareForCreate(ObjectNode obj) {
         obj.putObject("status").put("phase", "Active");
+        ObjectNode spec = Json.with(obj, "spec");
+        com.fasterxml.jackson.databind.node.ArrayNode finalizers = spec.get("finalizers") instanceof
+                com.fasterxml.jackson.databind.node.ArrayNode a ? a : spec.putArray("finalizers");
+        boolean present = false;
+        for (var f : finalizers) {
+            present |= f.asText().equals(FINALIZER);
+        }
+        if (!present) {
+            finalizers.add(FINALIZER);
+        }
         prepareForCreateDefaults(obj);
+    }
+
+    /** spec.finalizers change only through the finalize subresource. */
+    @Override
+    public void prepareForUpdate(ObjectNode obj, ObjectNode old) {
+        ObjectNode spec = Json.with(obj, "spec");
+        if (old.path("spec").has("finalizers")) {
+            spec.set("finalizers", old.path("spec").get("finalizers").deepCopy());
+        } else {
+            spec.remove("finalizers");
+        }
+        prepareForCreateDefaults(obj);
+    }
+
+    /** The first DELETE starts termination: phase Terminating (the object stays until it is finalized). */
+    @Override
+    public void prepareForDelete(ObjectNode obj) {
+        String name = Json.str(obj, "metadata.name");
+        if (UNDELETABLE.contains(name)) {
+            throw new io.kybernetes.apiserver.status.ApiException(403, "Forbidden", "namespaces \"" + name
+                    + "\" is forbidden: this namespace may not be deleted", name, "", "namespaces", null, null);
+        }
+        Json.with(obj, "status").put("phase", "Terminating");
+    }
+
+    @Override
+    public boolean finalized(ObjectNode obj) {
+        return obj.path("spec").path("finalizers").isEmpty();
     }
 
     @Override

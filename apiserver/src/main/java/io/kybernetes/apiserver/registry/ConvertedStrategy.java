@@ -87,6 +87,16 @@ public final class ConvertedStrategy implements Strategy {
     }
 
     @Override
+    public void prepareForDelete(ObjectNode obj) {
+        storage.prepareForDelete(obj);
+    }
+
+    @Override
+    public boolean finalized(ObjectNode obj) {
+        return storage.finalized(obj);
+    }
+
+    @Override
     public CompletableFuture<Void> beforeCreate(ObjectNode obj) {
         return storage.beforeCreate(obj);
     }

@@ -219,7 +219,9 @@ public class GenericStore {
             }
             if (!Json.str(decode(v.get()), "metadata.deletionTimestamp").isEmpty()) {
                 throw new ApiException(403, "Forbidden", r.name() + " \"" + finalName + "\" is forbidden: unable to create new content in namespace "
-                        + ns + " because it is being terminated", finalName, r.group(), r.name(), null, null);
+                        + ns + " because it is being terminated", finalName, r.group(), r.name(),
+                        List.of(new Cause("NamespaceTerminating", "metadata.namespace", "namespace " + ns
+                                + " is being terminated")), null);
             }
         }) : Strategy.DONE;
         if (dryRun) {
@@ -277,7 +279,7 @@ public class GenericStore {
             if (!causes.isEmpty()) {
                 throw ApiException.invalid(r.group(), r.type().kind(), name, causes);
             }
-            if (shouldDeleteDuringUpdate(obj)) {
+            if (shouldDeleteDuringUpdate(r, obj)) {
                 if (dryRun) {
                     return CompletableFuture.completedFuture(r.conversion().fromStorage(obj));
                 }
@@ -313,10 +315,10 @@ public class GenericStore {
         return update(r, ns, name, sub, mutate, dryRun, attempt + 1);
     }
 
-    private static boolean shouldDeleteDuringUpdate(ObjectNode obj) {
+    private static boolean shouldDeleteDuringUpdate(Resource r, ObjectNode obj) {
         JsonNode meta = obj.path("metadata");
         return !meta.path("deletionTimestamp").asText("").isEmpty() && meta.path("finalizers").isEmpty()
-                && meta.path("deletionGracePeriodSeconds").asLong(0) == 0;
+                && meta.path("deletionGracePeriodSeconds").asLong(0) == 0 && r.strategy().finalized(obj);
     }
 
     /** Identity, immutable metadata, status/spec split of subresources, generation. */
@@ -348,7 +350,7 @@ public class GenericStore {
         } else if (r.strategy().statusIsSubresource() && !sub.equals("binding")) {
             copyField(old, obj, "status");
         }
-        if (!sub.equals("status")) {
+        if (!sub.equals("status") && !sub.equals("finalize") && !sub.equals("approval")) {
             r.strategy().prepareForUpdate(obj, old);
         }
         if (obj.has("spec") && !obj.get("spec").equals(old.get("spec"))) {
@@ -391,22 +393,24 @@ public class GenericStore {
                 throw ApiException.conflict(r.group(), r.name(), name, "Precondition failed: ResourceVersion in precondition: "
                         + opts.preconditionResourceVersion() + ", ResourceVersion in object meta: " + rv);
             }
+            r.strategy().prepareForDelete(obj);
+            ObjectNode meta = Json.with(obj, "metadata");
+            boolean finalizersChanged = propagationFinalizers(meta, opts.propagationPolicy());
             long grace = r.strategy().gracePeriod(obj, opts.gracePeriodSeconds());
-            boolean finalizers = !obj.path("metadata").path("finalizers").isEmpty();
-            if (grace > 0 || finalizers) {
-                ObjectNode meta = Json.with(obj, "metadata");
+            boolean held = !meta.path("finalizers").isEmpty() || !r.strategy().finalized(obj);
+            if (grace > 0 || held) {
                 boolean pending = meta.hasNonNull("deletionTimestamp");
                 long currentGrace = meta.path("deletionGracePeriodSeconds").asLong(Long.MAX_VALUE);
-                if (pending && currentGrace <= grace) {
-                    return CompletableFuture.completedFuture(new Outcome(r.conversion().fromStorage(obj), 202));
+                boolean shorter = !pending || grace < currentGrace;
+                if (!shorter && !finalizersChanged) {
+                    return CompletableFuture.completedFuture(new Outcome(r.conversion().fromStorage(obj), 200));
                 }
-                Instant at = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(grace);
-                if (!pending || grace < currentGrace) {
-                    meta.put("deletionTimestamp", at.toString());
+                if (shorter) {
+                    meta.put("deletionTimestamp", Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(grace).toString());
+                    meta.put("deletionGracePeriodSeconds", grace);
                 }
-                meta.put("deletionGracePeriodSeconds", grace);
                 if (opts.dryRun()) {
-                    return CompletableFuture.completedFuture(new Outcome(r.conversion().fromStorage(obj), 202));
+                    return CompletableFuture.completedFuture(new Outcome(r.conversion().fromStorage(obj), 200));
                 }
                 return store.update(key, encode(obj), stored.modRevision()).thenCompose(w -> {
                     if (!w.succeeded()) {
@@ -415,7 +419,7 @@ public class GenericStore {
                     meta.put("resourceVersion", Long.toString(w.revision()));
                     LOG.debugf("deletion of %s %s/%s pending (grace %ds, finalizers %s)", r.name(), ns, name, grace,
                             meta.path("finalizers"));
-                    return CompletableFuture.completedFuture(new Outcome(r.conversion().fromStorage(obj), 202));
+                    return CompletableFuture.completedFuture(new Outcome(r.conversion().fromStorage(obj), 200));
                 });
             }
             if (opts.dryRun()) {
@@ -429,6 +433,38 @@ public class GenericStore {
                 return r.strategy().afterDelete(obj).thenApply(x -> new Outcome(r.conversion().fromStorage(obj), 200));
             });
         });
+    }
+
+    static final String ORPHAN = "orphan";
+    static final String FOREGROUND = "foregroundDeletion";
+
+    /**
+     * The garbage collector's finalizers for a deletion, as upstream: Orphan puts {@value #ORPHAN}, Foreground
+     * {@value #FOREGROUND} (each removing the other), Background removes both; without a policy, one of them already
+     * on the object stays (Background is the default of every kind here). Answers whether the finalizers changed.
+     */
+    static boolean propagationFinalizers(ObjectNode meta, String policy) {
+        if (policy == null) {
+            return false;
+        }
+        List<String> old = new ArrayList<>();
+        meta.path("finalizers").forEach(f -> old.add(f.asText()));
+        List<String> kept = new ArrayList<>(old.stream().filter(f -> !f.equals(ORPHAN) && !f.equals(FOREGROUND)).toList());
+        switch (policy) {
+            case "Orphan" -> kept.add(ORPHAN);
+            case "Foreground" -> kept.add(FOREGROUND);
+            default -> { }
+        }
+        if (new java.util.HashSet<>(kept).equals(new java.util.HashSet<>(old))) {
+            return false;
+        }
+        if (kept.isEmpty()) {
+            meta.remove("finalizers");
+        } else {
+            ArrayNode a = meta.putArray("finalizers");
+            kept.forEach(a::add);
+        }
+        return true;
     }
 
     private CompletableFuture<Outcome> retryDelete(Resource r, String ns, String name, DeleteOptions opts, int attempt) {

@@ -80,6 +80,21 @@ public interface Strategy {
         return 0;
     }
 
+    /**
+     * Runs when a DELETE reaches a stored object, before it is removed or marked for deletion (e.g. a namespace's
+     * phase becomes Terminating); may refuse with an ApiException.
+     */
+    default void prepareForDelete(ObjectNode obj) {
+    }
+
+    /**
+     * Whether nothing of the kind itself holds the object's deletion (metadata.finalizers aside): namespaces wait
+     * for their spec.finalizers to empty.
+     */
+    default boolean finalized(ObjectNode obj) {
+        return true;
+    }
+
     /** Runs before the object is stored on create (e.g. allocate a cluster IP). */
     default CompletableFuture<Void> beforeCreate(ObjectNode obj) {
         return DONE;

@@ -373,10 +373,31 @@ class KubectlIntegrationTest {
     }
 
     @Test
-    void deletingANamespaceDeletesItsContent() throws Exception {
+    void namespaceTerminationWaitsForFinalize() throws Exception {
         ok("create", "namespace", "gone");
+        assertEquals("kubernetes", ok("get", "ns", "gone", "-o", "jsonpath={.spec.finalizers[*]}"));
         ok("-n", "gone", "create", "configmap", "inside");
-        ok("delete", "namespace", "gone");
+        HttpResponse<String> del = send("DELETE", "/api/v1/namespaces/gone", "application/json",
+                "{\"propagationPolicy\":\"Background\"}");
+        assertEquals(200, del.statusCode(), del.body());
+        JsonNode ns = Json.parse(del.body().getBytes());
+        assertEquals("Terminating", ns.at("/status/phase").asText());
+        assertFalse(ns.at("/metadata/deletionTimestamp").asText().isEmpty());
+        assertTrue(squash(ok("get", "ns", "gone")).contains("gone Terminating"));
+        Result create = kubectl("-n", "gone", "create", "configmap", "late");
+        assertTrue(create.err().contains("configmaps \"late\" is forbidden: unable to "
+                + "create new content in namespace gone because it is being terminated"), create.err());
+        // a second DELETE changes nothing; labels may still change, spec.finalizers only through /finalize
+        assertEquals(200, send("DELETE", "/api/v1/namespaces/gone", null, null).statusCode());
+        ok("label", "ns", "gone", "x=y");
+        ok("patch", "ns", "gone", "--type=merge", "-p", "{\"spec\":{\"finalizers\":[]}}");
+        assertEquals("kubernetes", ok("get", "ns", "gone", "-o", "jsonpath={.spec.finalizers[*]}"));
+
+        JsonNode current = Json.parse(ok("get", "ns", "gone", "-o", "json").getBytes());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) current.path("spec")).putArray("finalizers");
+        HttpResponse<String> fin = send("PUT", "/api/v1/namespaces/gone/finalize", "application/json", current.toString());
+        assertEquals(200, fin.statusCode(), fin.body());
+        assertTrue(kubectl("get", "ns", "gone").err().contains("NotFound"));
         long deadline = System.currentTimeMillis() + 10_000;
         String left;
         do {
@@ -384,8 +405,79 @@ class KubectlIntegrationTest {
             left = send("GET", "/api/v1/namespaces/gone/configmaps", null, null).body();
         } while (left.contains("inside") && System.currentTimeMillis() < deadline);
         assertFalse(left.contains("inside"), left);
-        Result create = kubectl("-n", "gone", "create", "configmap", "late");
-        assertTrue(create.err().contains("namespaces \"gone\" not found"), create.err());
+        Result systemNs = kubectl("delete", "namespace", "kube-system", "--wait=false");
+        assertTrue(systemNs.err().contains("this namespace may not be deleted"), systemNs.err());
+    }
+
+    @Test
+    void systemObjectsExistAtStart() throws Exception {
+        for (String ns : List.of("default", "kube-system", "kube-public", "kube-node-lease")) {
+            assertEquals(ns, ok("get", "ns", ns, "-o", "jsonpath={.metadata.name}"));
+        }
+        assertEquals("10.96.0.1 443 https TCP", ok("get", "svc", "kubernetes", "-o",
+                "jsonpath={.spec.clusterIP} {.spec.ports[0].port} {.spec.ports[0].name} {.spec.ports[0].protocol}"));
+        assertEquals("", ok("get", "svc", "kubernetes", "-o", "jsonpath={.spec.selector}"));
+        String ip = ok("get", "endpoints", "kubernetes", "-o", "jsonpath={.subsets[0].addresses[0].ip}");
+        assertFalse(ip.isEmpty() || ip.startsWith("127."), ip);
+        assertEquals("https", ok("get", "endpoints", "kubernetes", "-o", "jsonpath={.subsets[0].ports[0].name}"));
+        assertEquals("2000001000 2000000000", ok("get", "priorityclasses", "system-node-critical",
+                "system-cluster-critical", "-o", "jsonpath={.items[*].value}"));
+    }
+
+    @Test
+    void cascadingDeletionPolicies() throws Exception {
+        ok("create", "configmap", "orphaned");
+        ok("delete", "configmap", "orphaned", "--cascade=orphan", "--wait=false");
+        assertEquals("orphan", ok("get", "configmap", "orphaned", "-o", "jsonpath={.metadata.finalizers[*]}"));
+        assertFalse(ok("get", "configmap", "orphaned", "-o", "jsonpath={.metadata.deletionTimestamp}").isEmpty());
+        // the garbage collector removes the finalizer when it is done: the object goes
+        ok("patch", "configmap", "orphaned", "--type=json", "-p", "[{\"op\":\"remove\",\"path\":\"/metadata/finalizers\"}]");
+        assertTrue(kubectl("get", "configmap", "orphaned").err().contains("NotFound"));
+
+        ok("create", "configmap", "fg");
+        ok("delete", "configmap", "fg", "--cascade=foreground", "--wait=false");
+        assertEquals("foregroundDeletion", ok("get", "configmap", "fg", "-o", "jsonpath={.metadata.finalizers[*]}"));
+        // a later orphaning delete swaps the finalizer
+        HttpResponse<String> swap = send("DELETE", "/api/v1/namespaces/default/configmaps/fg", "application/json",
+                "{\"propagationPolicy\":\"Orphan\"}");
+        assertEquals(200, swap.statusCode(), swap.body());
+        assertEquals("orphan", ok("get", "configmap", "fg", "-o", "jsonpath={.metadata.finalizers[*]}"));
+
+        ok("create", "configmap", "bg");
+        ok("delete", "configmap", "bg", "--cascade=background");
+        assertTrue(kubectl("get", "configmap", "bg").err().contains("NotFound"));
+    }
+
+    @Test
+    void evictionRespectsDisruptionBudgets() throws Exception {
+        ok("create", "-f", file("ev1.json", POD.formatted("ev1")).toString());
+        ok("create", "-f", file("ev2.json", POD.formatted("ev2")).toString());
+        for (String p : List.of("ev1", "ev2")) {
+            ok("patch", "pod", p, "--subresource=status", "--type=merge", "-p", "{\"status\":{\"phase\":\"Running\"}}");
+        }
+        ok("create", "poddisruptionbudget", "ev-pdb", "--selector=app=p", "--min-available=2");
+        String eviction = "{\"apiVersion\":\"policy/v1\",\"kind\":\"Eviction\",\"metadata\":{\"name\":\"%s\"}}";
+        HttpResponse<String> denied = send("POST", "/api/v1/namespaces/default/pods/ev1/eviction", "application/json",
+                eviction.formatted("ev1"));
+        assertEquals(429, denied.statusCode(), denied.body());
+        JsonNode status = Json.parse(denied.body().getBytes());
+        assertEquals("Cannot evict pod as it would violate the pod's disruption budget.", status.path("message").asText());
+        assertEquals("DisruptionBudget", status.at("/details/causes/0/reason").asText());
+        // the disruption controller's view: one disruption allowed
+        ok("patch", "pdb", "ev-pdb", "--subresource=status", "--type=merge", "-p",
+                "{\"status\":{\"observedGeneration\":1,\"disruptionsAllowed\":1,\"currentHealthy\":2,"
+                        + "\"desiredHealthy\":1,\"expectedPods\":2}}");
+        HttpResponse<String> allowed = send("POST", "/api/v1/namespaces/default/pods/ev1/eviction", "application/json",
+                eviction.formatted("ev1"));
+        assertEquals(201, allowed.statusCode(), allowed.body());
+        assertEquals("Success", Json.parse(allowed.body().getBytes()).path("status").asText());
+        assertTrue(kubectl("get", "pod", "ev1").err().contains("NotFound"));
+        assertEquals("0", ok("get", "pdb", "ev-pdb", "-o", "jsonpath={.status.disruptionsAllowed}"));
+        assertEquals(429, send("POST", "/api/v1/namespaces/default/pods/ev2/eviction", "application/json",
+                eviction.formatted("ev2")).statusCode());
+        ok("delete", "pdb", "ev-pdb");
+        assertEquals(201, send("POST", "/api/v1/namespaces/default/pods/ev2/eviction", "application/json",
+                eviction.formatted("ev2")).statusCode());
     }
 
     /** Each kind added for issue 6, from a manifest in src/test/resources/kinds: create, get -o wide and yaml, delete. */
