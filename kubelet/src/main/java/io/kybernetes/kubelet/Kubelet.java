@@ -144,7 +144,10 @@ public final class Kubelet implements AutoCloseable {
         events = new PodEvents(client, node.nodeName());
         probes.setEvents(events);
         syncer.setEvents(events);
-        syncer.setVolumes(new PodVolumes(client, rootDir));
+        PodVolumes volumes = new PodVolumes(client, rootDir);
+        volumes.setNodeResources(new io.kybernetes.kubelet.env.PodFacts.NodeResources(machine.cpus() * 1000L,
+                machine.memoryKi() * 1024));
+        syncer.setVolumes(volumes);
         syncer.setObjects(ObjectSource.of(client));
         syncer.setNodeResources(machine.cpus() * 1000L, machine.memoryKi() * 1024);
         syncer.setDns(pod -> PodDns.config(pod, settings.clusterDns, settings.clusterDomain, hostResolv()));

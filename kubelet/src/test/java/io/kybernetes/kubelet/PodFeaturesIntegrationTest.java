@@ -250,4 +250,84 @@ class PodFeaturesIntegrationTest {
         client.pods().inNamespace(NS).withName("stopper").edit(x -> new PodBuilder(x).editMetadata()
                 .withFinalizers(List.of()).endMetadata().build());
     }
+
+    static String exec(String pod, String container, String... cmd) {
+        String id = status(get(pod), container).getContainerID().replaceFirst("^containerd://", "");
+        var r = cri.execSyncOutput(id, List.of(cmd), 5);
+        return r.getStdout().toStringUtf8() + r.getStderr().toStringUtf8();
+    }
+
+    @Test
+    @Order(6)
+    void volumesProjectLiveUpdateTmpfsSubPathAndClaims() throws Exception {
+        client.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata().withName("vol-cm")
+                .endMetadata().addToData("color", "blue").build()).create();
+        Path pvDir = CriFixture.DIR.resolve("pv");
+        client.persistentVolumes().resource(new io.fabric8.kubernetes.api.model.PersistentVolumeBuilder()
+                .withNewMetadata().withName("pv1").endMetadata().withNewSpec().withNewHostPath()
+                .withPath(pvDir.toString()).withType("DirectoryOrCreate").endHostPath()
+                .addToCapacity("storage", new Quantity("1Gi")).endSpec().build()).create();
+        client.persistentVolumeClaims().inNamespace(NS).resource(
+                new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder().withNewMetadata().withName("claim")
+                        .endMetadata().withNewSpec().withVolumeName("pv1").endSpec().build()).create();
+        create(pod("vols", "Always", "echo from-pod > /data/written; exec sleep 1000")
+                .editSpec()
+                .withNewSecurityContext().withFsGroup(2000L).endSecurityContext()
+                .addNewVolume().withName("cfg").withNewConfigMap().withName("vol-cm").addNewItem().withKey("color")
+                .withPath("colors/c.txt").withMode(0600).endItem().endConfigMap().endVolume()
+                .addNewVolume().withName("sec").withNewSecret().withSecretName("sec").withDefaultMode(0400).endSecret()
+                .endVolume()
+                .addNewVolume().withName("info").withNewDownwardAPI()
+                .addNewItem().withPath("labels").withNewFieldRef().withFieldPath("metadata.labels").endFieldRef().endItem()
+                .addNewItem().withPath("mem").withNewResourceFieldRef().withContainerName("app")
+                .withResource("limits.memory").withDivisor(new Quantity("1Mi")).endResourceFieldRef().endItem()
+                .endDownwardAPI().endVolume()
+                .addNewVolume().withName("proj").withNewProjected()
+                .addNewSource().withNewConfigMap().withName("vol-cm").endConfigMap().endSource()
+                .addNewSource().withNewDownwardAPI().addNewItem().withPath("name").withNewFieldRef()
+                .withFieldPath("metadata.name").endFieldRef().endItem().endDownwardAPI().endSource()
+                .addNewSource().withNewServiceAccountToken().withPath("token").endServiceAccountToken().endSource()
+                .endProjected().endVolume()
+                .addNewVolume().withName("mem").withNewEmptyDir().withMedium("Memory").withSizeLimit(new Quantity("8Mi"))
+                .endEmptyDir().endVolume()
+                .addNewVolume().withName("scratch").withNewEmptyDir().endEmptyDir().endVolume()
+                .addNewVolume().withName("data").withNewPersistentVolumeClaim().withClaimName("claim")
+                .endPersistentVolumeClaim().endVolume()
+                .editFirstContainer()
+                .withNewResources().addToLimits("memory", new Quantity("32Mi")).endResources()
+                .addNewVolumeMount().withName("cfg").withMountPath("/cfg").endVolumeMount()
+                .addNewVolumeMount().withName("sec").withMountPath("/sec").endVolumeMount()
+                .addNewVolumeMount().withName("info").withMountPath("/info").endVolumeMount()
+                .addNewVolumeMount().withName("proj").withMountPath("/proj").endVolumeMount()
+                .addNewVolumeMount().withName("mem").withMountPath("/mem").endVolumeMount()
+                .addNewVolumeMount().withName("scratch").withMountPath("/sub").withSubPath("nested/dir").endVolumeMount()
+                .addNewVolumeMount().withName("data").withMountPath("/data").endVolumeMount()
+                .endContainer().endSpec().build());
+        Pod p = awaitPhase("vols", "Running");
+        assertEquals("blue", exec("vols", "app", "cat", "/cfg/colors/c.txt"));
+        assertTrue(exec("vols", "app", "busybox", "stat", "-L", "-c", "%a %g", "/cfg/colors/c.txt")
+                .startsWith("600 2000"));
+        assertEquals("s3cret", exec("vols", "app", "cat", "/sec/password"));
+        assertTrue(exec("vols", "app", "busybox", "stat", "-L", "-c", "%a", "/sec/password").startsWith("400"));
+        assertEquals("app=\"vols\"", exec("vols", "app", "cat", "/info/labels"));
+        assertEquals("32", exec("vols", "app", "cat", "/info/mem"));
+        assertEquals("blue", exec("vols", "app", "cat", "/proj/color"));
+        assertEquals("vols", exec("vols", "app", "cat", "/proj/name"));
+        String mounts = exec("vols", "app", "cat", "/proc/mounts");
+        assertTrue(mounts.lines().anyMatch(l -> l.startsWith("tmpfs /mem tmpfs") && l.contains("size=8192k")), mounts);
+        assertTrue(exec("vols", "app", "busybox", "stat", "-c", "%g", "/mem").startsWith("2000"));
+        exec("vols", "app", "sh", "-c", "echo in-sub > /sub/f");
+        Path podDir = CriFixture.DIR.resolve("kubelet/pods").resolve(p.getMetadata().getUid());
+        assertEquals("in-sub\n", Files.readString(podDir.resolve("volumes/kubernetes.io~empty-dir/scratch/nested/dir/f")));
+        assertEquals("from-pod\n", Files.readString(pvDir.resolve("written")));
+
+        client.configMaps().inNamespace(NS).withName("vol-cm").edit(cm -> new ConfigMapBuilder(cm)
+                .addToData("color", "red").build());
+        await("configMap update reaches the pod", () -> exec("vols", "app", "cat", "/cfg/colors/c.txt"),
+                "red"::equals);
+        await("projected update reaches the pod", () -> exec("vols", "app", "cat", "/proj/color"), "red"::equals);
+
+        client.pods().inNamespace(NS).withName("vols").withGracePeriod(0).delete();
+        await("vols cleaned up", () -> Files.exists(podDir), exists -> !exists);
+    }
 }

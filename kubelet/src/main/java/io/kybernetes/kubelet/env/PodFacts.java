@@ -12,6 +12,10 @@ public record PodFacts(List<String> podIPs, String hostIP, long nodeMilliCpu, lo
         return new PodFacts(podIP == null || podIP.isEmpty() ? List.of() : List.of(podIP), hostIP, 0, 0);
     }
 
+    /** The node's allocatable CPU (millicores) and memory (bytes). */
+    public record NodeResources(long milliCpu, long memoryBytes) {
+    }
+
     public String podIP() {
         return podIPs.isEmpty() ? "" : podIPs.get(0);
     }

@@ -142,6 +142,13 @@ public final class PodSyncer {
             again = Optional.of(Duration.ofSeconds(2));
         }
         RuntimePod now = runtime.pod(uid);
+        if (volumes != null && now.readySandbox().isPresent()) {
+            try {
+                volumes.prepare(pod); // configMap, secret and downwardAPI files follow their sources
+            } catch (PodVolumes.VolumeException e) {
+                LOG.debugf("pod %s: volume refresh: %s", key, e.getMessage());
+            }
+        }
         if (podIPs.isEmpty()) {
             now.readySandbox().ifPresent(s -> podIPs.addAll(sandboxIPs(pod, s.getId())));
         }
@@ -396,8 +403,12 @@ public final class PodSyncer {
         try {
             volumePaths = volumes == null ? Map.of() : volumes.prepare(pod);
         } catch (PodVolumes.VolumeException e) {
-            podWaiting.put(c.getName(), new Waiting("CreateContainerConfigError", e.getMessage()));
-            events.warning(pod, c.getName(), "Failed", "Error: " + e.getMessage());
+            // as upstream: the container keeps waiting in ContainerCreating while the mount fails
+            Waiting was = podWaiting.get(c.getName());
+            if (was == null || !e.getMessage().equals(was.message())) {
+                events.warning(pod, null, "FailedMount", e.getMessage());
+            }
+            podWaiting.put(c.getName(), new Waiting("ContainerCreating", e.getMessage()));
             return Optional.of(Duration.ofSeconds(5));
         }
         Map<String, String> env;
@@ -416,6 +427,20 @@ public final class PodSyncer {
             }
             podWaiting.put(c.getName(), new Waiting("CreateContainerConfigError", e.getMessage()));
             return Optional.of(Duration.ofSeconds(5));
+        }
+        if (c.getVolumeMounts() != null) {
+            try {
+                for (var m : c.getVolumeMounts()) {
+                    String sub = m.getSubPathExpr() != null && !m.getSubPathExpr().isEmpty()
+                            ? ContainerEnv.expand(m.getSubPathExpr(), env) : m.getSubPath();
+                    if (volumePaths.containsKey(m.getName())) {
+                        PodVolumes.ensureSubPath(volumePaths.get(m.getName()), sub);
+                    }
+                }
+            } catch (PodVolumes.VolumeException e) {
+                podWaiting.put(c.getName(), new Waiting("CreateContainerConfigError", e.getMessage()));
+                return Optional.of(Duration.ofSeconds(5));
+            }
         }
         String terminationFile = volumes == null ? null : volumes.terminationMessageFile(uid, c.getName(), attempt);
         ContainerConfig config = ContainerSpecs.containerConfig(pod, c, attempt, init,
