@@ -43,7 +43,7 @@ public final class SchedulerAssembly implements AutoCloseable {
         KubeApiWriter api = new KubeApiWriter(client, SchedulerConfiguration.DEFAULT_SCHEDULER);
         Map<String, Framework> profiles = new LinkedHashMap<>();
         for (SchedulerConfiguration.Profile p : cfg.profiles()) {
-            profiles.put(p.schedulerName(), Profiles.build(p, objects, api::preempt, new Random()));
+            profiles.put(p.schedulerName(), Profiles.build(p, objects, api::preempt, api::selectNode, new Random()));
         }
         scheduler = new Scheduler(profiles, new SchedulerCache(), queue, api, objects);
         if (elect) {

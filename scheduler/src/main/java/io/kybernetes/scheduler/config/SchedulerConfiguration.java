@@ -18,7 +18,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
  * The subset of upstream's KubeSchedulerConfiguration (kubescheduler.config.k8s.io/v1) that kybernetes reads from
  * {@code --config}: {@code percentageOfNodesToScore}, {@code leaderElection}, and {@code profiles} with
  * {@code schedulerName}, {@code percentageOfNodesToScore}, {@code plugins} (multiPoint, preFilter, filter,
- * postFilter, preScore, score: {@code enabled} with optional {@code weight}, {@code disabled}, "*" for all) and
+ * postFilter, preScore, score, preBind: {@code enabled} with optional {@code weight}, {@code disabled}, "*" for all) and
  * {@code pluginConfig}. Missing parts take upstream's defaults. Read as a Jackson tree (no reflection).
  */
 public record SchedulerConfiguration(int percentageOfNodesToScore, LeaderElection leaderElection,
@@ -31,7 +31,7 @@ public record SchedulerConfiguration(int percentageOfNodesToScore, LeaderElectio
     /** A profile's effective plugins per extension point, in order. */
     public record Profile(String schedulerName, int percentageOfNodesToScore, List<String> preFilter,
             List<String> filter, List<String> postFilter, List<String> preScore, List<PluginRef> score,
-            Map<String, JsonNode> pluginArgs) {
+            List<String> preBind, Map<String, JsonNode> pluginArgs) {
     }
 
     public record LeaderElection(boolean leaderElect, String resourceName, String resourceNamespace,
@@ -64,14 +64,15 @@ public record SchedulerConfiguration(int percentageOfNodesToScore, LeaderElectio
             Map.entry("NodeResourcesFit", Set.of("preFilter", "filter", "score")),
             Map.entry("NodeResourcesLeastAllocated", Set.of("score")),
             Map.entry("VolumeRestrictions", Set.of("filter")),
-            Map.entry("VolumeBinding", Set.of("preFilter", "filter")), Map.entry("VolumeZone", Set.of("filter")),
+            Map.entry("VolumeBinding", Set.of("preFilter", "filter", "preBind")), Map.entry("VolumeZone", Set.of("filter")),
             Map.entry("PodTopologySpread", Set.of("preFilter", "filter", "preScore", "score")),
             Map.entry("InterPodAffinity", Set.of("preFilter", "filter", "preScore", "score")),
             Map.entry("DefaultPreemption", Set.of("postFilter")),
             Map.entry("NodeResourcesBalancedAllocation", Set.of("score")),
             Map.entry("ImageLocality", Set.of("preScore", "score")));
 
-    static final List<String> EXTENSION_POINTS = List.of("preFilter", "filter", "postFilter", "preScore", "score");
+    static final List<String> EXTENSION_POINTS = List.of("preFilter", "filter", "postFilter", "preScore", "score",
+            "preBind");
 
     public static SchedulerConfiguration defaults() {
         return parse(MissingNode.getInstance());
@@ -214,7 +215,8 @@ public record SchedulerConfiguration(int percentageOfNodesToScore, LeaderElectio
             args.put(pc.path("name").asText(), pc.path("args"));
         }
         return new Profile(name, percentage, namesOf(points.get("preFilter")), namesOf(points.get("filter")),
-                namesOf(points.get("postFilter")), namesOf(points.get("preScore")), score, args);
+                namesOf(points.get("postFilter")), namesOf(points.get("preScore")), score,
+                namesOf(points.get("preBind")), args);
     }
 
     private static int defaultWeight(String plugin) {

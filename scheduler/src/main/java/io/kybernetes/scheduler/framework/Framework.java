@@ -26,9 +26,13 @@ public final class Framework {
     }
 
     /** Either a chosen node, or the reasons why none fits and possibly a node nominated by preemption. */
-    public record Result(String node, FitError fitError, String nominatedNode) {
+    public record Result(String node, FitError fitError, String nominatedNode, CycleState state) {
         public Result(String node, FitError fitError) {
-            this(node, fitError, null);
+            this(node, fitError, null, null);
+        }
+
+        public Result(String node, FitError fitError, String nominatedNode) {
+            this(node, fitError, nominatedNode, null);
         }
 
         public boolean scheduled() {
@@ -42,6 +46,7 @@ public final class Framework {
     private final List<PostFilterPlugin> postFilters;
     private final List<PreScorePlugin> preScores;
     private final List<WeightedScore> scores;
+    private final List<PreBindPlugin> preBinds;
     /** 0 means adaptive (upstream's default). */
     private final int percentageOfNodesToScore;
     private final Random random;
@@ -55,6 +60,14 @@ public final class Framework {
     public Framework(String profileName, List<PreFilterPlugin> preFilters, List<FilterPlugin> filters,
             List<PostFilterPlugin> postFilters, List<PreScorePlugin> preScores, List<WeightedScore> scores,
             int percentageOfNodesToScore, Random random) {
+        this(profileName, preFilters, filters, postFilters, preScores, scores, List.of(), percentageOfNodesToScore,
+                random);
+    }
+
+    public Framework(String profileName, List<PreFilterPlugin> preFilters, List<FilterPlugin> filters,
+            List<PostFilterPlugin> postFilters, List<PreScorePlugin> preScores, List<WeightedScore> scores,
+            List<PreBindPlugin> preBinds, int percentageOfNodesToScore, Random random) {
+        this.preBinds = List.copyOf(preBinds);
         this.profileName = profileName;
         this.preFilters = List.copyOf(preFilters);
         this.filters = List.copyOf(filters);
@@ -111,9 +124,9 @@ public final class Framework {
             return unschedulable(state, pod, nodes.size(), null, failed);
         }
         if (feasible.size() == 1) {
-            return new Result(feasible.get(0).name(), null);
+            return new Result(feasible.get(0).name(), null, null, state);
         }
-        return new Result(select(prioritize(state, pod, feasible)), null);
+        return new Result(select(prioritize(state, pod, feasible)), null, null, state);
     }
 
     private Result unschedulable(CycleState state, Pod pod, int numAllNodes, Status pre,
@@ -132,6 +145,17 @@ public final class Framework {
             }
         }
         return new Result(null, new FitError(numAllNodes, pre, statuses, message), nominated);
+    }
+
+    /** Every PreBind in order for the chosen node; the first non-success decides. */
+    public Status runPreBind(CycleState state, Pod pod, String node) {
+        for (PreBindPlugin p : preBinds) {
+            Status s = p.preBind(state == null ? new CycleState() : state, pod, node);
+            if (!s.isSuccess()) {
+                return s;
+            }
+        }
+        return Status.success();
     }
 
     /** Every PreFilter in order; the first failure decides. */

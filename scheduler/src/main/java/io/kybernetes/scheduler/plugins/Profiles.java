@@ -16,7 +16,9 @@ import io.kybernetes.scheduler.framework.Framework;
 import io.kybernetes.scheduler.framework.Listers;
 import io.kybernetes.scheduler.framework.Plugin;
 import io.kybernetes.scheduler.framework.PostFilterPlugin;
+import io.kybernetes.scheduler.framework.PreBindPlugin;
 import io.kybernetes.scheduler.framework.PreFilterPlugin;
+import io.kybernetes.scheduler.framework.VolumeActions;
 import io.kybernetes.scheduler.framework.PreScorePlugin;
 import io.kybernetes.scheduler.framework.PreemptionActions;
 import io.kybernetes.scheduler.framework.ScorePlugin;
@@ -25,7 +27,7 @@ import io.kybernetes.scheduler.framework.ScorePlugin;
 public final class Profiles {
 
     /** What a plugin factory may use: the listers, the preemption port and the plugin's pluginConfig args. */
-    public record Deps(Listers listers, PreemptionActions actions, JsonNode args) {
+    public record Deps(Listers listers, PreemptionActions actions, VolumeActions volumes, JsonNode args) {
     }
 
     private static final Map<String, Function<Deps, Plugin>> REGISTRY = new LinkedHashMap<>();
@@ -43,7 +45,7 @@ public final class Profiles {
         REGISTRY.put(NodeResourcesBalancedAllocation.NAME, d -> new NodeResourcesBalancedAllocation());
         REGISTRY.put(ImageLocality.NAME, d -> new ImageLocality());
         REGISTRY.put(VolumeRestrictions.NAME, d -> new VolumeRestrictions());
-        REGISTRY.put(VolumeBinding.NAME, d -> new VolumeBinding(d.listers()));
+        REGISTRY.put(VolumeBinding.NAME, d -> new VolumeBinding(d.listers(), d.volumes()));
         REGISTRY.put(VolumeZone.NAME, d -> new VolumeZone(d.listers()));
         REGISTRY.put(InterPodAffinity.NAME, d -> new InterPodAffinity(d.listers()));
         REGISTRY.put(PodTopologySpread.NAME, d -> new PodTopologySpread(d.listers(),
@@ -63,6 +65,11 @@ public final class Profiles {
     /** Builds a profile's framework. One plugin instance serves every extension point it is enabled at. */
     public static Framework build(SchedulerConfiguration.Profile profile, Listers listers,
             PreemptionActions actions, Random random) {
+        return build(profile, listers, actions, VolumeActions.NONE, random);
+    }
+
+    public static Framework build(SchedulerConfiguration.Profile profile, Listers listers,
+            PreemptionActions actions, VolumeActions volumes, Random random) {
         Map<String, Plugin> instances = new LinkedHashMap<>();
         Function<String, Plugin> instance = name -> instances.computeIfAbsent(name, n -> {
             Function<Deps, Plugin> f = REGISTRY.get(n);
@@ -71,7 +78,7 @@ public final class Profiles {
                         + REGISTRY.keySet());
             }
             JsonNode args = profile.pluginArgs().getOrDefault(n, MissingNode.getInstance());
-            return f.apply(new Deps(listers, actions, args));
+            return f.apply(new Deps(listers, actions, volumes, args));
         });
         List<PreFilterPlugin> pre = new ArrayList<>();
         for (String n : profile.preFilter()) {
@@ -93,7 +100,11 @@ public final class Profiles {
         for (SchedulerConfiguration.PluginRef r : profile.score()) {
             sc.add(new Framework.WeightedScore((ScorePlugin) instance.apply(r.name()), r.weight()));
         }
-        return new Framework(profile.schedulerName(), pre, fil, post, preScore, sc,
+        List<PreBindPlugin> preBind = new ArrayList<>();
+        for (String n : profile.preBind()) {
+            preBind.add((PreBindPlugin) instance.apply(n));
+        }
+        return new Framework(profile.schedulerName(), pre, fil, post, preScore, sc, preBind,
                 profile.percentageOfNodesToScore(), random);
     }
 }

@@ -13,7 +13,9 @@ import io.kybernetes.scheduler.framework.CycleState;
 import io.kybernetes.scheduler.framework.FilterPlugin;
 import io.kybernetes.scheduler.framework.Listers;
 import io.kybernetes.scheduler.framework.NodeInfo;
+import io.kybernetes.scheduler.framework.PreBindPlugin;
 import io.kybernetes.scheduler.framework.PreFilterPlugin;
+import io.kybernetes.scheduler.framework.VolumeActions;
 import io.kybernetes.scheduler.framework.Status;
 
 /**
@@ -21,9 +23,11 @@ import io.kybernetes.scheduler.framework.Status;
  * PreFilter fails for a missing or deleting claim and for an unbound claim whose class binds Immediately (the PV
  * controller must bind it first); Filter checks a bound claim's PV node affinity, and for an unbound
  * WaitForFirstConsumer claim that the class provisions dynamically or that a free matching PV on the node exists.
- * Not done here (upstream's PreBind): writing the selected-node annotation and binding the PV.
+ * PreBind: an unbound WaitForFirstConsumer claim of a dynamic provisioner gets the
+ * volume.kubernetes.io/selected-node annotation and the pod waits (for the claim-bound event) until the
+ * provisioner has bound it; static PVs are left to the PV controller's binder, as is binding in general.
  */
-public final class VolumeBinding implements PreFilterPlugin, FilterPlugin {
+public final class VolumeBinding implements PreFilterPlugin, FilterPlugin, PreBindPlugin {
 
     public static final String NAME = "VolumeBinding";
     public static final String UNBOUND_IMMEDIATE = "pod has unbound immediate PersistentVolumeClaims";
@@ -36,10 +40,48 @@ public final class VolumeBinding implements PreFilterPlugin, FilterPlugin {
     record Claims(List<PersistentVolumeClaim> bound, List<PersistentVolumeClaim> delayed) {
     }
 
+    public static final String SELECTED_NODE = "volume.kubernetes.io/selected-node";
+
     private final Listers listers;
+    private final VolumeActions actions;
 
     public VolumeBinding(Listers listers) {
+        this(listers, VolumeActions.NONE);
+    }
+
+    public VolumeBinding(Listers listers, VolumeActions actions) {
         this.listers = listers;
+        this.actions = actions;
+    }
+
+    @Override
+    public Status preBind(CycleState state, Pod pod, String node) {
+        Claims claims = state.read(STATE_KEY, Claims.class);
+        if (claims == null || claims.delayed().isEmpty()) {
+            return Status.success();
+        }
+        boolean waiting = false;
+        for (PersistentVolumeClaim pvc : claims.delayed()) {
+            PersistentVolumeClaim current = listers.pvc(pvc.getMetadata().getNamespace(),
+                    pvc.getMetadata().getName());
+            if (current == null) {
+                current = pvc;
+            }
+            if (current.getSpec().getVolumeName() != null && !current.getSpec().getVolumeName().isEmpty()) {
+                continue;
+            }
+            StorageClass sc = storageClass(current);
+            if (sc == null || sc.getProvisioner() == null || NO_PROVISIONER.equals(sc.getProvisioner())) {
+                continue; // a static PV: the PV controller binds it
+            }
+            var annotations = current.getMetadata().getAnnotations();
+            if (annotations == null || !node.equals(annotations.get(SELECTED_NODE))) {
+                actions.selectNode(current, node);
+            }
+            waiting = true;
+        }
+        return waiting ? Status.unschedulable(NAME, "waiting for volume provisioning on " + node)
+                : Status.success();
     }
 
     @Override

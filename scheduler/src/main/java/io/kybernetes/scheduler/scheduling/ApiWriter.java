@@ -27,4 +27,8 @@ public interface ApiWriter {
 
     /** Records a core/v1 Event about the pod from default-scheduler. */
     void event(Pod pod, String type, String reason, String message);
+
+    /** Annotates a claim with volume.kubernetes.io/selected-node (WaitForFirstConsumer provisioning). */
+    default void selectNode(io.fabric8.kubernetes.api.model.PersistentVolumeClaim claim, String node) {
+    }
 }

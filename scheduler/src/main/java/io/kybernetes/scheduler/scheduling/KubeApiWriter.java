@@ -12,6 +12,8 @@ import io.fabric8.kubernetes.api.model.Binding;
 import io.fabric8.kubernetes.api.model.BindingBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodCondition;
@@ -133,6 +135,16 @@ public final class KubeApiWriter implements ApiWriter {
                 }
             }
         }
+    }
+
+    @Override
+    public void selectNode(PersistentVolumeClaim claim, String node) {
+        client.persistentVolumeClaims().inNamespace(claim.getMetadata().getNamespace())
+                .withName(claim.getMetadata().getName())
+                .edit(c -> new PersistentVolumeClaimBuilder(c).editMetadata()
+                        .addToAnnotations("volume.kubernetes.io/selected-node", node).endMetadata().build());
+        LOG.infof("selected node %s for claim %s/%s", node, claim.getMetadata().getNamespace(),
+                claim.getMetadata().getName());
     }
 
     @Override

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.kybernetes.scheduler.cache.SchedulerCache;
 import io.kybernetes.scheduler.framework.Framework;
 import io.kybernetes.scheduler.framework.Listers;
+import io.kybernetes.scheduler.framework.Status;
 import io.kybernetes.scheduler.queue.QueuedPod;
 import io.kybernetes.scheduler.queue.SchedulingQueue;
 
@@ -229,6 +230,17 @@ public final class Scheduler {
             return;
         }
         String node = result.node();
+        Status preBind = framework.runPreBind(result.state(), pod, node);
+        if (preBind.code() == Status.Code.UNSCHEDULABLE) {
+            LOG.infof("pod %s waits before binding to %s: %s", key, node, String.join(", ", preBind.reasons()));
+            queue.addUnschedulable(pod, java.util.Set.of(preBind.plugin()));
+            return;
+        } else if (!preBind.isSuccess()) {
+            LOG.warnf("pre-binding %s to %s failed: %s", key, node, preBind.reasons());
+            queue.addBackoff(pod);
+            attempts.accept("error");
+            return;
+        }
         cache.assume(pod, node);
         try {
             api.bind(pod, node);

@@ -27,6 +27,8 @@ class SchedulerConfigurationTest {
         assertEquals(List.of("NodeResourcesFit", "VolumeBinding", "PodTopologySpread", "InterPodAffinity"),
                 p.preFilter());
         assertEquals(List.of("DefaultPreemption"), p.postFilter());
+        assertEquals(List.of("VolumeBinding"), p.preBind());
+        assertEquals(List.of("PodTopologySpread", "InterPodAffinity", "ImageLocality"), p.preScore());
         assertEquals(List.of(new PluginRef("TaintToleration", 3), new PluginRef("NodeAffinity", 2),
                 new PluginRef("NodeResourcesFit", 1), new PluginRef("PodTopologySpread", 2),
                 new PluginRef("InterPodAffinity", 2), new PluginRef("NodeResourcesBalancedAllocation", 1),

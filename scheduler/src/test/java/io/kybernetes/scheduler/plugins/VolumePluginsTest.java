@@ -183,4 +183,19 @@ class VolumePluginsTest {
         assertEquals(code, s.code(), name);
         assertEquals(reason == null ? List.of() : List.of(reason), s.reasons(), name);
     }
+
+    @org.junit.jupiter.api.Test
+    void preBindSelectsTheNodeForDynamicProvisioningAndWaits() {
+        List<String> selected = new java.util.ArrayList<>();
+        VolumeBinding plugin = new VolumeBinding(LISTERS,
+                (claim, node) -> selected.add(claim.getMetadata().getName() + "@" + node));
+        for (String claim : List.of("wffc-dyn", "wffc-static", "bound-a")) {
+            Pod p = withClaim(claim);
+            CycleState state = new CycleState(List.of(new NodeInfo(NODE_A, List.of())));
+            assertEquals(Code.SUCCESS, plugin.preFilter(state, p).code());
+            Status s = plugin.preBind(state, p, "n1");
+            assertEquals(claim.equals("wffc-dyn") ? Code.UNSCHEDULABLE : Code.SUCCESS, s.code(), claim);
+        }
+        assertEquals(List.of("wffc-dyn@n1"), selected);
+    }
 }
