@@ -170,6 +170,9 @@ public final class ClusterZone {
                 return answers.isEmpty() ? nodata() : ZoneAnswer.of(answers, List.of());
             }
             default: {
+                if (svc.published().isEmpty()) {
+                    return nxdomain(); // the specification: a headless Service without ready endpoints is NXDOMAIN
+                }
                 if (qtype == Type.SRV) {
                     return srvAll(svc, qname);
                 }
@@ -234,11 +237,6 @@ public final class ClusterZone {
         boolean exists = false;
         if (svc.kind() == ServiceRecord.Kind.HEADLESS) {
             List<Endpoint> eps = svc.published();
-            for (ServicePort p : svc.ports()) {
-                if (matches(p, portName, proto)) {
-                    exists = true;
-                }
-            }
             List<Record> found = new ArrayList<>();
             for (Endpoint e : eps) {
                 for (ServicePort p : e.ports()) {

@@ -45,7 +45,8 @@ class ClusterZoneTest {
                 row("db-9.db.default.svc.cluster.local.", Type.A, Rcode.NXDOMAIN),
                 row("10-244-0-8.db.default.svc.cluster.local.", Type.A, Rcode.NXDOMAIN),
                 row("notready.default.svc.cluster.local.", Type.A, Rcode.NOERROR, "10.244.0.8"),
-                row("empty.default.svc.cluster.local.", Type.A, Rcode.NOERROR),
+                row("empty.default.svc.cluster.local.", Type.A, Rcode.NXDOMAIN),
+                row("empty.default.svc.cluster.local.", Type.SRV, Rcode.NXDOMAIN),
                 row("web-0.web.default.svc.cluster.local.", Type.A, Rcode.NXDOMAIN),
                 // SRV for named ports
                 row("_http._tcp.web.default.svc.cluster.local.", Type.SRV, Rcode.NOERROR,
@@ -60,7 +61,7 @@ class ClusterZoneTest {
                 row("_pg._tcp.db.default.svc.cluster.local.", Type.SRV, Rcode.NOERROR,
                         "0 33 5432 10-244-0-7.db.default.svc.cluster.local.",
                         "0 33 5432 db-0.db.default.svc.cluster.local.", "0 33 5432 db-1.db.default.svc.cluster.local."),
-                row("_pg._tcp.empty.default.svc.cluster.local.", Type.SRV, Rcode.NOERROR),
+                row("_pg._tcp.empty.default.svc.cluster.local.", Type.SRV, Rcode.NXDOMAIN),
                 // ExternalName
                 row("ext.default.svc.cluster.local.", Type.A, Rcode.NOERROR, "example.com."),
                 row("ext.default.svc.cluster.local.", Type.CNAME, Rcode.NOERROR, "example.com."),
