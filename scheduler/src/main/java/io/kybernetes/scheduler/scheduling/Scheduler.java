@@ -1,7 +1,9 @@
 package io.kybernetes.scheduler.scheduling;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -9,11 +11,14 @@ import org.jboss.logging.Logger;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.kybernetes.scheduler.cache.SchedulerCache;
 import io.kybernetes.scheduler.framework.Framework;
 import io.kybernetes.scheduler.framework.Listers;
+import io.kybernetes.scheduler.framework.NodeInfo;
+import io.kybernetes.scheduler.framework.Priorities;
 import io.kybernetes.scheduler.framework.Status;
 import io.kybernetes.scheduler.queue.QueuedPod;
 import io.kybernetes.scheduler.queue.SchedulingQueue;
@@ -39,6 +44,8 @@ public final class Scheduler {
     private final ApiWriter api;
     private final PriorityResolver priorities;
     private final Map<String, String> lastFailure = new HashMap<>();
+    /** Pending pods nominated to a node by preemption, by uid, with status.nominatedNodeName set. */
+    private final Map<String, Pod> nominated = new HashMap<>();
     private final Map<String, Long> lastFailureAt = new HashMap<>();
     private boolean stopped;
     private boolean synced;
@@ -79,7 +86,9 @@ public final class Scheduler {
                     cache.putPod(priorities.resolve(pod));
                     queue.moveOnEvent(POD_PLACEMENT_PLUGINS);
                 } else if (responsible(pod)) {
-                    queue.add(priorities.resolve(pod));
+                    Pod resolved = priorities.resolve(pod);
+                    nominate(resolved, nominatedNode(resolved));
+                    queue.add(resolved);
                 }
             }
 
@@ -88,6 +97,7 @@ public final class Scheduler {
                 Pod pod = priorities.resolve(newPod);
                 if (assigned(pod)) {
                     queue.delete(pod);
+                    nominate(pod, null);
                     cache.putPod(pod);
                     if (!assigned(oldPod) || !java.util.Objects.equals(oldPod.getMetadata().getLabels(),
                             pod.getMetadata().getLabels())) {
@@ -97,8 +107,10 @@ public final class Scheduler {
                         queue.moveAllToActiveOrBackoff();
                     }
                 } else if (responsible(pod)) {
+                    nominate(pod, nominatedNode(pod));
                     queue.update(pod);
                 } else {
+                    nominate(pod, null);
                     queue.delete(pod);
                 }
             }
@@ -110,6 +122,7 @@ public final class Scheduler {
                     queue.moveAllToActiveOrBackoff();
                 }
                 queue.delete(pod);
+                nominate(pod, null);
                 forgetFailure(pod);
             }
         };
@@ -217,12 +230,13 @@ public final class Scheduler {
             queue.done(pod);
             return;
         }
-        Framework.Result result = framework.schedule(pod, cache.snapshot());
+        Framework.Result result = framework.schedule(pod, withNominatedPods(pod, cache.snapshot()));
         if (!result.scheduled()) {
             String message = result.fitError().message();
             LOG.infof("unable to schedule pod %s: %s", key, message);
             if (result.nominatedNode() != null) {
                 LOG.infof("pod %s nominated to node %s by preemption", key, result.nominatedNode());
+                nominate(pod, result.nominatedNode());
             }
             queue.addUnschedulable(pod, result.fitError().unschedulablePlugins());
             attempts.accept("unschedulable");
@@ -259,6 +273,7 @@ public final class Scheduler {
             return;
         }
         queue.done(pod);
+        nominate(pod, null);
         attempts.accept("scheduled");
         forgetFailure(pod);
         LOG.infof("Successfully assigned %s to %s", key, node);
@@ -267,6 +282,57 @@ public final class Scheduler {
         } catch (KubernetesClientException e) {
             LOG.debugf("could not record Scheduled event for %s: %s", key, e.getMessage());
         }
+    }
+
+    static String nominatedNode(Pod pod) {
+        String n = pod.getStatus() == null ? null : pod.getStatus().getNominatedNodeName();
+        return n == null || n.isEmpty() ? null : n;
+    }
+
+    /** Records (or, with a null node, forgets) the node a pending pod is nominated to by preemption. */
+    private void nominate(Pod pod, String node) {
+        synchronized (nominated) {
+            if (node == null) {
+                nominated.remove(pod.getMetadata().getUid());
+            } else {
+                nominated.put(pod.getMetadata().getUid(), new PodBuilder(pod).editOrNewStatus()
+                        .withNominatedNodeName(node).endStatus().build());
+            }
+        }
+    }
+
+    /**
+     * As upstream, pods nominated to a node with at least the priority of {@code pod} count as already there, so
+     * the room preemption freed for them is not taken by another pod.
+     */
+    List<NodeInfo> withNominatedPods(Pod pod, List<NodeInfo> snapshot) {
+        Map<String, List<Pod>> byNode = new HashMap<>();
+        synchronized (nominated) {
+            if (nominated.isEmpty()) {
+                return snapshot;
+            }
+            int prio = Priorities.of(pod);
+            for (Pod n : nominated.values()) {
+                if (!n.getMetadata().getUid().equals(pod.getMetadata().getUid()) && Priorities.of(n) >= prio) {
+                    byNode.computeIfAbsent(n.getStatus().getNominatedNodeName(), k -> new ArrayList<>()).add(n);
+                }
+            }
+        }
+        if (byNode.isEmpty()) {
+            return snapshot;
+        }
+        List<NodeInfo> out = new ArrayList<>(snapshot.size());
+        for (NodeInfo n : snapshot) {
+            List<Pod> extra = byNode.get(n.name());
+            if (extra == null) {
+                out.add(n);
+            } else {
+                List<Pod> pods = new ArrayList<>(n.pods());
+                extra.forEach(p -> pods.add(new PodBuilder(p).editSpec().withNodeName(n.name()).endSpec().build()));
+                out.add(new NodeInfo(n.node(), pods));
+            }
+        }
+        return out;
     }
 
     private void reportFailure(Pod pod, String message, String nominatedNode, String profile) {
