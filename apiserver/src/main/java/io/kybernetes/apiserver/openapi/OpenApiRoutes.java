@@ -99,16 +99,27 @@ public class OpenApiRoutes {
         });
     }
 
+    private volatile long documentsGeneration = -1;
+    private volatile OpenApiSchemas builtIn;
+
+    /** The documents of the resources served now: rebuilt when the registry changed (custom resources). */
     private OpenApiDocuments documents() {
+        long wanted = registry.isResolvable() ? registry.get().generation() : 0;
         OpenApiDocuments current = documents;
-        if (current == null) {
+        if (current == null || documentsGeneration != wanted) {
             synchronized (this) {
-                if (documents == null) {
+                if (documents == null || documentsGeneration != wanted) {
                     List<ResourceType> served = registry.isResolvable() ? registry.get().all() : List.of();
                     if (served.isEmpty()) {
                         LOG.warn("no ResourceRegistry: the OpenAPI documents have no paths");
                     }
-                    documents = new OpenApiDocuments(served, OpenApiSchemas.load(mapper), GIT_VERSION, mapper);
+                    if (builtIn == null) {
+                        builtIn = OpenApiSchemas.load(mapper);
+                    }
+                    OpenApiSchemas schemas = registry.isResolvable() ? builtIn.with(registry.get().extraSchemas())
+                            : builtIn;
+                    documents = new OpenApiDocuments(served, schemas, GIT_VERSION, mapper);
+                    documentsGeneration = wanted;
                     LOG.infof("OpenAPI v3 documents ready for %d resources", served.size());
                 }
                 current = documents;

@@ -48,6 +48,20 @@ public final class OpenApiSchemas {
         }
     }
 
+    private OpenApiSchemas(Map<String, ObjectNode> all) {
+        schemas.putAll(all);
+    }
+
+    /** These schemas plus {@code extra} (custom resources' schemas, which reference the built-in ones). */
+    public OpenApiSchemas with(Map<String, ObjectNode> extra) {
+        if (extra.isEmpty()) {
+            return this;
+        }
+        Map<String, ObjectNode> all = new TreeMap<>(schemas);
+        all.putAll(extra);
+        return new OpenApiSchemas(all);
+    }
+
     /** Every schema name, sorted. */
     public Set<String> names() {
         return schemas.keySet();

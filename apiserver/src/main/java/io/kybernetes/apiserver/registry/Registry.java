@@ -5,6 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -54,7 +57,10 @@ public class Registry implements ResourceRegistry {
 
     private static final List<String> ALL = List.of("all");
 
-    private final Map<String, Resource> byPath = new LinkedHashMap<>();
+    /** Copy-on-write: read on every request, replaced when custom resources come and go. */
+    private volatile Map<String, Resource> byPath = new LinkedHashMap<>();
+    private volatile Map<String, ObjectNode> customSchemas = Map.of();
+    private final AtomicLong generation = new AtomicLong();
 
     public Registry(NamespaceStrategy namespaces, NodeStrategy nodes, PodStrategy pods, ServiceStrategy services,
             EndpointsStrategy endpoints, ConfigMapStrategy configMaps, SecretStrategy secrets,
@@ -146,6 +152,52 @@ public class Registry implements ResourceRegistry {
                 subresources);
         Strategy served = conversion.identity() ? strategy : new ConvertedStrategy(strategy, conversion);
         byPath.put(group + "/" + version + "/" + resource, new Resource(t, served, conversion));
+    }
+
+    /**
+     * Serves (or re-serves, replacing the previous definition) the versions of a custom resource: each resource
+     * with its OpenAPI schema (name -> schema). Replaces every earlier version of the same group and resource.
+     */
+    public synchronized void putCustom(String group, String plural, List<Resource> versions,
+            Map<String, ObjectNode> schemas) {
+        Map<String, Resource> next = new LinkedHashMap<>();
+        byPath.forEach((k, v) -> {
+            if (!(v.group().equals(group) && v.name().equals(plural))) {
+                next.put(k, v);
+            }
+        });
+        for (Resource r : versions) {
+            next.put(r.group() + "/" + r.type().version() + "/" + r.name(), r);
+        }
+        Map<String, ObjectNode> nextSchemas = new LinkedHashMap<>(customSchemas);
+        nextSchemas.keySet().removeIf(k -> k.startsWith(customSchemaPrefix(group, plural)));
+        schemas.forEach((k, v) -> nextSchemas.put(customSchemaPrefix(group, plural) + k, v));
+        byPath = next;
+        customSchemas = nextSchemas;
+        generation.incrementAndGet();
+    }
+
+    /** Stops serving a custom resource. */
+    public synchronized void removeCustom(String group, String plural) {
+        putCustom(group, plural, List.of(), Map.of());
+    }
+
+    private static String customSchemaPrefix(String group, String plural) {
+        return plural + "." + group + "|";
+    }
+
+    /** The OpenAPI schemas of the custom resources, by schema name. */
+    @Override
+    public Map<String, ObjectNode> extraSchemas() {
+        Map<String, ObjectNode> out = new LinkedHashMap<>();
+        customSchemas.forEach((k, v) -> out.put(k.substring(k.indexOf('|') + 1), v));
+        return out;
+    }
+
+    /** Changes whenever the served resources change (custom resources). */
+    @Override
+    public long generation() {
+        return generation.get();
     }
 
     @Override

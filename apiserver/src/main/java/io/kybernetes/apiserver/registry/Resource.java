@@ -8,10 +8,14 @@ import io.kybernetes.apiserver.storage.StoredValue;
  * A served resource (one group version), the strategy of its kind and the conversion to its storage version. The
  * strategy works on the storage form, except for table cells and field values, which get the served form.
  */
-public record Resource(ResourceType type, Strategy strategy, Conversion conversion) {
+public record Resource(ResourceType type, Strategy strategy, Conversion conversion, String keyRoot) {
 
     public Resource(ResourceType type, Strategy strategy) {
         this(type, strategy, Conversion.NONE);
+    }
+
+    public Resource(ResourceType type, Strategy strategy, Conversion conversion) {
+        this(type, strategy, conversion, "/registry/" + type.resource());
     }
 
     public String group() {
@@ -35,13 +39,16 @@ public record Resource(ResourceType type, Strategy strategy, Conversion conversi
         return conversion.fromStorage(GenericStore.decode(v));
     }
 
-    /** {@code /registry/<resource>/<namespace>/<name>} or {@code /registry/<resource>/<name>}. */
+    /**
+     * {@code <root>/<namespace>/<name>} or {@code <root>/<name>}; the root is {@code /registry/<resource>}, or
+     * {@code /registry/<group>/<resource>} for custom resources, as upstream.
+     */
     public String key(String namespace, String name) {
-        return namespaced() ? "/registry/" + name() + "/" + namespace + "/" + name : "/registry/" + name() + "/" + name;
+        return namespaced() ? keyRoot + "/" + namespace + "/" + name : keyRoot + "/" + name;
     }
 
     /** The key prefix of a collection: one namespace, or all namespaces when {@code namespace} is null. */
     public String prefix(String namespace) {
-        return namespaced() && namespace != null ? "/registry/" + name() + "/" + namespace + "/" : "/registry/" + name() + "/";
+        return namespaced() && namespace != null ? keyRoot + "/" + namespace + "/" : keyRoot + "/";
     }
 }

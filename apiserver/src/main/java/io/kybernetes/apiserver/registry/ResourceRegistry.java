@@ -11,4 +11,14 @@ public interface ResourceRegistry {
     Optional<ResourceType> find(String group, String version, String resource);
 
     Optional<ResourceType> findKind(String apiVersion, String kind);
+
+    /** OpenAPI schemas of kinds beyond the built-in ones (custom resources), by schema name. */
+    default java.util.Map<String, com.fasterxml.jackson.databind.node.ObjectNode> extraSchemas() {
+        return java.util.Map.of();
+    }
+
+    /** A number that changes whenever the served resources change. */
+    default long generation() {
+        return 0;
+    }
 }

@@ -178,6 +178,11 @@ public class EtcdStore {
                 .commit().thenApply(EtcdStore::writeResult);
     }
 
+    /** Deletes every key under {@code prefix} (the objects of a deleted custom resource definition); the count. */
+    public CompletableFuture<Long> deletePrefix(String prefix) {
+        return kv.delete(bytes(prefix), DeleteOption.builder().isPrefix(true).build()).thenApply(r -> r.getDeleted());
+    }
+
     /** Deletes {@code key} whatever its revision (used for bookkeeping keys such as allocated IPs). */
     public CompletableFuture<Void> deleteKey(String key) {
         return kv.delete(bytes(key)).thenApply(r -> null);

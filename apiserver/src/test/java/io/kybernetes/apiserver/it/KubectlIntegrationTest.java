@@ -583,4 +583,84 @@ class KubectlIntegrationTest {
         HttpResponse<String> future = send("GET", "/api/v1/namespaces/paging/pods?resourceVersion=99999999", null, null);
         assertEquals(504, future.statusCode(), future.body());
     }
+
+    Path resource(String name) throws IOException {
+        Path f = home.resolve(name);
+        try (InputStream in = getClass().getResourceAsStream("/kinds/" + name)) {
+            Files.write(f, in.readAllBytes());
+        }
+        return f;
+    }
+
+    @Test
+    void customResourcesAreServed() throws Exception {
+        Path crd = resource("gadget-crd.yaml");
+        ok("create", "-f", crd.toString());
+        long deadline = System.currentTimeMillis() + 10_000;
+        String established;
+        do {
+            established = ok("get", "crd", "gadgets.example.test", "-o",
+                    "jsonpath={.status.conditions[?(@.type==\"Established\")].status}");
+        } while (!established.equals("True") && System.currentTimeMillis() < deadline && sleep(100));
+        assertEquals("True", established);
+        assertEquals("v1", ok("get", "crd", "gadgets.example.test", "-o", "jsonpath={.status.storedVersions[*]}"));
+        assertTrue(squash(ok("api-resources", "--api-group=example.test")).contains("gadgets gd example.test/v1 true Gadget"));
+
+        // unknown fields pruned, defaults filled, printer columns in the table
+        Path g1 = file("g1.yaml", new String(getClass().getResourceAsStream("/kinds/gadget.yaml").readAllBytes())
+                .replace("size: 3", "size: 3\n  extra: dropped"));
+        ok("create", "-f", g1.toString(), "--validate=false");
+        assertEquals("blue", ok("get", "gadget", "g1", "-o", "jsonpath={.spec.color}"));
+        assertFalse(ok("get", "gadget", "g1", "-o", "yaml").contains("extra"));
+        String table = squash(ok("get", "gd"));
+        assertTrue(table.startsWith("NAME SIZE COLOR READY AGE\ng1 3 blue <none> "), table);
+
+        // schema validation
+        HttpResponse<String> bad = send("POST", "/apis/example.test/v1/namespaces/default/gadgets", "application/json",
+                "{\"apiVersion\":\"example.test/v1\",\"kind\":\"Gadget\",\"metadata\":{\"name\":\"bad\"},"
+                        + "\"spec\":{\"size\":\"big\",\"color\":\"green\"}}");
+        assertEquals(422, bad.statusCode(), bad.body());
+        assertTrue(bad.body().contains("spec.size in body must be of type integer: \\\"string\\\""), bad.body());
+        assertTrue(bad.body().contains("Unsupported value: \\\"green\\\""), bad.body());
+        HttpResponse<String> missing = send("POST", "/apis/example.test/v1/namespaces/default/gadgets",
+                "application/json", "{\"metadata\":{\"name\":\"bad\"},\"spec\":{}}");
+        assertEquals(422, missing.statusCode(), missing.body());
+        assertTrue(missing.body().contains("spec.size: Required value"), missing.body());
+
+        // status subresource
+        ok("patch", "gadget", "g1", "--subresource=status", "--type=merge", "-p",
+                "{\"status\":{\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\"}]}}");
+        ok("label", "gadget", "g1", "x=y");
+        assertTrue(squash(ok("get", "gd", "g1")).contains("g1 3 blue True"));
+
+        // OpenAPI follows: kubectl explain and validated create
+        assertTrue(ok("explain", "gadget.spec").contains("how big the gadget is"));
+        ok("create", "-f", resource("gadget.yaml").toString().replace("g1", "g1"), "--dry-run=server");
+
+        // deleting the definition stops serving it and deletes its objects
+        ok("delete", "-f", crd.toString());
+        deadline = System.currentTimeMillis() + 10_000;
+        int code;
+        do {
+            code = send("GET", "/apis/example.test/v1/namespaces/default/gadgets", null, null).statusCode();
+        } while (code != 404 && System.currentTimeMillis() < deadline && sleep(100));
+        assertEquals(404, code);
+        Process get = new ProcessBuilder("etcdctl", "--endpoints=" + EtcdResource.endpoint, "get", "--prefix",
+                "--keys-only", "/registry/example.test/gadgets/").redirectErrorStream(true).start();
+        String keys = new String(get.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(get.waitFor(10, TimeUnit.SECONDS));
+        deadline = System.currentTimeMillis() + 5_000;
+        while (!keys.isBlank() && System.currentTimeMillis() < deadline && sleep(100)) {
+            get = new ProcessBuilder("etcdctl", "--endpoints=" + EtcdResource.endpoint, "get", "--prefix",
+                    "--keys-only", "/registry/example.test/gadgets/").redirectErrorStream(true).start();
+            keys = new String(get.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            get.waitFor(10, TimeUnit.SECONDS);
+        }
+        assertTrue(keys.isBlank(), keys);
+    }
+
+    static boolean sleep(long millis) throws InterruptedException {
+        Thread.sleep(millis);
+        return true;
+    }
 }
