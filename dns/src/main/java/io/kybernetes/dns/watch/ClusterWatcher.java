@@ -171,6 +171,11 @@ public class ClusterWatcher {
         return state;
     }
 
+    /** Whether EndpointSlices are watched (decided once the API answered discovery). */
+    public boolean watchingSlices() {
+        return slices != null;
+    }
+
     /** True once every informer has listed and the snapshot holds their objects. */
     public boolean synced() {
         return synced;
