@@ -118,6 +118,11 @@ public class KubeletService {
         }
     }
 
+    /** The runtime client, or null before it exists. */
+    public CriClient cri() {
+        return cri;
+    }
+
     /** The log finder, or null before the runtime connection exists. */
     public ContainerLogs containerLogs() {
         return logs;

@@ -330,4 +330,123 @@ class PodFeaturesIntegrationTest {
         client.pods().inNamespace(NS).withName("vols").withGracePeriod(0).delete();
         await("vols cleaned up", () -> Files.exists(podDir), exists -> !exists);
     }
+
+    static String waitingReason(Pod p) {
+        ContainerStatus cs = status(p, "app");
+        return cs == null || cs.getState().getWaiting() == null ? null : cs.getState().getWaiting().getReason();
+    }
+
+    @Test
+    @Order(7)
+    void imagePullPolicies() {
+        create(new PodBuilder(pod("badimg", "Always", "true").build()).editSpec().editFirstContainer()
+                .withImage("no-such-image:1").withImagePullPolicy("IfNotPresent").endContainer().endSpec().build());
+        create(new PodBuilder(pod("neverpull", "Always", "true").build()).editSpec().editFirstContainer()
+                .withImage("absent-image:1").withImagePullPolicy("Never").endContainer().endSpec().build());
+        create(new PodBuilder(pod("always", "Always", "exec sleep 1000").build()).editSpec().editFirstContainer()
+                .withImagePullPolicy("Always").endContainer().endSpec().build());
+        Pod bad = await("ErrImagePull", () -> get("badimg"), p -> "ErrImagePull".equals(waitingReason(p)));
+        assertTrue(status(bad, "app").getState().getWaiting().getMessage().contains("no-such-image"));
+        bad = await("ImagePullBackOff", () -> get("badimg"), p -> "ImagePullBackOff".equals(waitingReason(p)));
+        assertEquals("Back-off pulling image \"no-such-image:1\"", status(bad, "app").getState().getWaiting()
+                .getMessage());
+        Pod never = await("ErrImageNeverPull", () -> get("neverpull"), p -> "ErrImageNeverPull".equals(waitingReason(p)));
+        assertEquals("Container image \"absent-image:1\" is not present with pull policy of Never",
+                status(never, "app").getState().getWaiting().getMessage());
+        awaitPhase("always", "Running");
+        List<String> ev = events("always");
+        assertTrue(ev.contains("Pulling: Pulling image \"busybox\""), ev.toString());
+        List<String> badEv = events("badimg");
+        assertTrue(badEv.stream().anyMatch(e -> e.startsWith("Failed: Failed to pull image \"no-such-image:1\"")),
+                badEv.toString());
+        assertTrue(badEv.contains("BackOff: Back-off pulling image \"no-such-image:1\""), badEv.toString());
+        for (String n : List.of("badimg", "neverpull", "always")) {
+            client.pods().inNamespace(NS).withName(n).withGracePeriod(0).delete();
+        }
+    }
+
+    /** A WebSocket client speaking the channel protocol: collects each channel's bytes until the server closes. */
+    static final class ChannelListener implements java.net.http.WebSocket.Listener {
+        final Map<Integer, java.io.ByteArrayOutputStream> channels = new java.util.concurrent.ConcurrentHashMap<>();
+        final java.util.concurrent.CompletableFuture<Integer> closed = new java.util.concurrent.CompletableFuture<>();
+        private final java.io.ByteArrayOutputStream message = new java.io.ByteArrayOutputStream();
+
+        @Override
+        public java.util.concurrent.CompletionStage<?> onBinary(java.net.http.WebSocket ws, java.nio.ByteBuffer data,
+                                                                  boolean last) {
+            byte[] b = new byte[data.remaining()];
+            data.get(b);
+            message.writeBytes(b);
+            if (last) {
+                byte[] m = message.toByteArray();
+                message.reset();
+                if (m.length > 0) {
+                    channels.computeIfAbsent(m[0] & 0xff, k -> new java.io.ByteArrayOutputStream())
+                            .writeBytes(java.util.Arrays.copyOfRange(m, 1, m.length));
+                }
+            }
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket ws, int code, String reason) {
+            closed.complete(code);
+            return null;
+        }
+
+        @Override
+        public void onError(java.net.http.WebSocket ws, Throwable error) {
+            closed.completeExceptionally(error);
+        }
+
+        String channel(int n) {
+            var b = channels.get(n);
+            return b == null ? "" : b.toString(java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    @Order(8)
+    void execOverWebSocketThroughTheKubeletPort() throws Exception {
+        create(pod("shell", "Always", "exec sleep 1000").build());
+        awaitPhase("shell", "Running");
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        var proxy = new io.kybernetes.kubelet.streaming.StreamingProxy(vertx, () -> cri);
+        try {
+            var router = io.vertx.ext.web.Router.router(vertx);
+            proxy.register(router);
+            var server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
+                    .toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            int port = server.actualPort();
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+
+            ChannelListener l = new ChannelListener();
+            http.newWebSocketBuilder().subprotocols("v4.channel.k8s.io")
+                    .buildAsync(java.net.URI.create("ws://127.0.0.1:" + port + "/exec/" + NS
+                            + "/shell/app?command=echo&command=hi&stdout=1&stderr=1"), l)
+                    .get(10, java.util.concurrent.TimeUnit.SECONDS);
+            l.closed.get(20, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals("hi\n", l.channel(1));
+            assertTrue(l.channel(3).contains("Success"), l.channel(3));
+
+            ChannelListener err = new ChannelListener();
+            http.newWebSocketBuilder().subprotocols("v4.channel.k8s.io")
+                    .buildAsync(java.net.URI.create("ws://127.0.0.1:" + port + "/exec/" + NS
+                            + "/shell/app?command=sh&command=-c&command=echo%20oops%20%3E%262%3B%20exit%207"
+                            + "&stdout=1&stderr=1"), err)
+                    .get(10, java.util.concurrent.TimeUnit.SECONDS);
+            err.closed.get(20, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals("oops\n", err.channel(2));
+            assertTrue(err.channel(3).contains("\"ExitCode\"") && err.channel(3).contains("\"7\""), err.channel(3));
+
+            var notFound = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port
+                    + "/exec/" + NS + "/nope/app?command=true")).header("X-Stream-Protocol-Version", "v4.channel.k8s.io")
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(400, notFound.statusCode(), "a plain GET is not an upgrade");
+        } finally {
+            proxy.close();
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
 }

@@ -149,6 +149,23 @@ public final class CriClient implements AutoCloseable {
                         .addAllCmd(cmd).setTimeout(timeoutSeconds).build());
     }
 
+    /** Asks the runtime's streaming server for an exec session; returns the URL to upgrade to. */
+    public String exec(String containerId, List<String> cmd, boolean tty, boolean stdin, boolean stdout,
+                       boolean stderr) {
+        return rt().exec(io.kybernetes.kubelet.cri.v1.ExecRequest.newBuilder().setContainerId(containerId)
+                .addAllCmd(cmd).setTty(tty).setStdin(stdin).setStdout(stdout).setStderr(stderr).build()).getUrl();
+    }
+
+    public String attach(String containerId, boolean tty, boolean stdin, boolean stdout, boolean stderr) {
+        return rt().attach(io.kybernetes.kubelet.cri.v1.AttachRequest.newBuilder().setContainerId(containerId)
+                .setTty(tty).setStdin(stdin).setStdout(stdout).setStderr(stderr).build()).getUrl();
+    }
+
+    public String portForward(String sandboxId, List<Integer> ports) {
+        return rt().portForward(io.kybernetes.kubelet.cri.v1.PortForwardRequest.newBuilder()
+                .setPodSandboxId(sandboxId).addAllPort(ports).build()).getUrl();
+    }
+
     /** The image's status, or null when the runtime does not have it. */
     public ImageStatusResponse imageStatus(String image) {
         ImageStatusResponse r = images.withDeadlineAfter(CALL_SECONDS, TimeUnit.SECONDS)
