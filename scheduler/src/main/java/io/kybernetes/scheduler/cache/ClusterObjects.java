@@ -3,6 +3,12 @@ package io.kybernetes.scheduler.cache;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import org.jboss.logging.Logger;
 
@@ -32,42 +38,96 @@ public final class ClusterObjects implements Listers {
 
     private static final Logger LOG = Logger.getLogger(ClusterObjects.class);
 
-    private SharedIndexInformer<PersistentVolumeClaim> pvcs;
-    private SharedIndexInformer<PersistentVolume> pvs;
-    private SharedIndexInformer<StorageClass> storageClasses;
-    private SharedIndexInformer<Namespace> namespaces;
-    private SharedIndexInformer<Service> services;
-    private SharedIndexInformer<ReplicationController> rcs;
-    private SharedIndexInformer<ReplicaSet> replicaSets;
-    private SharedIndexInformer<StatefulSet> statefulSets;
-    private SharedIndexInformer<PodDisruptionBudget> pdbs;
-    private SharedIndexInformer<PriorityClass> priorityClasses;
-    private final List<SharedIndexInformer<?>> all = new ArrayList<>();
+    private volatile SharedIndexInformer<PersistentVolumeClaim> pvcs;
+    private volatile SharedIndexInformer<PersistentVolume> pvs;
+    private volatile SharedIndexInformer<StorageClass> storageClasses;
+    private volatile SharedIndexInformer<Namespace> namespaces;
+    private volatile SharedIndexInformer<Service> services;
+    private volatile SharedIndexInformer<ReplicationController> rcs;
+    private volatile SharedIndexInformer<ReplicaSet> replicaSets;
+    private volatile SharedIndexInformer<StatefulSet> statefulSets;
+    private volatile SharedIndexInformer<PodDisruptionBudget> pdbs;
+    private volatile SharedIndexInformer<PriorityClass> priorityClasses;
+    private final List<SharedIndexInformer<?>> all = new CopyOnWriteArrayList<>();
+    /** Kinds the API server did not serve yet, retried until it does. */
+    private final List<Pending<?>> pending = new ArrayList<>();
+    private ScheduledExecutorService retry;
+
+    /** A kind to watch once served: its type, how to build its informer, and where to keep it. */
+    private record Pending<T extends HasMetadata>(Class<T> type, Supplier<SharedIndexInformer<T>> informer,
+            Consumer<SharedIndexInformer<T>> sink, boolean notifies) {
+    }
 
     /**
-     * Starts the informers; {@code changed} hears about events that may make unschedulable pods schedulable
-     * (claims, volumes, storage classes, namespaces).
+     * Starts the informers of the kinds the API server serves, and checks every 30 s for the others (so a
+     * kind served later is picked up without a restart and an unserved one does not fill the log with failed
+     * watches); {@code changed} hears about events that may make unschedulable pods schedulable (claims,
+     * volumes, storage classes, namespaces).
      */
-    public List<SharedIndexInformer<?>> start(KubernetesClient client, Runnable changed) {
-        pvcs = watch(client.persistentVolumeClaims().inAnyNamespace().runnableInformer(0), changed);
-        pvs = watch(client.persistentVolumes().runnableInformer(0), changed);
-        storageClasses = watch(client.storage().v1().storageClasses().runnableInformer(0), changed);
-        namespaces = watch(client.namespaces().runnableInformer(0), changed);
-        services = watch(client.services().inAnyNamespace().runnableInformer(0), null);
-        rcs = watch(client.replicationControllers().inAnyNamespace().runnableInformer(0), null);
-        replicaSets = watch(client.apps().replicaSets().inAnyNamespace().runnableInformer(0), null);
-        statefulSets = watch(client.apps().statefulSets().inAnyNamespace().runnableInformer(0), null);
-        pdbs = watch(client.policy().v1().podDisruptionBudget().inAnyNamespace().runnableInformer(0), null);
-        priorityClasses = watch(client.scheduling().v1().priorityClasses().runnableInformer(0), null);
-        for (SharedIndexInformer<?> i : all) {
-            i.start().whenComplete((v, t) -> {
-                if (t != null) {
-                    LOG.debugf("informer for %s did not start: %s", i.getApiTypeClass().getSimpleName(),
-                            t.getMessage());
-                }
-            });
+    public void start(KubernetesClient client, Runnable changed) {
+        this.changed = changed;
+        this.client = client;
+        add(PersistentVolumeClaim.class, () -> client.persistentVolumeClaims().inAnyNamespace()
+                .runnableInformer(0), i -> pvcs = i, true);
+        add(PersistentVolume.class, () -> client.persistentVolumes().runnableInformer(0), i -> pvs = i, true);
+        add(StorageClass.class, () -> client.storage().v1().storageClasses().runnableInformer(0),
+                i -> storageClasses = i, true);
+        add(Namespace.class, () -> client.namespaces().runnableInformer(0), i -> namespaces = i, true);
+        add(Service.class, () -> client.services().inAnyNamespace().runnableInformer(0), i -> services = i, false);
+        add(ReplicationController.class, () -> client.replicationControllers().inAnyNamespace()
+                .runnableInformer(0), i -> rcs = i, false);
+        add(ReplicaSet.class, () -> client.apps().replicaSets().inAnyNamespace().runnableInformer(0),
+                i -> replicaSets = i, false);
+        add(StatefulSet.class, () -> client.apps().statefulSets().inAnyNamespace().runnableInformer(0),
+                i -> statefulSets = i, false);
+        add(PodDisruptionBudget.class, () -> client.policy().v1().podDisruptionBudget().inAnyNamespace()
+                .runnableInformer(0), i -> pdbs = i, false);
+        add(PriorityClass.class, () -> client.scheduling().v1().priorityClasses().runnableInformer(0),
+                i -> priorityClasses = i, false);
+        startServed();
+        retry = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "cluster-objects-discovery");
+            t.setDaemon(true);
+            return t;
+        });
+        retry.scheduleWithFixedDelay(this::startServed, 30, 30, TimeUnit.SECONDS);
+    }
+
+    private Runnable changed;
+    private KubernetesClient client;
+
+    private <T extends HasMetadata> void add(Class<T> type, Supplier<SharedIndexInformer<T>> informer,
+            Consumer<SharedIndexInformer<T>> sink, boolean notifies) {
+        pending.add(new Pending<>(type, informer, sink, notifies));
+    }
+
+    private synchronized void startServed() {
+        for (var it = pending.iterator(); it.hasNext();) {
+            Pending<?> p = it.next();
+            boolean served;
+            try {
+                served = client.supports(p.type());
+            } catch (RuntimeException e) {
+                LOG.debugf("discovery of %s failed: %s", p.type().getSimpleName(), e.getMessage());
+                continue;
+            }
+            if (served) {
+                it.remove();
+                startOne(p);
+            } else {
+                LOG.debugf("%s not served by the API server yet", p.type().getSimpleName());
+            }
         }
-        return List.copyOf(all);
+    }
+
+    private <T extends HasMetadata> void startOne(Pending<T> p) {
+        SharedIndexInformer<T> informer = watch(p.informer().get(), p.notifies() ? changed : null);
+        p.sink().accept(informer);
+        informer.start().whenComplete((v, t) -> {
+            if (t != null) {
+                LOG.debugf("informer for %s did not start: %s", p.type().getSimpleName(), t.getMessage());
+            }
+        });
     }
 
     private <T extends HasMetadata> SharedIndexInformer<T> watch(SharedIndexInformer<T> informer,
@@ -99,6 +159,9 @@ public final class ClusterObjects implements Listers {
     }
 
     public void stop() {
+        if (retry != null) {
+            retry.shutdownNow();
+        }
         all.forEach(SharedIndexInformer::stop);
     }
 

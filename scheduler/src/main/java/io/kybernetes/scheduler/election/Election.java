@@ -75,10 +75,23 @@ public final class Election {
         });
     }
 
-    public synchronized void stop() {
-        stopped = true;
-        if (running != null) {
-            running.cancel(true);
+    /** Stops and releases the lease (so a standby takes over at once), waiting at most 2 s for the API server. */
+    public void stop() {
+        CompletableFuture<?> r;
+        synchronized (this) {
+            stopped = true;
+            r = running;
+        }
+        if (r == null) {
+            return;
+        }
+        Thread release = new Thread(() -> r.cancel(true), "lease-release");
+        release.setDaemon(true);
+        release.start();
+        try {
+            release.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
