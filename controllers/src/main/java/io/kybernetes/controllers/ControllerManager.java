@@ -23,7 +23,9 @@ import io.kybernetes.controllers.endpoints.EndpointsController;
 import io.kybernetes.controllers.gc.GarbageCollector;
 import io.kybernetes.controllers.cronjob.CronJobController;
 import io.kybernetes.controllers.cronjob.KubeCronJobControl;
+import io.kybernetes.controllers.discovery.KubeResourceDiscovery;
 import io.kybernetes.controllers.endpointslice.EndpointSliceController;
+import io.kybernetes.controllers.namespace.NamespaceController;
 import io.kybernetes.controllers.events.KubeEventRecorder;
 import io.kybernetes.controllers.informers.Informers;
 import io.kybernetes.controllers.job.JobController;
@@ -53,7 +55,7 @@ public class ControllerManager implements HealthCheck {
 
     static final List<String> KNOWN = List.of(DeploymentController.NAME, ReplicaSetController.NAME,
             EndpointsController.NAME, GarbageCollector.NAME, JobController.NAME, CronJobController.NAME,
-            EndpointSliceController.NAME);
+            EndpointSliceController.NAME, NamespaceController.NAME);
 
     private Running running;
 
@@ -106,6 +108,8 @@ public class ControllerManager implements HealthCheck {
                 .queue());
         known.put(EndpointSliceController.NAME, () -> new EndpointSliceController(informers, client, workers)
                 .queue());
+        known.put(NamespaceController.NAME, () -> new NamespaceController(informers, client,
+                new KubeResourceDiscovery(client), Clock.systemUTC(), workers).queue());
         known.put(GarbageCollector.NAME, () -> GarbageCollector.standard(client, informers, gcDependents, workers)
                 .queue());
         List<QueueController> controllers = new ArrayList<>();
