@@ -37,7 +37,7 @@ class SchedulerConfigurationTest {
         assertTrue(c.leaderElection().leaderElect());
         assertEquals("kube-scheduler", c.leaderElection().resourceName());
         assertEquals("kube-system", c.leaderElection().resourceNamespace());
-        assertEquals(15, c.leaderElection().leaseDurationSeconds());
+        assertEquals(12, c.leaderElection().leaseDurationSeconds());
     }
 
     @Test

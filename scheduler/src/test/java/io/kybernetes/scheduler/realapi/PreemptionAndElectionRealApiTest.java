@@ -148,4 +148,31 @@ class PreemptionAndElectionRealApiTest {
         create(pod("second", "100m", null));
         await().atMost(WAIT).until(() -> "node-1".equals(get("second").getSpec().getNodeName()));
     }
+
+    @Test
+    void takesOverFromALeaderThatDiedWithoutReleasingWithin15Seconds() throws Exception {
+        // A leader that renewed just now and then died (kill -9): nobody releases its lease.
+        var leases = client.leases().inNamespace("kube-system");
+        var existing = leases.withName("kube-scheduler").get();
+        var dead = new io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder()
+                .withNewMetadata().withName("kube-scheduler").withNamespace("kube-system")
+                .withResourceVersion(existing == null ? null : existing.getMetadata().getResourceVersion())
+                .endMetadata().withNewSpec().withHolderIdentity("dead-scheduler_0").withLeaseDurationSeconds(12)
+                .withAcquireTime(java.time.ZonedDateTime.now()).withRenewTime(java.time.ZonedDateTime.now())
+                .withLeaseTransitions(0).endSpec().build();
+        if (existing == null) {
+            leases.resource(dead).create();
+        } else {
+            leases.resource(dead).update();
+        }
+        long died = System.nanoTime();
+        SchedulerAssembly standby = scheduler("{}", true);
+        Thread.sleep(2000);
+        assertTrue(!standby.scheduler().isRunning(), "the dead leader's lease is still valid");
+        await().atMost(Duration.ofSeconds(20)).until(() -> standby.scheduler().isRunning());
+        long took = System.nanoTime() - died;
+        assertTrue(took < Duration.ofSeconds(15).toNanos(), "took over after " + took / 1_000_000 + " ms");
+        create(pod("after-takeover", "100m", null));
+        await().atMost(WAIT).until(() -> "node-1".equals(get("after-takeover").getSpec().getNodeName()));
+    }
 }
