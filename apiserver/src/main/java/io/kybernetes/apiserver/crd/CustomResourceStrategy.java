@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.kybernetes.apiserver.json.Json;
 import io.kybernetes.apiserver.registry.Column;
+import io.kybernetes.apiserver.registry.ScalePaths;
 import io.kybernetes.apiserver.registry.Strategy;
 import io.kybernetes.apiserver.status.Cause;
 import io.kybernetes.apiserver.table.Age;
@@ -25,10 +26,15 @@ final class CustomResourceStrategy implements Strategy {
     private final StructuralSchema schema;
     private final boolean statusSubresource;
     private final List<PrinterColumn> printerColumns = new ArrayList<>();
+    private final ScalePaths scale;
 
     CustomResourceStrategy(JsonNode version) {
         this.schema = new StructuralSchema(version.path("schema").get("openAPIV3Schema"));
         this.statusSubresource = version.path("subresources").has("status");
+        JsonNode s = version.path("subresources").path("scale");
+        this.scale = new ScalePaths(s.path("specReplicasPath").asText(".spec.replicas"),
+                s.path("statusReplicasPath").asText(".status.replicas"),
+                s.path("labelSelectorPath").asText(".status.selectorUnset"));
         for (JsonNode c : version.path("additionalPrinterColumns")) {
             String name = c.path("name").asText();
             printerColumns.add(new PrinterColumn(new Column(Character.toUpperCase(name.charAt(0)) + name.substring(1),
@@ -62,6 +68,11 @@ final class CustomResourceStrategy implements Strategy {
     @Override
     public boolean statusIsSubresource() {
         return statusSubresource;
+    }
+
+    @Override
+    public ScalePaths scale() {
+        return scale;
     }
 
     @Override

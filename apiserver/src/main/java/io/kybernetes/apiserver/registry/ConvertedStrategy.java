@@ -62,6 +62,11 @@ public final class ConvertedStrategy implements Strategy {
     }
 
     @Override
+    public ScalePaths scale() {
+        return storage.scale();
+    }
+
+    @Override
     public List<Column> columns() {
         return storage.columns();
     }

@@ -51,6 +51,11 @@ public interface Strategy {
         return false;
     }
 
+    /** Where the scale subresource reads and writes replicas (kinds that have one). */
+    default ScalePaths scale() {
+        return ScalePaths.BUILT_IN;
+    }
+
     /** Table columns (kubectl get). */
     default List<Column> columns() {
         return List.of(Column.named(), new Column("Created At", "date", "",

@@ -38,6 +38,7 @@ import io.kybernetes.apiserver.registry.ListOptions;
 import io.kybernetes.apiserver.registry.Outcome;
 import io.kybernetes.apiserver.registry.Registry;
 import io.kybernetes.apiserver.registry.Resource;
+import io.kybernetes.apiserver.registry.ScalePaths;
 import io.kybernetes.apiserver.selection.FieldSelector;
 import io.kybernetes.apiserver.selection.LabelSelector;
 import io.kybernetes.apiserver.status.ApiException;
@@ -227,7 +228,7 @@ public class ApiRouter {
             } else if (sub.equals("log")) {
                 podLog(rc, ns, name);
             } else if (sub.equals("scale")) {
-                reply(rc, store.get(r, ns, name), obj -> send(rc, 200, ScaleView.of(obj)));
+                reply(rc, store.get(r, ns, name), obj -> send(rc, 200, ScaleView.of(obj, r.strategy().scale())));
             } else if (sub.isEmpty() || sub.equals("status") || sub.equals("approval")) {
                 reply(rc, store.get(r, ns, name), obj -> sendObject(rc, r, 200, obj));
             } else {
@@ -388,8 +389,8 @@ public class ApiRouter {
             return;
         }
         if (sub.equals("scale")) {
-            reply(rc, store.update(r, ns, name, "scale", cur -> ScaleView.apply(cur, body), dryRun),
-                    obj -> send(rc, 200, ScaleView.of(obj)));
+            reply(rc, store.update(r, ns, name, "scale", cur -> ScaleView.apply(cur, body, r.strategy().scale()), dryRun),
+                    obj -> send(rc, 200, ScaleView.of(obj, r.strategy().scale())));
             return;
         }
         checkKind(r, body, false);
@@ -423,8 +424,10 @@ public class ApiRouter {
         }
         JsonNode p = patch;
         if (sub.equals("scale")) {
+            ScalePaths paths = r.strategy().scale();
             reply(rc, store.update(r, ns, name, "scale", cur -> ScaleView.apply(cur,
-                    applyPatch(type, ScaleView.of(cur), p)), dryRun), obj -> send(rc, 200, ScaleView.of(obj)));
+                    applyPatch(type, ScaleView.of(cur, paths), p), paths), dryRun),
+                    obj -> send(rc, 200, ScaleView.of(obj, paths)));
             return;
         }
         CompletableFuture<Outcome> result = store.update(r, ns, name, sub, cur -> {
@@ -765,7 +768,21 @@ public class ApiRouter {
                 return;
             }
         }
+        if (prefersYaml(rc.request().getHeader("Accept"))) {
+            try {
+                rc.response().setStatusCode(code).putHeader("Content-Type", "application/yaml")
+                        .end(Buffer.buffer(Json.YAML.writeValueAsBytes(obj)));
+                return;
+            } catch (IOException e) {
+                LOG.debugf("answering JSON instead of YAML: %s", e.getMessage());
+            }
+        }
         sendJson(rc, code, obj, JSON);
+    }
+
+    /** Whether the client's first choice is YAML (application/yaml), which upstream serves for any object. */
+    static boolean prefersYaml(String accept) {
+        return accept != null && mediaType(accept.split(",")[0]).equals("application/yaml");
     }
 
     private static void sendJson(RoutingContext rc, int code, ObjectNode obj, String contentType) {

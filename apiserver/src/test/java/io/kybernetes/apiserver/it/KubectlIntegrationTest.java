@@ -633,6 +633,17 @@ class KubectlIntegrationTest {
         ok("label", "gadget", "g1", "x=y");
         assertTrue(squash(ok("get", "gd", "g1")).contains("g1 3 blue True"));
 
+        // scale subresource at the declared paths
+        ok("patch", "gadget", "g1", "--subresource=status", "--type=merge", "-p",
+                "{\"status\":{\"replicas\":2,\"selector\":\"app=g\"}}");
+        ok("scale", "gadget", "g1", "--replicas=4");
+        assertEquals("4", ok("get", "gadget", "g1", "-o", "jsonpath={.spec.replicas}"));
+        JsonNode scale = Json.parse(send("GET", "/apis/example.test/v1/namespaces/default/gadgets/g1/scale", null, null)
+                .body().getBytes());
+        assertEquals(4, scale.at("/spec/replicas").asInt());
+        assertEquals(2, scale.at("/status/replicas").asInt());
+        assertEquals("app=g", scale.at("/status/selector").asText());
+
         // OpenAPI follows: kubectl explain and validated create
         assertTrue(ok("explain", "gadget.spec").contains("how big the gadget is"));
         ok("create", "-f", resource("gadget.yaml").toString().replace("g1", "g1"), "--dry-run=server");
@@ -657,6 +668,32 @@ class KubectlIntegrationTest {
             get.waitFor(10, TimeUnit.SECONDS);
         }
         assertTrue(keys.isBlank(), keys);
+    }
+
+    @Test
+    void yamlResponsesAndWatchBookmarks() throws Exception {
+        ok("create", "-f", resource("statefulset.yaml").toString());
+        HttpResponse<String> yaml = http.send(HttpRequest.newBuilder(URI.create(server()
+                + "/apis/apps/v1/namespaces/default/statefulsets/it-sts")).header("Accept", "application/yaml").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, yaml.statusCode());
+        assertEquals("application/yaml", yaml.headers().firstValue("Content-Type").orElse(""));
+        JsonNode parsed = Json.parseYaml(yaml.body().getBytes());
+        assertEquals("OrderedReady", parsed.at("/spec/podManagementPolicy").asText());
+        // sendInitialEvents: the current objects, then a BOOKMARK marking their end
+        HttpResponse<InputStream> watch = http.send(HttpRequest.newBuilder(URI.create(server()
+                + "/apis/apps/v1/namespaces/default/statefulsets?watch=true&allowWatchBookmarks=true"
+                + "&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&timeoutSeconds=5")).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(watch.body(), StandardCharsets.UTF_8))) {
+            JsonNode added = Json.parse(r.readLine().getBytes());
+            assertEquals("ADDED", added.path("type").asText());
+            JsonNode bookmark = Json.parse(r.readLine().getBytes());
+            assertEquals("BOOKMARK", bookmark.path("type").asText());
+            assertEquals("true", bookmark.at("/object/metadata/annotations/k8s.io~1initial-events-end").asText());
+            assertFalse(bookmark.at("/object/metadata/resourceVersion").asText().isEmpty());
+        }
+        ok("delete", "sts", "it-sts");
     }
 
     static boolean sleep(long millis) throws InterruptedException {
