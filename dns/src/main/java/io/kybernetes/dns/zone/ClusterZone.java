@@ -105,7 +105,7 @@ public final class ClusterZone {
                         ? ZoneAnswer.of(List.of(new TXTRecord(qname, DClass.IN, ttl, SCHEMA_VERSION)), List.of())
                         : nodata();
             }
-            if (kind.equals("svc") || kind.equals("pod")) {
+            if (kind.equals("svc") || kind.equals("pod") || kind.equals("dns")) {
                 return nodata();
             }
             return nxdomain();

@@ -71,6 +71,8 @@ class ClusterZoneTest {
                 row("default.svc.cluster.local.", Type.A, Rcode.NOERROR),
                 row("nope.svc.cluster.local.", Type.A, Rcode.NXDOMAIN),
                 row("svc.cluster.local.", Type.A, Rcode.NOERROR),
+                row("dns.cluster.local.", Type.A, Rcode.NOERROR),
+                row("ns.dns.cluster.local.", Type.A, Rcode.NOERROR),
                 row("web.default.svc.cluster.local.default.svc.cluster.local.", Type.A, Rcode.NXDOMAIN),
                 row("example.com.default.svc.cluster.local.", Type.A, Rcode.NXDOMAIN),
                 row("example.com.svc.cluster.local.", Type.A, Rcode.NXDOMAIN),
