@@ -23,7 +23,7 @@ public interface ControllersConfig {
 
     interface Gc {
         /** Dependents the garbage collector watches, as plural resource names the informers know. */
-        @WithDefault("pods,replicasets")
+        @WithDefault("pods,replicasets,jobs,controllerrevisions,endpointslices")
         List<String> dependents();
     }
 }

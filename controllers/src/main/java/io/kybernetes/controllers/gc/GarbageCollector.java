@@ -1,5 +1,6 @@
 package io.kybernetes.controllers.gc;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,32 +12,51 @@ import org.jboss.logging.Logger;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.kybernetes.controllers.informers.Informers;
 import io.kybernetes.controllers.reconcile.QueueController;
 import io.kybernetes.controllers.reconcile.Reconciler;
 import io.kybernetes.controllers.reconcile.Result;
 
 /**
- * Deletes dependents whose owner references all point to owners that no longer exist (checked by uid, finally
- * against the API server, never from a cache alone), with propagationPolicy Background. Dependent kinds and
- * owner kinds are registrations: add a dependent informer, or an owner kind with its informer and live lookup.
+ * The garbage collector, with the three propagation policies. Background: dependents whose owner references all
+ * point to owners that no longer exist (checked by uid, finally against the API server, never from a cache alone)
+ * are deleted. Orphan: an owner being deleted with finalizer {@code orphan} has its references removed from its
+ * dependents, then the finalizer. Foreground: an owner being deleted with finalizer {@code foregroundDeletion} has
+ * its dependents deleted (those with blockOwnerDeletion in the foreground too), and loses the finalizer once no
+ * blocking dependent is left. Dependent and owner kinds are registrations.
  */
 public final class GarbageCollector implements Reconciler {
 
     private static final Logger LOG = Logger.getLogger(GarbageCollector.class);
     public static final String NAME = "garbagecollector";
+    public static final String ORPHAN = "orphan";
+    public static final String FOREGROUND = "foregroundDeletion";
+    static final Duration RECHECK = Duration.ofSeconds(1);
+    private static final KubernetesSerialization JSON = new KubernetesSerialization();
+    private static final String OWNER_PREFIX = "owner|";
 
-    /** A kind of dependent: its informer (with the owner-uid index) and how to delete one. */
+    /** A kind of dependent: its informer (with the owner-uid index) and its type for writes. */
     public record Dependent(String resource, SharedIndexInformer<? extends HasMetadata> informer,
-            BiFunction<String, String, Boolean> delete) {
+            Class<? extends HasMetadata> type) {
     }
 
-    /** A kind of owner: cached lookup by namespace/name, and a live GET returning null when absent. */
-    public record OwnerKind(SharedIndexInformer<? extends HasMetadata> informer,
+    /** A kind of owner: cached lookup by namespace/name, its type for writes, and a live GET (null: absent). */
+    public record OwnerKind(SharedIndexInformer<? extends HasMetadata> informer, Class<? extends HasMetadata> type,
             BiFunction<String, String, HasMetadata> get) {
     }
 
@@ -50,25 +70,42 @@ public final class GarbageCollector implements Reconciler {
         this.queue = new QueueController(NAME, this, workers);
     }
 
+    /** Dependent resources the garbage collector can watch (plural name to type). */
+    public static final Map<String, Class<? extends HasMetadata>> DEPENDENT_TYPES = Map.of("pods", Pod.class,
+            "replicasets", ReplicaSet.class, "jobs", Job.class, "controllerrevisions", ControllerRevision.class,
+            "endpointslices", EndpointSlice.class);
+
     /** The registrations for the built-in workload kinds, restricted to {@code dependentResources}. */
     public static GarbageCollector standard(KubernetesClient client, Informers informers,
             List<String> dependentResources, int workers) {
         GarbageCollector gc = new GarbageCollector(client, workers);
-        gc.owner("apps/v1", "Deployment", informers.deployments,
-                (ns, n) -> client.apps().deployments().inNamespace(ns).withName(n).get());
-        gc.owner("apps/v1", "ReplicaSet", informers.replicaSets,
-                (ns, n) -> client.apps().replicaSets().inNamespace(ns).withName(n).get());
+        gc.owner("apps/v1", "Deployment", informers.deployments, io.fabric8.kubernetes.api.model.apps.Deployment.class);
+        gc.owner("apps/v1", "ReplicaSet", informers.replicaSets, ReplicaSet.class);
+        List<SharedIndexInformer<?>> deps = new ArrayList<>(List.of(informers.deployments, informers.replicaSets));
         for (String r : dependentResources) {
-            switch (r.trim()) {
-                case "pods" -> gc.dependent("pods", informers.pods, (ns, n) -> !client.pods().inNamespace(ns)
-                        .withName(n).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete().isEmpty());
-                case "replicasets" -> gc.dependent("replicasets", informers.replicaSets, (ns, n) -> !client.apps()
-                        .replicaSets().inNamespace(ns).withName(n)
-                        .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete().isEmpty());
-                default -> throw new IllegalArgumentException("garbage collector: unknown dependent resource " + r);
+            Class<? extends HasMetadata> type = DEPENDENT_TYPES.get(r.trim());
+            if (type == null) {
+                throw new IllegalArgumentException("garbage collector: unknown dependent resource " + r
+                        + "; known: " + DEPENDENT_TYPES.keySet());
+            }
+            SharedIndexInformer<? extends HasMetadata> i = informers.of(type);
+            gc.dependent(r.trim(), i, type);
+            deps.add(i);
+            if (r.trim().equals("jobs")) {
+                SharedIndexInformer<CronJob> cronJobs = informers.of(CronJob.class);
+                gc.owner("batch/v1", "Job", i, Job.class);
+                gc.owner("batch/v1", "CronJob", cronJobs, CronJob.class);
+                deps.add(cronJobs);
             }
         }
+        gc.queue.dependsOn(deps.toArray(SharedIndexInformer[]::new));
         return gc;
+    }
+
+    /** Registers StatefulSet and DaemonSet owners (when their controllers run). */
+    public static void workloadOwners(GarbageCollector gc, Informers informers) {
+        gc.owner("apps/v1", "StatefulSet", informers.of(StatefulSet.class), StatefulSet.class);
+        gc.owner("apps/v1", "DaemonSet", informers.of(DaemonSet.class), DaemonSet.class);
     }
 
     public QueueController queue() {
@@ -76,15 +113,19 @@ public final class GarbageCollector implements Reconciler {
     }
 
     public void owner(String apiVersion, String kind, SharedIndexInformer<? extends HasMetadata> informer,
-            BiFunction<String, String, HasMetadata> get) {
-        owners.put(apiVersion + "/" + kind, new OwnerKind(informer, get));
+            Class<? extends HasMetadata> type) {
+        String ownerKind = apiVersion + "/" + kind;
+        owners.put(ownerKind, new OwnerKind(informer, type, (ns, n) -> ns == null
+                ? client.resources(type).withName(n).get() : client.resources(type).inNamespace(ns).withName(n).get()));
         informer.addEventHandler(new ResourceEventHandler<HasMetadata>() {
             @Override
-            public void onAdd(HasMetadata obj) {
+            public void onAdd(HasMetadata owner) {
+                enqueueIfFinalizing(ownerKind, owner);
             }
 
             @Override
-            public void onUpdate(HasMetadata oldObj, HasMetadata newObj) {
+            public void onUpdate(HasMetadata oldObj, HasMetadata owner) {
+                enqueueIfFinalizing(ownerKind, owner);
             }
 
             @Override
@@ -94,11 +135,38 @@ public final class GarbageCollector implements Reconciler {
         });
     }
 
+    private void enqueueIfFinalizing(String ownerKind, HasMetadata owner) {
+        if (owner.getMetadata().getDeletionTimestamp() != null && owner.getMetadata().getFinalizers() != null
+                && (owner.getMetadata().getFinalizers().contains(ORPHAN)
+                        || owner.getMetadata().getFinalizers().contains(FOREGROUND))) {
+            queue.enqueue(OWNER_PREFIX + ownerKind + "|" + QueueController.key(owner));
+        }
+    }
+
     public void dependent(String resource, SharedIndexInformer<? extends HasMetadata> informer,
-            BiFunction<String, String, Boolean> delete) {
-        dependents.put(resource, new Dependent(resource, informer, delete));
-        informer.addEventHandler(queue.handler((HasMetadata o) -> hasOwners(o)
-                ? List.of(resource + "|" + QueueController.key(o)) : List.of()));
+            Class<? extends HasMetadata> type) {
+        dependents.put(resource, new Dependent(resource, informer, type));
+        informer.addEventHandler(queue.handler((HasMetadata o) -> {
+            if (!hasOwners(o)) {
+                return List.of();
+            }
+            List<String> keys = new ArrayList<>();
+            keys.add(resource + "|" + QueueController.key(o));
+            // A changed or deleted dependent may unblock an owner deleted in the foreground.
+            for (OwnerReference r : o.getMetadata().getOwnerReferences()) {
+                String ownerKind = r.getApiVersion() + "/" + r.getKind();
+                OwnerKind k = owners.get(ownerKind);
+                if (k != null) {
+                    String ns = o.getMetadata().getNamespace();
+                    HasMetadata owner = k.informer().getIndexer().getByKey(ns == null ? r.getName()
+                            : ns + "/" + r.getName());
+                    if (owner != null && owner.getMetadata().getDeletionTimestamp() != null) {
+                        keys.add(OWNER_PREFIX + ownerKind + "|" + QueueController.key(owner));
+                    }
+                }
+            }
+            return keys;
+        }));
     }
 
     private void enqueueDependentsOf(String uid) {
@@ -115,6 +183,11 @@ public final class GarbageCollector implements Reconciler {
 
     @Override
     public Result reconcile(String key) {
+        if (key.startsWith(OWNER_PREFIX)) {
+            String rest = key.substring(OWNER_PREFIX.length());
+            int bar = rest.lastIndexOf('|');
+            return reconcileOwner(rest.substring(0, bar), rest.substring(bar + 1));
+        }
         int bar = key.indexOf('|');
         Dependent dep = dependents.get(key.substring(0, bar));
         String nsName = key.substring(bar + 1);
@@ -131,21 +204,114 @@ public final class GarbageCollector implements Reconciler {
             absent.add(ref.getKind() + " " + ref.getName() + " (uid " + ref.getUid() + ")");
         }
         LOG.infof("deleting %s %s: all owners are gone: %s", dep.resource(), nsName, String.join(", ", absent));
+        delete(dep.type(), obj, DeletionPropagation.BACKGROUND);
+        return Result.done();
+    }
+
+    /** Orphan or foreground deletion of one owner. */
+    Result reconcileOwner(String ownerKind, String nsName) {
+        OwnerKind kind = owners.get(ownerKind);
+        HasMetadata owner = kind.informer().getIndexer().getByKey(nsName);
+        if (owner == null || owner.getMetadata().getDeletionTimestamp() == null
+                || owner.getMetadata().getFinalizers() == null) {
+            return Result.done();
+        }
+        String uid = owner.getMetadata().getUid();
+        List<Map.Entry<Dependent, HasMetadata>> deps = new ArrayList<>();
+        for (Dependent d : dependents.values()) {
+            for (HasMetadata o : d.informer().getIndexer().byIndex(Informers.BY_OWNER_UID, uid)) {
+                deps.add(Map.entry(d, o));
+            }
+        }
+        List<String> finalizers = owner.getMetadata().getFinalizers();
+        if (finalizers.contains(ORPHAN)) {
+            for (Map.Entry<Dependent, HasMetadata> e : deps) {
+                removeOwnerReference(e.getKey().type(), e.getValue(), uid);
+            }
+            if (!deps.isEmpty()) {
+                LOG.infof("orphaned %d dependents of %s %s", deps.size(), ownerKind, nsName);
+                return Result.requeueAfter(RECHECK); // the finalizer goes once the cache shows them released
+            }
+            removeFinalizer(kind.type(), owner, ORPHAN);
+            return Result.done();
+        }
+        if (finalizers.contains(FOREGROUND)) {
+            int blocking = 0;
+            for (Map.Entry<Dependent, HasMetadata> e : deps) {
+                HasMetadata d = e.getValue();
+                boolean blocks = d.getMetadata().getOwnerReferences().stream().anyMatch(r -> uid.equals(r.getUid())
+                        && Boolean.TRUE.equals(r.getBlockOwnerDeletion()));
+                if (blocks) {
+                    blocking++;
+                }
+                if (d.getMetadata().getDeletionTimestamp() == null) {
+                    LOG.infof("deleting %s %s: owner %s %s is deleted in the foreground", e.getKey().resource(),
+                            QueueController.key(d), ownerKind, nsName);
+                    delete(e.getKey().type(), d, blocks ? DeletionPropagation.FOREGROUND
+                            : DeletionPropagation.BACKGROUND);
+                }
+            }
+            if (blocking > 0) {
+                return Result.requeueAfter(RECHECK);
+            }
+            removeFinalizer(kind.type(), owner, FOREGROUND);
+        }
+        return Result.done();
+    }
+
+    private void delete(Class<? extends HasMetadata> type, HasMetadata o, DeletionPropagation policy) {
         try {
-            dep.delete().apply(ns, obj.getMetadata().getName());
+            var op = client.resources(type);
+            (o.getMetadata().getNamespace() == null ? op.withName(o.getMetadata().getName())
+                    : op.inNamespace(o.getMetadata().getNamespace()).withName(o.getMetadata().getName()))
+                    .withPropagationPolicy(policy).delete();
         } catch (KubernetesClientException e) {
             if (e.getCode() != 404) {
                 throw e;
             }
         }
-        return Result.done();
+    }
+
+    /** A merge patch carrying the cached resourceVersion: a concurrent change fails with 409 and is retried. */
+    private void patch(Class<? extends HasMetadata> type, HasMetadata o, Map<String, Object> metadata) {
+        Map<String, Object> meta = new LinkedHashMap<>(metadata);
+        meta.put("resourceVersion", o.getMetadata().getResourceVersion());
+        String body = JSON.asJson(Map.of("metadata", meta));
+        try {
+            var op = client.resources(type);
+            (o.getMetadata().getNamespace() == null ? op.withName(o.getMetadata().getName())
+                    : op.inNamespace(o.getMetadata().getNamespace()).withName(o.getMetadata().getName()))
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), body);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 404) {
+                throw e;
+            }
+        }
+    }
+
+    private void removeOwnerReference(Class<? extends HasMetadata> type, HasMetadata o, String ownerUid) {
+        List<OwnerReference> rest = new ArrayList<>(o.getMetadata().getOwnerReferences());
+        rest.removeIf(r -> ownerUid.equals(r.getUid()));
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("ownerReferences", rest.isEmpty() ? null : rest);
+        patch(type, o, meta);
+    }
+
+    private void removeFinalizer(Class<? extends HasMetadata> type, HasMetadata o, String finalizer) {
+        List<String> rest = new ArrayList<>(o.getMetadata().getFinalizers());
+        rest.remove(finalizer);
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("finalizers", rest.isEmpty() ? null : rest);
+        patch(type, o, meta);
+        LOG.infof("removed finalizer %s from %s %s", finalizer, o.getKind(), QueueController.key(o));
     }
 
     /** True unless the API server confirms the owner (that uid) is absent. */
     boolean ownerExists(String ns, OwnerReference ref) {
         OwnerKind kind = owners.get(ref.getApiVersion() + "/" + ref.getKind());
         if (kind != null) {
-            HasMetadata cached = kind.informer().getIndexer().getByKey(ns + "/" + ref.getName());
+            HasMetadata cached = kind.informer().getIndexer().getByKey(ns == null ? ref.getName()
+                    : ns + "/" + ref.getName());
             if (cached != null && ref.getUid().equals(cached.getMetadata().getUid())) {
                 return true;
             }
