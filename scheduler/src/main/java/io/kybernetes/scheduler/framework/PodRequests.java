@@ -36,7 +36,7 @@ public final class PodRequests {
         if (pod.getSpec().getOverhead() != null) {
             sum = sum.plus(Resources.of(pod.getSpec().getOverhead()));
         }
-        return new Resources(sum.milliCpu(), sum.memory(), sum.ephemeralStorage(), 1);
+        return sum.withPods(1);
     }
 
     private static Resources container(Container c, boolean nonZero) {
@@ -48,9 +48,9 @@ public final class PodRequests {
         }
         if (nonZero) {
             r = new Resources(r.milliCpu() == 0 ? DEFAULT_MILLI_CPU : r.milliCpu(),
-                    r.memory() == 0 ? DEFAULT_MEMORY : r.memory(), r.ephemeralStorage(), 0);
+                    r.memory() == 0 ? DEFAULT_MEMORY : r.memory(), r.ephemeralStorage(), 0, r.scalars());
         }
-        return new Resources(r.milliCpu(), r.memory(), r.ephemeralStorage(), 0);
+        return r.withPods(0);
     }
 
     private static <T> List<T> list(List<T> l) {

@@ -14,7 +14,8 @@ import io.kybernetes.scheduler.framework.ScorePlugin;
 import io.kybernetes.scheduler.framework.Status;
 
 /**
- * Filter: the node has room for the pod's requests (pods count, cpu, memory, ephemeral-storage). Score: upstream's
+ * Filter: the node has room for the pod's requests (pods count, cpu, memory, ephemeral-storage, extended
+ * resources). Score: upstream's
  * default scoring strategy LeastAllocated over cpu and memory with weight 1 each (see
  * {@link NodeResourcesLeastAllocated}).
  */
@@ -57,6 +58,12 @@ public final class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, Sc
             if (req.ephemeralStorage() > 0 && node.reports("ephemeral-storage")
                     && req.ephemeralStorage() > alloc.ephemeralStorage() - used.ephemeralStorage()) {
                 reasons.add("Insufficient ephemeral-storage");
+            }
+            // Extended resources and hugepages: a node that does not report one has none of it.
+            for (var e : req.scalars().entrySet()) {
+                if (e.getValue() > 0 && e.getValue() > alloc.scalar(e.getKey()) - used.scalar(e.getKey())) {
+                    reasons.add("Insufficient " + e.getKey());
+                }
             }
         }
         return reasons.isEmpty() ? Status.success() : Status.unschedulable(NAME, reasons.toArray(String[]::new));

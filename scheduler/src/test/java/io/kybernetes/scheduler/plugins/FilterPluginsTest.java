@@ -95,6 +95,17 @@ class FilterPluginsTest {
                 .endAffinity().endSpec().build();
     }
 
+    static Pod gpus(Pod p, int n) {
+        return new PodBuilder(p).editSpec().editFirstContainer().editOrNewResources()
+                .addToRequests("example.com/gpu", new Quantity(String.valueOf(n))).endResources().endContainer()
+                .endSpec().build();
+    }
+
+    static Node withGpus(int n) {
+        return new NodeBuilder(N).editStatus().addToAllocatable("example.com/gpu", new Quantity(String.valueOf(n)))
+                .endStatus().build();
+    }
+
     static Node cordoned() {
         return new NodeBuilder(N).editSpec().withUnschedulable(true).endSpec().build();
     }
@@ -202,6 +213,13 @@ class FilterPluginsTest {
                         tolerating(pod("p", null, null), "dedicated", "Exists", null, "NoSchedule"),
                         tainted("dedicated", "gpu", "NoExecute"), List.of(), Code.UNSCHEDULABLE_AND_UNRESOLVABLE,
                         List.of("node(s) had untolerated taint {dedicated: gpu}")),
+                Arguments.of("fit: extended resource fits", fit, gpus(pod("p", null, null), 1), withGpus(2),
+                        List.of(onNode(gpus(pod("o", null, null), 1), "n1")), Code.SUCCESS, List.of()),
+                Arguments.of("fit: extended resource used up", fit, gpus(pod("p", null, null), 2), withGpus(2),
+                        List.of(onNode(gpus(pod("o", null, null), 1), "n1")), Code.UNSCHEDULABLE,
+                        List.of("Insufficient example.com/gpu")),
+                Arguments.of("fit: node without the extended resource", fit, gpus(pod("p", "3", null), 1), N,
+                        List.of(), Code.UNSCHEDULABLE, List.of("Insufficient cpu", "Insufficient example.com/gpu")),
                 Arguments.of("affinity: Lt", aff, affinity("gen", "Lt", "3"), labelled(Map.of("gen", "4")),
                         List.of(), Code.UNSCHEDULABLE_AND_UNRESOLVABLE, List.of(NodeAffinity.REASON)),
                 Arguments.of("affinity: Exists", aff, affinity("gen", "Exists"), labelled(Map.of("gen", "4")),
