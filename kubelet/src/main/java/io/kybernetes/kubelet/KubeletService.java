@@ -118,6 +118,12 @@ public class KubeletService {
         }
     }
 
+    /** The node's name once the kubelet runs, else null. */
+    public String nodeName() {
+        Kubelet k = kubelet;
+        return k == null ? null : k.nodeName();
+    }
+
     /** The runtime client, or null before it exists. */
     public CriClient cri() {
         return cri;

@@ -444,6 +444,18 @@ class PodFeaturesIntegrationTest {
                     + "/exec/" + NS + "/nope/app?command=true")).header("X-Stream-Protocol-Version", "v4.channel.k8s.io")
                     .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
             assertEquals(400, notFound.statusCode(), "a plain GET is not an upgrade");
+
+            var stats = new io.kybernetes.kubelet.stats.StatsSummary(cri, NODE);
+            stats.summary();
+            Thread.sleep(1100);
+            var summary = stats.summary();
+            assertEquals(NODE, summary.get("node").get("nodeName").asText());
+            assertTrue(summary.get("node").get("memory").get("workingSetBytes").asLong() > 0, summary.toString());
+            var shell = java.util.stream.StreamSupport.stream(summary.get("pods").spliterator(), false)
+                    .filter(pd -> "shell".equals(pd.get("podRef").get("name").asText())).findFirst().orElseThrow();
+            assertEquals("app", shell.get("containers").get(0).get("name").asText());
+            assertTrue(shell.get("memory").get("workingSetBytes").asLong() > 0, shell.toString());
+            assertTrue(shell.get("cpu").get("usageCoreNanoSeconds").asLong() > 0, shell.toString());
         } finally {
             proxy.close();
             vertx.close().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);

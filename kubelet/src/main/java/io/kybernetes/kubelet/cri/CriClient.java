@@ -166,6 +166,15 @@ public final class CriClient implements AutoCloseable {
                 .setPodSandboxId(sandboxId).addAllPort(ports).build()).getUrl();
     }
 
+    /** CPU and memory of every container the runtime has. */
+    public List<io.kybernetes.kubelet.cri.v1.ContainerStats> listContainerStats() {
+        return rt().listContainerStats(io.kybernetes.kubelet.cri.v1.ListContainerStatsRequest.newBuilder()
+                .setFilter(io.kybernetes.kubelet.cri.v1.ContainerStatsFilter.newBuilder()
+                        .putLabelSelector(io.kybernetes.kubelet.pod.CriLabels.MANAGED_BY,
+                                io.kybernetes.kubelet.pod.CriLabels.MANAGED_BY_VALUE))
+                .build()).getStatsList();
+    }
+
     /** The image's status, or null when the runtime does not have it. */
     public ImageStatusResponse imageStatus(String image) {
         ImageStatusResponse r = images.withDeadlineAfter(CALL_SECONDS, TimeUnit.SECONDS)
