@@ -23,6 +23,7 @@ import io.kybernetes.controllers.endpoints.EndpointsController;
 import io.kybernetes.controllers.gc.GarbageCollector;
 import io.kybernetes.controllers.cronjob.CronJobController;
 import io.kybernetes.controllers.cronjob.KubeCronJobControl;
+import io.kybernetes.controllers.daemonset.DaemonSetController;
 import io.kybernetes.controllers.discovery.KubeResourceDiscovery;
 import io.kybernetes.controllers.endpointslice.EndpointSliceController;
 import io.kybernetes.controllers.namespace.NamespaceController;
@@ -55,7 +56,7 @@ public class ControllerManager implements HealthCheck {
 
     static final List<String> KNOWN = List.of(DeploymentController.NAME, ReplicaSetController.NAME,
             EndpointsController.NAME, GarbageCollector.NAME, JobController.NAME, CronJobController.NAME,
-            EndpointSliceController.NAME, NamespaceController.NAME);
+            EndpointSliceController.NAME, NamespaceController.NAME, DaemonSetController.NAME);
 
     private Running running;
 
@@ -110,8 +111,15 @@ public class ControllerManager implements HealthCheck {
                 .queue());
         known.put(NamespaceController.NAME, () -> new NamespaceController(informers, client,
                 new KubeResourceDiscovery(client), Clock.systemUTC(), workers).queue());
-        known.put(GarbageCollector.NAME, () -> GarbageCollector.standard(client, informers, gcDependents, workers)
-                .queue());
+        known.put(DaemonSetController.NAME, () -> new DaemonSetController(informers, client,
+                new KubePodControl(client), Clock.systemUTC(), workers).queue());
+        known.put(GarbageCollector.NAME, () -> {
+            GarbageCollector gc = GarbageCollector.standard(client, informers, gcDependents, workers);
+            if (isEnabled(DaemonSetController.NAME, enabled)) {
+                GarbageCollector.workloadOwners(gc, informers);
+            }
+            return gc.queue();
+        });
         List<QueueController> controllers = new ArrayList<>();
         for (Map.Entry<String, Supplier<QueueController>> e : known.entrySet()) {
             if (isEnabled(e.getKey(), enabled)) {
