@@ -115,6 +115,7 @@ public final class Kubelet implements AutoCloseable {
     }
 
     public void start() {
+        node.setPressure(() -> io.kybernetes.kubelet.node.HostPressure.read(rootDir));
         node.register();
         loops.scheduleWithFixedDelay(guard("node status", node::postStatus), settings.statusInterval.toMillis(),
                 settings.statusInterval.toMillis(), TimeUnit.MILLISECONDS);

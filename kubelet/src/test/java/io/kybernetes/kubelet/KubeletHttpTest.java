@@ -22,4 +22,13 @@ class KubeletHttpTest {
         given().get("/containerLogs/default/web/app").then().statusCode(503)
                 .body(containsString("not connected to the container runtime"));
     }
+
+    @Test
+    void streamingNeedsAnUpgradeAndStatsNeedTheRuntime() {
+        given().get("/exec/default/web/app?command=true").then().statusCode(400)
+                .body(containsString("Upgrade request required"));
+        given().get("/portForward/default/web").then().statusCode(400);
+        given().get("/stats/summary").then().statusCode(503)
+                .body(containsString("not connected to the container runtime"));
+    }
 }

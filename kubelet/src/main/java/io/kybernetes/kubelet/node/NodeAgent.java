@@ -33,6 +33,7 @@ public final class NodeAgent {
     private final int kubeletPort;
     private final Supplier<MachineInfo> machine;
     private final Supplier<String> runtimeVersion;
+    private volatile Supplier<HostPressure> pressure = () -> HostPressure.NONE;
     private final Clock clock;
 
     public NodeAgent(KubernetesClient client, String nodeName, String nodeIp, String podCidr, int kubeletPort,
@@ -77,6 +78,11 @@ public final class NodeAgent {
     }
 
     /** Posts a fresh status (heartbeat). */
+    /** Where the node's Memory/Disk/PIDPressure conditions come from. */
+    public void setPressure(Supplier<HostPressure> pressure) {
+        this.pressure = pressure;
+    }
+
     public void postStatus() {
         for (int attempt = 0; attempt < 3; attempt++) {
             Node node = client.nodes().withName(nodeName).get();
@@ -84,8 +90,8 @@ public final class NodeAgent {
                 register();
                 return;
             }
-            NodeStatus status = NodeFactory.status(machine.get(), nodeName, nodeIp, kubeletPort, runtimeVersion.get(),
-                    node.getStatus(), clock.instant());
+            NodeStatus status = NodeFactory.status(machine.get(), pressure.get(), nodeName, nodeIp, kubeletPort,
+                    runtimeVersion.get(), node.getStatus(), clock.instant());
             try {
                 client.nodes().resource(new NodeBuilder(node).withStatus(status).build()).updateStatus();
                 return;

@@ -40,6 +40,11 @@ public final class NodeFactory {
      */
     public static NodeStatus status(MachineInfo m, String nodeName, String nodeIp, int kubeletPort,
                                     String runtimeVersion, NodeStatus previous, Instant now) {
+        return status(m, HostPressure.NONE, nodeName, nodeIp, kubeletPort, runtimeVersion, previous, now);
+    }
+
+    public static NodeStatus status(MachineInfo m, HostPressure pressure, String nodeName, String nodeIp,
+                                    int kubeletPort, String runtimeVersion, NodeStatus previous, Instant now) {
         Map<String, Quantity> capacity = new LinkedHashMap<>();
         capacity.put("cpu", new Quantity(Integer.toString(m.cpus())));
         capacity.put("memory", new Quantity(m.memoryKi() + "Ki"));
@@ -47,12 +52,20 @@ public final class NodeFactory {
         capacity.put("ephemeral-storage", new Quantity(Long.toString(m.ephemeralStorageBytes())));
         String ts = now.truncatedTo(ChronoUnit.SECONDS).toString();
         List<NodeCondition> conditions = new ArrayList<>();
-        conditions.add(condition(previous, "MemoryPressure", "False", "KubeletHasSufficientMemory",
-                "kubelet has sufficient memory available", ts));
-        conditions.add(condition(previous, "DiskPressure", "False", "KubeletHasNoDiskPressure",
-                "kubelet has no disk pressure", ts));
-        conditions.add(condition(previous, "PIDPressure", "False", "KubeletHasSufficientPID",
-                "kubelet has sufficient PID available", ts));
+        conditions.add(pressure.memory()
+                ? condition(previous, "MemoryPressure", "True", "KubeletHasInsufficientMemory",
+                        "kubelet has insufficient memory available", ts)
+                : condition(previous, "MemoryPressure", "False", "KubeletHasSufficientMemory",
+                        "kubelet has sufficient memory available", ts));
+        conditions.add(pressure.disk()
+                ? condition(previous, "DiskPressure", "True", "KubeletHasDiskPressure", "kubelet has disk pressure", ts)
+                : condition(previous, "DiskPressure", "False", "KubeletHasNoDiskPressure",
+                        "kubelet has no disk pressure", ts));
+        conditions.add(pressure.pid()
+                ? condition(previous, "PIDPressure", "True", "KubeletHasInsufficientPID",
+                        "kubelet has insufficient PID available", ts)
+                : condition(previous, "PIDPressure", "False", "KubeletHasSufficientPID",
+                        "kubelet has sufficient PID available", ts));
         conditions.add(condition(previous, "Ready", "True", "KubeletReady", "kubelet is posting ready status", ts));
         return new NodeStatusBuilder()
                 .withCapacity(capacity)
