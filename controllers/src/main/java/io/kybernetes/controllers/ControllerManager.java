@@ -34,6 +34,7 @@ import io.kybernetes.controllers.job.KubeJobControl;
 import io.kybernetes.controllers.reconcile.QueueController;
 import io.kybernetes.controllers.replicaset.KubePodControl;
 import io.kybernetes.controllers.replicaset.ReplicaSetController;
+import io.kybernetes.controllers.statefulset.StatefulSetController;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -56,7 +57,8 @@ public class ControllerManager implements HealthCheck {
 
     static final List<String> KNOWN = List.of(DeploymentController.NAME, ReplicaSetController.NAME,
             EndpointsController.NAME, GarbageCollector.NAME, JobController.NAME, CronJobController.NAME,
-            EndpointSliceController.NAME, NamespaceController.NAME, DaemonSetController.NAME);
+            EndpointSliceController.NAME, NamespaceController.NAME, DaemonSetController.NAME,
+            StatefulSetController.NAME);
 
     private Running running;
 
@@ -113,9 +115,11 @@ public class ControllerManager implements HealthCheck {
                 new KubeResourceDiscovery(client), Clock.systemUTC(), workers).queue());
         known.put(DaemonSetController.NAME, () -> new DaemonSetController(informers, client,
                 new KubePodControl(client), Clock.systemUTC(), workers).queue());
+        known.put(StatefulSetController.NAME, () -> new StatefulSetController(informers, client,
+                new KubePodControl(client), Clock.systemUTC(), workers).queue());
         known.put(GarbageCollector.NAME, () -> {
             GarbageCollector gc = GarbageCollector.standard(client, informers, gcDependents, workers);
-            if (isEnabled(DaemonSetController.NAME, enabled)) {
+            if (isEnabled(DaemonSetController.NAME, enabled) || isEnabled(StatefulSetController.NAME, enabled)) {
                 GarbageCollector.workloadOwners(gc, informers);
             }
             return gc.queue();

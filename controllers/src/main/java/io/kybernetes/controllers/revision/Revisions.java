@@ -78,6 +78,20 @@ public final class Revisions {
         return hash;
     }
 
+    /** The pod template a revision of {@code owner} holds; null when there is no such revision. */
+    public PodTemplateSpec template(HasMetadata owner, String hash) {
+        for (ControllerRevision r : owned(owner)) {
+            if (r.getMetadata().getName().equals(owner.getMetadata().getName() + "-" + hash)
+                    && r.getData() instanceof Map<?, ?> data && data.get("spec") instanceof Map<?, ?> spec
+                    && spec.get("template") instanceof Map<?, ?> tpl) {
+                Map<Object, Object> copy = new HashMap<>(tpl);
+                copy.remove("$patch");
+                return JSON.convertValue(copy, PodTemplateSpec.class);
+            }
+        }
+        return null;
+    }
+
     /** Deletes the oldest revisions beyond {@code limit} that no live hash uses. */
     public void prune(HasMetadata owner, int limit, List<String> liveHashes) {
         List<ControllerRevision> owned = owned(owner).stream().filter(r -> !liveHashes.contains(
