@@ -69,8 +69,73 @@ public final class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, Sc
         return reasons.isEmpty() ? Status.success() : Status.unschedulable(NAME, reasons.toArray(String[]::new));
     }
 
+    /** A resource of the scoring strategy with its weight. */
+    public record WeightedResource(String name, long weight) {
+    }
+
+    private final boolean mostAllocated;
+    private final List<WeightedResource> resources;
+
+    public NodeResourcesFit() {
+        this(false, List.of(new WeightedResource("cpu", 1), new WeightedResource("memory", 1)));
+    }
+
+    /** A Fit scoring with upstream's LeastAllocated or MostAllocated strategy over weighted resources. */
+    public NodeResourcesFit(boolean mostAllocated, List<WeightedResource> resources) {
+        this.mostAllocated = mostAllocated;
+        this.resources = List.copyOf(resources);
+    }
+
+    /** From pluginConfig args {@code scoringStrategy: {type: LeastAllocated|MostAllocated, resources: [...]}}. */
+    public static NodeResourcesFit fromArgs(com.fasterxml.jackson.databind.JsonNode args) {
+        var strategy = args.path("scoringStrategy");
+        String type = strategy.path("type").asText("LeastAllocated");
+        if (!type.equals("LeastAllocated") && !type.equals("MostAllocated")) {
+            throw new IllegalArgumentException("--config: NodeResourcesFit scoringStrategy type " + type
+                    + " is not supported (LeastAllocated, MostAllocated)");
+        }
+        List<WeightedResource> rs = new ArrayList<>();
+        for (var r : strategy.path("resources")) {
+            rs.add(new WeightedResource(r.path("name").asText(), r.path("weight").asLong(1)));
+        }
+        if (rs.isEmpty()) {
+            rs = List.of(new WeightedResource("cpu", 1), new WeightedResource("memory", 1));
+        }
+        return new NodeResourcesFit(type.equals("MostAllocated"), rs);
+    }
+
     @Override
     public long score(CycleState state, Pod pod, NodeInfo node) {
-        return NodeResourcesLeastAllocated.leastAllocated(pod, node);
+        // Both strategies count pods without requests at upstream's non-zero defaults (100m cpu, 200Mi memory).
+        Resources podReq = PodRequests.nonZero(pod);
+        Resources used = node.nonZeroRequested();
+        Resources alloc = node.allocatable();
+        long total = 0;
+        long weights = 0;
+        for (WeightedResource r : resources) {
+            long capacity = amount(alloc, r.name());
+            long requested = amount(used, r.name()) + amount(podReq, r.name());
+            if (capacity == 0) {
+                continue;
+            }
+            long score;
+            if (mostAllocated) {
+                score = Math.min(requested, capacity) * MAX_NODE_SCORE / capacity;
+            } else {
+                score = NodeResourcesLeastAllocated.leastRequested(requested, capacity);
+            }
+            total += score * r.weight();
+            weights += r.weight();
+        }
+        return weights == 0 ? 0 : total / weights;
+    }
+
+    private static long amount(Resources r, String name) {
+        return switch (name) {
+            case "cpu" -> r.milliCpu();
+            case "memory" -> r.memory();
+            case "ephemeral-storage" -> r.ephemeralStorage();
+            default -> r.scalar(name);
+        };
     }
 }

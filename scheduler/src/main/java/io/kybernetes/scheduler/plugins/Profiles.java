@@ -40,7 +40,7 @@ public final class Profiles {
         REGISTRY.put(TaintToleration.NAME, d -> new TaintToleration());
         REGISTRY.put(NodeAffinity.NAME, d -> new NodeAffinity());
         REGISTRY.put(NodePorts.NAME, d -> new NodePorts());
-        REGISTRY.put(NodeResourcesFit.NAME, d -> new NodeResourcesFit());
+        REGISTRY.put(NodeResourcesFit.NAME, d -> NodeResourcesFit.fromArgs(d.args()));
         REGISTRY.put(NodeResourcesLeastAllocated.NAME, d -> new NodeResourcesLeastAllocated());
         REGISTRY.put(NodeResourcesBalancedAllocation.NAME, d -> new NodeResourcesBalancedAllocation());
         REGISTRY.put(ImageLocality.NAME, d -> new ImageLocality());

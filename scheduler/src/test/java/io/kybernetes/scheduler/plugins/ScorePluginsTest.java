@@ -172,4 +172,20 @@ class ScorePluginsTest {
             assertEquals("ssd", f.schedule(pref, List.of(hdd, ssd)).node());
         }
     }
+
+    @ParameterizedTest(name = "{0}: pod 1 cpu / 2Gi on a node with 2 cpu / 2Gi used -> {1}")
+    @CsvSource(delimiter = '|', value = {
+        // 4 cpu / 8Gi: after placing, cpu 3/4 and memory 4/8 requested
+        "{} | 37",
+        "{scoringStrategy: {type: LeastAllocated}} | 37",
+        "{scoringStrategy: {type: MostAllocated}} | 62",
+        "{scoringStrategy: {type: MostAllocated, resources: [{name: cpu, weight: 3}, {name: memory, weight: 1}]}} | 68",
+    })
+    void fitScoringStrategies(String args, long expected) throws Exception {
+        var fit = NodeResourcesFit.fromArgs(new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(args));
+        var n = new NodeInfo(node("n", "4", "8Gi", 110), List.of(onNode(pod("o", "2", "2Gi"), "n")));
+        long s = fit.score(new CycleState(), pod("p", "1", "2Gi"), n);
+        // {} is the default strategy, LeastAllocated: ((4-3)*100/4 + (8-4)*100/8) / 2 = (25 + 50) / 2 = 37
+        assertEquals(expected, s);
+    }
 }
