@@ -26,6 +26,7 @@ import io.kybernetes.kubelet.node.NodeAgent;
 import io.kybernetes.kubelet.pod.PodEvents;
 import io.kybernetes.kubelet.pod.PodStatusFactory;
 import io.kybernetes.kubelet.pod.PodSyncer;
+import io.kybernetes.kubelet.pod.StaticPods;
 import io.kybernetes.kubelet.pod.PodWorkers;
 import io.kybernetes.kubelet.pod.RuntimeView;
 import io.kybernetes.kubelet.probe.ProbeManager;
@@ -52,6 +53,9 @@ public final class Kubelet implements AutoCloseable {
         public List<String> clusterDns = List.of("10.96.0.10");
         public String clusterDomain = "cluster.local";
         public Path resolvConf = Path.of("/etc/resolv.conf");
+        /** Directory of static pod manifests; null: none. */
+        public Path podManifestPath;
+        public Duration staticPodInterval = Duration.ofSeconds(20);
     }
 
     private final KubernetesClient client;
@@ -194,6 +198,11 @@ public final class Kubelet implements AutoCloseable {
                 settings.housekeepingInterval.toMillis(), settings.housekeepingInterval.toMillis(),
                 TimeUnit.MILLISECONDS);
         loops.scheduleWithFixedDelay(guard("probes", probes::tick), 1, 1, TimeUnit.SECONDS);
+        if (settings.podManifestPath != null) {
+            StaticPods statics = new StaticPods(client, settings.podManifestPath, node.nodeName(), this::boundPods);
+            loops.scheduleWithFixedDelay(guard("static pods", statics::sync), 0,
+                    settings.staticPodInterval.toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     private List<Pod> boundPods() {

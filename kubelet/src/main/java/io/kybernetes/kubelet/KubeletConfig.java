@@ -41,6 +41,9 @@ public interface KubeletConfig {
     @WithDefault("/etc/resolv.conf")
     String resolvConf();
 
+    /** Directory of static pod manifests (absent: no static pods). */
+    Optional<String> podManifestPath();
+
     /** Off in tests that wire the agent themselves. */
     @WithDefault("true")
     boolean agentEnabled();

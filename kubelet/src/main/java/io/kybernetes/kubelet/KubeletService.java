@@ -102,6 +102,7 @@ public class KubeletService {
                 .filter(x -> !x.isEmpty()).toList();
         s.clusterDomain = config.clusterDomain();
         s.resolvConf = Path.of(config.resolvConf());
+        s.podManifestPath = config.podManifestPath().filter(x -> !x.isBlank()).map(Path::of).orElse(null);
         return s;
     }
 

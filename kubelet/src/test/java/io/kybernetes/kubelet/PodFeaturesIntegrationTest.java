@@ -58,6 +58,8 @@ class PodFeaturesIntegrationTest {
         Kubelet.Settings s = KubeletIntegrationTest.settings();
         s.resolvConf = resolv;
         s.podResync = Duration.ofSeconds(2);
+        s.podManifestPath = CriFixture.DIR.resolve("manifests");
+        s.staticPodInterval = Duration.ofSeconds(1);
         kubelet = new Kubelet(client, cri, NODE, "127.0.0.1", "10.245.0.0/24", 10250,
                 CriFixture.DIR.resolve("kubelet"), logDir, s);
         kubelet.start();
@@ -460,5 +462,34 @@ class PodFeaturesIntegrationTest {
             proxy.close();
             vertx.close().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    @Order(9)
+    void staticPodsGetMirrorPods() throws Exception {
+        Path dir = CriFixture.DIR.resolve("manifests");
+        Files.createDirectories(dir);
+        Path manifest = dir.resolve("static-web.yaml");
+        Files.writeString(manifest, """
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: static-web
+                  labels: {app: static}
+                spec:
+                  containers:
+                  - name: app
+                    image: busybox
+                    imagePullPolicy: IfNotPresent
+                    command: ["sh", "-c", "exec sleep 1000"]
+                """);
+        String name = "static-web-" + NODE;
+        Pod p = awaitPhase(name, "Running");
+        assertEquals("file", p.getMetadata().getAnnotations().get("kubernetes.io/config.source"));
+        assertEquals(NODE, p.getSpec().getNodeName());
+        String uid = p.getMetadata().getUid();
+        Files.delete(manifest);
+        await("mirror pod deleted", () -> get(name), x -> x == null);
+        await("static pod stopped", () -> cri.listPodSandboxes(Map.of("io.kubernetes.pod.uid", uid)), List::isEmpty);
     }
 }
