@@ -34,6 +34,7 @@ import io.kybernetes.controllers.job.KubeJobControl;
 import io.kybernetes.controllers.reconcile.QueueController;
 import io.kybernetes.controllers.replicaset.KubePodControl;
 import io.kybernetes.controllers.replicaset.ReplicaSetController;
+import io.kybernetes.controllers.serviceaccount.ServiceAccountController;
 import io.kybernetes.controllers.statefulset.StatefulSetController;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -58,7 +59,7 @@ public class ControllerManager implements HealthCheck {
     static final List<String> KNOWN = List.of(DeploymentController.NAME, ReplicaSetController.NAME,
             EndpointsController.NAME, GarbageCollector.NAME, JobController.NAME, CronJobController.NAME,
             EndpointSliceController.NAME, NamespaceController.NAME, DaemonSetController.NAME,
-            StatefulSetController.NAME);
+            StatefulSetController.NAME, ServiceAccountController.NAME);
 
     private Running running;
 
@@ -117,6 +118,8 @@ public class ControllerManager implements HealthCheck {
                 new KubePodControl(client), Clock.systemUTC(), workers).queue());
         known.put(StatefulSetController.NAME, () -> new StatefulSetController(informers, client,
                 new KubePodControl(client), Clock.systemUTC(), workers).queue());
+        known.put(ServiceAccountController.NAME, () -> new ServiceAccountController(informers, client, workers)
+                .queue());
         known.put(GarbageCollector.NAME, () -> {
             GarbageCollector gc = GarbageCollector.standard(client, informers, gcDependents, workers);
             if (isEnabled(DaemonSetController.NAME, enabled) || isEnabled(StatefulSetController.NAME, enabled)) {
