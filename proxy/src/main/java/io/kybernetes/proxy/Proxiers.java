@@ -3,6 +3,7 @@ package io.kybernetes.proxy;
 import java.util.List;
 
 import io.kybernetes.proxy.exec.HostCommand;
+import io.kybernetes.proxy.ipvs.IpvsProxier;
 import io.kybernetes.proxy.nftables.ExecNft;
 import io.kybernetes.proxy.nftables.NftProxier;
 
@@ -18,8 +19,11 @@ public final class Proxiers {
 
     /** Null when {@code mode} is supported, else why not. */
     public static String check(String mode) {
+        if ("ipvs".equals(mode)) {
+            return IpvsProxier.unavailable();
+        }
         return mode == null || mode.isEmpty() || mode.equals("iptables") || mode.equals("nftables") ? null
-                : "unsupported --proxy-mode \"" + mode + "\" (supported: iptables, nftables)";
+                : "unsupported --proxy-mode \"" + mode + "\" (supported: iptables, nftables, ipvs)";
     }
 
     public static Proxier forMode(String mode, String chainPrefix, String clusterCidr, int masqueradeBit) {
@@ -33,8 +37,13 @@ public final class Proxiers {
                 return new IptablesProxier(new ExecIptables(host), new RuleSettings(chainPrefix, clusterCidr, masqueradeBit, nodePortIps));
             case "nftables":
                 return new NftProxier(new ExecNft(host), new RuleSettings(chainPrefix, clusterCidr, masqueradeBit, nodePortIps));
+            case "ipvs":
+                return new IpvsProxier(host, nodePortIps.isEmpty()
+                        ? io.kybernetes.proxy.node.NodeAddresses.matching(List.of("0.0.0.0/0")).stream()
+                                .filter(ip -> !ip.startsWith("127.")).toList()
+                        : nodePortIps);
             default:
-                throw new IllegalArgumentException("unsupported --proxy-mode \"" + mode + "\" (supported: iptables, nftables)");
+                throw new IllegalArgumentException("unsupported --proxy-mode \"" + mode + "\" (supported: iptables, nftables, ipvs)");
         }
     }
 

@@ -14,7 +14,7 @@ public class ProxyMain {
     static final List<Flag> FLAGS = List.of(
             new Flag("kubeconfig", "/etc/kybernetes/admin.conf", "kubeconfig file with the API server's address"),
             new Flag("cluster-cidr", "10.244.0.0/16", "pod CIDR; traffic to a ClusterIP from outside it is masqueraded"),
-            new Flag("proxy-mode", "iptables", "which proxy mode to use: iptables or nftables"),
+            new Flag("proxy-mode", "iptables", "which proxy mode to use: iptables, nftables or ipvs (needs the ip_vs kernel module)"),
             new Flag("hostname-override", null, "this node's name (endpoints with this nodeName are local); default: hostname"),
             new Flag("nodeport-addresses", null, "comma-separated CIDRs; node ports answer only on local addresses within them "
                     + "(default: every local address)"),

@@ -26,7 +26,7 @@ public final class HostCommand {
         }
     }
 
-    private static final long TIMEOUT_SECONDS = 60;
+    private static final long DEFAULT_TIMEOUT_SECONDS = 60;
     private static final ExecutorService DRAINERS = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "proxy-exec-io");
         t.setDaemon(true);
@@ -34,9 +34,15 @@ public final class HostCommand {
     });
 
     private final List<String> prefix;
+    private final long timeoutSeconds;
 
     public HostCommand(List<String> prefix) {
+        this(prefix, DEFAULT_TIMEOUT_SECONDS);
+    }
+
+    public HostCommand(List<String> prefix, long timeoutSeconds) {
         this.prefix = List.copyOf(prefix);
+        this.timeoutSeconds = timeoutSeconds;
     }
 
     /** {@code "ip netns exec x"} -> a prefix; blank means none. */
@@ -69,9 +75,9 @@ public final class HostCommand {
             // the process died early; its exit code and stderr below say why
         }
         try {
-            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new Failure(shown + ": timed out after " + TIMEOUT_SECONDS + "s", null);
+                throw new Failure(shown + ": timed out after " + timeoutSeconds + "s", null);
             }
             if (p.exitValue() != 0) {
                 throw new Failure(shown + " exited " + p.exitValue() + ": " + err.get().strip(), null);

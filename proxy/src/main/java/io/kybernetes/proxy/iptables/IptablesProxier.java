@@ -8,9 +8,9 @@ import io.kybernetes.proxy.Proxier;
 import io.kybernetes.proxy.service.ServicePort;
 
 /**
- * The iptables mode. A full sync runs {@code iptables-save} (stale chains, missing jumps) and rewrites all our
- * chains in ONE restore; a partial sync rewrites only the chains that changed since the last successful write,
- * without reading the kernel's state. A failed write forces the next sync to be full.
+ * The iptables mode. A full sync rewrites all our chains in ONE restore; the first one (and the first after a
+ * failure) runs {@code iptables-save} before, to delete stale chains and insert missing jumps; later ones take
+ * that from the last successful write. A partial sync rewrites only the chains that changed since then.
  */
 public final class IptablesProxier implements Proxier {
 
@@ -28,9 +28,15 @@ public final class IptablesProxier implements Proxier {
     @Override
     public synchronized void sync(List<ServicePort> ports, boolean full) throws IptablesException {
         Ruleset desired = RuleGenerator.generate(settings, ports);
-        String rules = full || written == null
-                ? RestoreText.full(settings.chains(), desired, SavedRules.parse(iptables.save()))
-                : RestoreText.partial(written, desired);
+        String rules;
+        if (written == null) {
+            // first sync or after a failure: read what the kernel really has
+            rules = RestoreText.full(settings.chains(), desired, SavedRules.parse(iptables.save()));
+        } else if (full) {
+            rules = RestoreText.full(settings.chains(), desired, SavedRules.fromWritten(written, settings.chains()));
+        } else {
+            rules = RestoreText.partial(written, desired);
+        }
         if (LOG.isTraceEnabled()) {
             LOG.tracef("iptables-restore input:%n%s", rules);
         }

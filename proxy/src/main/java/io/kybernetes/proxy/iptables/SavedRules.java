@@ -60,6 +60,25 @@ public final class SavedRules {
         return tables.getOrDefault(name, Table.EMPTY);
     }
 
+    /**
+     * What the kernel holds after {@code written} was restored successfully: its chains, and the jumps from the
+     * built-in chains (a full restore inserts them when missing). Lets a periodic full sync skip
+     * {@code iptables-save}, which costs as much as the restore itself with tens of thousands of rules.
+     */
+    public static SavedRules fromWritten(Ruleset written, ChainNames names) {
+        Map<String, Table> tables = new LinkedHashMap<>();
+        for (var t : written.tables().entrySet()) {
+            List<String> jumps = new ArrayList<>();
+            for (JumpRule j : JumpRule.all(names)) {
+                if (j.table().equals(t.getKey())) {
+                    jumps.add("-A " + j.chain() + " " + j.matches() + " -j " + j.target());
+                }
+            }
+            tables.put(t.getKey(), new Table(new LinkedHashSet<>(t.getValue().keySet()), jumps));
+        }
+        return new SavedRules(tables);
+    }
+
     /** Parses the text of {@code iptables-save}; comment and unknown lines are ignored. */
     public static SavedRules parse(String dump) {
         Map<String, Table> tables = new LinkedHashMap<>();

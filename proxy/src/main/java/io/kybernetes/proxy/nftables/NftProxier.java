@@ -11,9 +11,10 @@ import io.kybernetes.proxy.iptables.RuleSettings;
 import io.kybernetes.proxy.service.ServicePort;
 
 /**
- * The nftables mode: everything lives in one table ({@code ip kube-proxy}); a full sync lists the table's chains
- * and sets (to delete stale ones) and rewrites it in one {@code nft -f} transaction; a partial sync sends only the
- * difference from the last successful write. A failed write forces the next sync to be full.
+ * The nftables mode: everything lives in one table ({@code ip kube-proxy}); a full sync rewrites it in one
+ * {@code nft -f} transaction, deleting chains and sets no longer wanted (listed from the kernel the first time and
+ * after a failure, else known from the last successful write); a partial sync sends only the difference from the
+ * last successful write. A failed write forces the next sync to be full.
  */
 public final class NftProxier implements Proxier {
 
@@ -34,11 +35,14 @@ public final class NftProxier implements Proxier {
     public synchronized void sync(List<ServicePort> ports, boolean full) throws NftException {
         NftRuleset desired = NftRuleGenerator.generate(settings, names, ports);
         String script;
-        if (full || written == null) {
+        if (written == null) {
+            // first sync or after a failure: list what the kernel really has
             Set<String> chains = new LinkedHashSet<>();
             Set<String> sets = new LinkedHashSet<>();
             parseListing(nft.listChainsAndSets(), names.table(), chains, sets);
             script = NftScript.full(names.table(), desired, chains, sets);
+        } else if (full) {
+            script = NftScript.full(names.table(), desired, written.chains().keySet(), written.sets().keySet());
         } else {
             script = NftScript.partial(names.table(), written, desired);
         }

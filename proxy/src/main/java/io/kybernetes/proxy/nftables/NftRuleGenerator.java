@@ -168,11 +168,14 @@ public final class NftRuleGenerator {
                 rules.add("ip saddr @" + names.affinity(sp.name(), ep) + " goto " + names.endpoint(sp.name(), ep));
             }
         }
-        StringBuilder vmap = new StringBuilder("numgen random mod " + eps.size() + " vmap { ");
-        for (int i = 0; i < eps.size(); i++) {
-            vmap.append(i == 0 ? "" : ", ").append(i).append(" : goto ").append(names.endpoint(sp.name(), eps.get(i)));
+        // Upstream uses one anonymous vmap per service (numgen random mod n vmap { i : goto ... }). On this kernel
+        // every anonymous set costs ~2.5 ms of kernel time per transaction (10,000 Services: minutes), so the same
+        // uniform choice is made with a rule per endpoint, probability 1/n, 1/(n-1), ..., as the iptables mode does.
+        int n = eps.size();
+        for (int i = 0; i < n; i++) {
+            String target = "goto " + names.endpoint(sp.name(), eps.get(i));
+            rules.add(i < n - 1 ? "numgen random mod " + (n - i) + " == 0 " + target : target);
         }
-        rules.add(vmap.append(" }").toString());
         return rules;
     }
 

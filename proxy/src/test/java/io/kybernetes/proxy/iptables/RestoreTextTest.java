@@ -82,4 +82,15 @@ class RestoreTextTest {
         assertTrue(text.contains("-X " + N.servicePort(WEB) + "\n") && text.contains("-X " + N.endpoint(WEB, A) + "\n"), text);
         assertTrue(text.contains("\n:KUBE-SERVICES - [0:0]\n"), "nat KUBE-SERVICES lost its jump: " + text);
     }
+
+    @Test
+    void periodicFullSyncTrustsTheLastWriteForStaleChainsAndJumps() {
+        Ruleset before = RuleGenerator.generate(SETTINGS, List.of(new ServicePort(WEB, "10.96.0.20", 80, List.of(A)),
+                new ServicePort(API, "10.96.0.21", 80, List.of(B))));
+        Ruleset after = RuleGenerator.generate(SETTINGS, List.of(new ServicePort(WEB, "10.96.0.20", 80, List.of(A))));
+        String text = RestoreText.full(N, after, SavedRules.fromWritten(before, N));
+        assertFalse(text.contains("-I "), "jumps were inserted by the earlier full sync: " + text);
+        assertTrue(text.contains("-X " + N.servicePort(API) + "\n") && text.contains("-X " + N.endpoint(API, B) + "\n"), text);
+        assertTrue(text.contains(":" + N.servicePort(WEB) + " - [0:0]\n") && !text.contains("-X " + N.servicePort(WEB)), text);
+    }
 }

@@ -43,7 +43,8 @@ class NftRuleGeneratorTest {
                         List.of(port(WEB, 0, List.of(), 0, false, false, A, B)), List.of(
                                 "service-ips{10.96.0.20 . tcp . 80 : goto {SVC}}",
                                 "{SVC}: ip daddr 10.96.0.20 tcp dport 80 ip saddr != 10.244.0.0/16 jump mark-for-masquerade",
-                                "{SVC}: numgen random mod 2 vmap { 0 : goto {EP_A}, 1 : goto {EP_B} }",
+                                "{SVC}: numgen random mod 2 == 0 goto {EP_A}",
+                                "{SVC}: goto {EP_B}",
                                 "{EP_A}: ip saddr 10.244.0.5 jump mark-for-masquerade",
                                 "{EP_A}: meta l4proto tcp dnat to 10.244.0.5:8080"),
                         List.of("affinity", "{EXT}")),
@@ -68,7 +69,7 @@ class NftRuleGeneratorTest {
                                 "{EXT}: fib saddr type local jump mark-for-masquerade",
                                 "{EXT}: fib saddr type local goto {SVC}",
                                 "{EXT}: goto {LOCAL}",
-                                "{LOCAL}: numgen random mod 1 vmap { 0 : goto {EP_L} }"),
+                                "{LOCAL}: goto {EP_L}"),
                         List.of()),
                 Arguments.of("externalTrafficPolicy Local, no local endpoint: node port dropped",
                         List.of(port(WEB, 30080, List.of(), 0, true, false, A)), List.of(

@@ -31,7 +31,7 @@ class NftScriptTest {
         NftRuleset after = NftRuleGenerator.generate(SETTINGS, N, List.of(api, new ServicePort(WEB, "10.96.0.20", 80, List.of(A))));
         assertEquals("flush chain ip kube-proxy " + N.service(WEB) + "\n"
                 + "add rule ip kube-proxy " + N.service(WEB) + " ip daddr 10.96.0.20 tcp dport 80 ip saddr != 10.244.0.0/16 jump mark-for-masquerade\n"
-                + "add rule ip kube-proxy " + N.service(WEB) + " numgen random mod 1 vmap { 0 : goto " + N.endpoint(WEB, A) + " }\n"
+                + "add rule ip kube-proxy " + N.service(WEB) + " goto " + N.endpoint(WEB, A) + "\n"
                 + "flush chain ip kube-proxy " + N.endpoint(WEB, B) + "\n"
                 + "delete chain ip kube-proxy " + N.endpoint(WEB, B) + "\n",
                 NftScript.partial("kube-proxy", before, after));
