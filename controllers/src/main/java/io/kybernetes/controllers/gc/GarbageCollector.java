@@ -93,10 +93,12 @@ public final class GarbageCollector implements Reconciler {
             deps.add(i);
             if (r.trim().equals("jobs")) {
                 SharedIndexInformer<CronJob> cronJobs = informers.of(CronJob.class);
-                gc.owner("batch/v1", "Job", i, Job.class);
                 gc.owner("batch/v1", "CronJob", cronJobs, CronJob.class);
                 deps.add(cronJobs);
             }
+            // Every dependent may itself be deleted in the foreground (or orphan its own dependents): as an owner
+            // without dependents its finalizer is removed at once.
+            gc.owner(HasMetadata.getApiVersion(type), HasMetadata.getKind(type), i, type);
         }
         gc.queue.dependsOn(deps.toArray(SharedIndexInformer[]::new));
         return gc;
@@ -115,6 +117,9 @@ public final class GarbageCollector implements Reconciler {
     public void owner(String apiVersion, String kind, SharedIndexInformer<? extends HasMetadata> informer,
             Class<? extends HasMetadata> type) {
         String ownerKind = apiVersion + "/" + kind;
+        if (owners.containsKey(ownerKind)) {
+            return;
+        }
         owners.put(ownerKind, new OwnerKind(informer, type, (ns, n) -> ns == null
                 ? client.resources(type).withName(n).get() : client.resources(type).inNamespace(ns).withName(n).get()));
         informer.addEventHandler(new ResourceEventHandler<HasMetadata>() {
