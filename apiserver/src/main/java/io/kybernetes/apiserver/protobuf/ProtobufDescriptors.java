@@ -28,6 +28,7 @@ import io.kubernetes.client.proto.V1Policy;
 import io.kubernetes.client.proto.V1Rbac;
 import io.kubernetes.client.proto.V1Scheduling;
 import io.kubernetes.client.proto.V1Storage;
+import io.kubernetes.client.proto.V2beta2Autoscaling;
 
 /**
  * The protobuf descriptors of the Kubernetes v1 APIs and the facts where their JSON form departs from the message
@@ -135,7 +136,34 @@ public final class ProtobufDescriptors {
         }
         FileDescriptor meta = BUILT.get(io.kubernetes.client.proto.Meta.getDescriptor().getName());
         files.add(build(CoordinationV1.proto(), List.of(meta)));
+        FileDescriptor v2beta2 = V2beta2Autoscaling.getDescriptor();
+        files.add(rebuild(renamePackage(v2beta2.toProto(), "k8s.io.api.autoscaling.v2beta2", "k8s.io.api.autoscaling.v2"),
+                v2beta2.getDependencies()));
         return List.copyOf(files);
+    }
+
+    /**
+     * autoscaling/v2 has no messages in client-java-proto 24.0.0; its messages are autoscaling/v2beta2's (upstream
+     * made v2 from v2beta2: same messages, field names and numbers), so they are reused under the v2 package.
+     */
+    static FileDescriptorProto renamePackage(FileDescriptorProto proto, String from, String to) {
+        FileDescriptorProto.Builder b = proto.toBuilder().setPackage(to)
+                .setName("kybernetes/" + to.replace('.', '/') + "/generated.proto");
+        for (DescriptorProto.Builder m : b.getMessageTypeBuilderList()) {
+            retype(m, "." + from + ".", "." + to + ".");
+        }
+        return b.build();
+    }
+
+    private static void retype(DescriptorProto.Builder m, String from, String to) {
+        for (FieldDescriptorProto.Builder f : m.getFieldBuilderList()) {
+            if (f.getTypeName().startsWith(from)) {
+                f.setTypeName(to + f.getTypeName().substring(from.length()));
+            }
+        }
+        for (DescriptorProto.Builder nested : m.getNestedTypeBuilderList()) {
+            retype(nested, from, to);
+        }
     }
 
     private static FileDescriptor rebuild(FileDescriptorProto proto, List<FileDescriptor> dependencies) {

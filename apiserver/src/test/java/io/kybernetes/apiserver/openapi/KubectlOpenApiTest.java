@@ -205,7 +205,7 @@ class KubectlOpenApiTest {
      * Group versions whose messages client-java-proto 24.0.0 does not ship: served in JSON and YAML only (a client
      * that also accepts JSON, as every Kubernetes client does, gets JSON).
      */
-    static final java.util.Set<String> JSON_ONLY = java.util.Set.of("autoscaling/v2", "discovery.k8s.io/v1",
+    static final java.util.Set<String> JSON_ONLY = java.util.Set.of("discovery.k8s.io/v1",
             "events.k8s.io/v1", "apiextensions.k8s.io/v1");
 
     /** Every kind the registry serves has a protobuf message (and its List, unless create-only) and a schema. */

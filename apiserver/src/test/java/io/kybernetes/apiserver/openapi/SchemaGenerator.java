@@ -153,6 +153,9 @@ public final class SchemaGenerator {
         List<String> groups = new ArrayList<>();
         for (FileDescriptor file : ProtobufDescriptors.files()) {
             String apiVersion = ProtobufDescriptors.apiVersionOf(file.getPackage());
+            if (!apiVersion.equals("v1") && !apiVersion.endsWith("/v1")) {
+                continue; // the other versions' kinds are MODEL_ONLY roots (their models are not V1...)
+            }
             String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
             groups.add(group);
             for (Descriptor message : file.getMessageTypes()) {

@@ -32,7 +32,7 @@ class KubernetesProtobufCodecTest {
 
     @ParameterizedTest
     @ValueSource(strings = { "deployment.json", "pod.json", "service.json", "secret.json", "node.json",
-            "configmap.json", "lease.json", "ingress.json" })
+            "configmap.json", "lease.json", "ingress.json", "hpa-v2.json", "cronjob.json" })
     void jsonToProtobufToJsonIsIdentity(String fixture) throws IOException {
         JsonNode original = MAPPER.readTree(resource(fixture));
         byte[] wire = codec.encode(original);
@@ -156,7 +156,13 @@ class KubernetesProtobufCodecTest {
             "apps/v1, ReplicaSet", "apps/v1, ReplicaSetList", "autoscaling/v1, Scale",
             "coordination.k8s.io/v1, Lease", "coordination.k8s.io/v1, LeaseList", "v1, Status",
             "meta.k8s.io/v1, Status", "v1, DeleteOptions", "apps/v1, DeleteOptions", "meta.k8s.io/v1, WatchEvent",
-            "batch/v1, Job", "rbac.authorization.k8s.io/v1, ClusterRole", "networking.k8s.io/v1, Ingress" })
+            "batch/v1, Job", "rbac.authorization.k8s.io/v1, ClusterRole", "networking.k8s.io/v1, Ingress",
+            "autoscaling/v2, HorizontalPodAutoscaler", "autoscaling/v2, HorizontalPodAutoscalerList",
+            "autoscaling/v1, HorizontalPodAutoscaler", "apps/v1, StatefulSet", "apps/v1, DaemonSet",
+            "batch/v1, CronJob", "policy/v1, PodDisruptionBudget", "policy/v1, Eviction",
+            "scheduling.k8s.io/v1, PriorityClass", "storage.k8s.io/v1, StorageClass",
+            "certificates.k8s.io/v1, CertificateSigningRequest", "v1, PersistentVolumeClaim",
+            "v1, ReplicationController", "networking.k8s.io/v1, NetworkPolicy" })
     void supportsEveryServedKind(String apiVersion, String kind) {
         assertTrue(codec.supports(apiVersion, kind), apiVersion + " " + kind);
     }
