@@ -18,16 +18,18 @@ public final class IptablesProxier implements Proxier {
 
     private final Iptables iptables;
     private final RuleSettings settings;
+    private final RuleGenerator generator;
     private Ruleset written;
 
     public IptablesProxier(Iptables iptables, RuleSettings settings) {
         this.iptables = iptables;
         this.settings = settings;
+        this.generator = new RuleGenerator(settings);
     }
 
     @Override
     public synchronized void sync(List<ServicePort> ports, boolean full) throws IptablesException {
-        Ruleset desired = RuleGenerator.generate(settings, ports);
+        Ruleset desired = generator.generate(ports);
         String rules;
         if (written == null) {
             // first sync or after a failure: read what the kernel really has

@@ -1,8 +1,9 @@
 package io.kybernetes.proxy.iptables;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,11 +32,21 @@ public final class RuleGenerator {
 
     static final String NODEPORTS_COMMENT = "kubernetes service nodeports; NOTE: this must be the last rule in this chain";
 
-    private RuleGenerator() {
+    private final RuleSettings settings;
+    private final ChainNames n;
+    /** The rules of each Service port of the last generation: an unchanged port is not rendered again. */
+    private Map<ServicePort, Chains[]> memo = new HashMap<>();
+
+    public RuleGenerator(RuleSettings settings) {
+        this.settings = settings;
+        this.n = settings.chains();
     }
 
     public static Ruleset generate(RuleSettings settings, List<ServicePort> ports) {
-        ChainNames n = settings.chains();
+        return new RuleGenerator(settings).generate(ports);
+    }
+
+    public Ruleset generate(List<ServicePort> ports) {
         Chains filter = new Chains();
         Chains nat = new Chains();
         filter.declare(n.services());
@@ -55,8 +66,53 @@ public final class RuleGenerator {
         nat.add(n.postrouting(), comment("kubernetes service traffic requiring SNAT") + " -j MASQUERADE --random-fully");
         nat.add(n.markMasq(), "-j MARK --or-mark " + settings.mark());
 
-        Set<Integer> healthCheckPorts = new LinkedHashSet<>();
+        Set<String> shared = new HashSet<>(filter.chains.keySet());
+        shared.addAll(nat.chains.keySet());
+        Map<ServicePort, Chains[]> next = new HashMap<>();
         for (ServicePort sp : ports) {
+            Chains[] fragment = memo.get(sp);
+            if (fragment == null) {
+                fragment = render(sp);
+            }
+            next.put(sp, fragment);
+            merge(filter, fragment[0], shared);
+            merge(nat, fragment[1], shared);
+        }
+        memo = next;
+        if (settings.nodePortIps().isEmpty()) {
+            nat.add(n.services(), comment(NODEPORTS_COMMENT) + " -m addrtype --dst-type LOCAL -j " + n.nodePorts());
+        } else {
+            for (String ip : settings.nodePortIps()) {
+                nat.add(n.services(), comment(NODEPORTS_COMMENT) + " -d " + ip + "/32 -j " + n.nodePorts());
+            }
+        }
+        Map<String, LinkedHashMap<String, List<String>>> tables = new LinkedHashMap<>();
+        tables.put("filter", filter.chains);
+        tables.put("nat", nat.chains);
+        return new Ruleset(tables);
+    }
+
+    /** Adds a port's rules: appended to the shared chains (a health check rule only once), its own chains as is. */
+    private static void merge(Chains into, Chains fragment, Set<String> shared) {
+        for (var e : fragment.chains.entrySet()) {
+            if (!shared.contains(e.getKey())) {
+                into.chains.put(e.getKey(), e.getValue());
+                continue;
+            }
+            List<String> rules = into.chains.get(e.getKey());
+            for (String r : e.getValue()) {
+                if (!r.endsWith(" -j ACCEPT") || !rules.contains(r)) {
+                    rules.add(r);
+                }
+            }
+        }
+    }
+
+    /** The filter [0] and nat [1] rules of one Service port. */
+    private Chains[] render(ServicePort sp) {
+        Chains filter = new Chains();
+        Chains nat = new Chains();
+        {
             ServicePortName spn = sp.name();
             String p = sp.protocol().lower();
             String svc = n.servicePort(spn);
@@ -123,7 +179,7 @@ public final class RuleGenerator {
                         nat.add(ext, "-j " + svl);
                     }
                 }
-                if (sp.healthCheckNodePort() > 0 && healthCheckPorts.add(sp.healthCheckNodePort())) {
+                if (sp.healthCheckNodePort() > 0) {
                     filter.add(n.nodePorts(), comment(spn.namespace() + "/" + spn.name() + " health check node port")
                             + " -m tcp -p tcp --dport " + sp.healthCheckNodePort() + " -j ACCEPT");
                 }
@@ -152,17 +208,7 @@ public final class RuleGenerator {
                 nat.add(sep, comment(spn.toString()) + affinity + " -m " + p + " -p " + p + " -j DNAT --to-destination " + ep);
             }
         }
-        if (settings.nodePortIps().isEmpty()) {
-            nat.add(n.services(), comment(NODEPORTS_COMMENT) + " -m addrtype --dst-type LOCAL -j " + n.nodePorts());
-        } else {
-            for (String ip : settings.nodePortIps()) {
-                nat.add(n.services(), comment(NODEPORTS_COMMENT) + " -d " + ip + "/32 -j " + n.nodePorts());
-            }
-        }
-        Map<String, LinkedHashMap<String, List<String>>> tables = new LinkedHashMap<>();
-        tables.put("filter", filter.chains);
-        tables.put("nat", nat.chains);
-        return new Ruleset(tables);
+        return new Chains[] {filter, nat};
     }
 
     private static void masqueradeOffCluster(Chains nat, RuleSettings settings, String chain, ServicePortName spn,

@@ -23,17 +23,19 @@ public final class NftProxier implements Proxier {
     private final Nft nft;
     private final RuleSettings settings;
     private final NftNames names;
+    private final NftRuleGenerator generator;
     private NftRuleset written;
 
     public NftProxier(Nft nft, RuleSettings settings) {
         this.nft = nft;
         this.settings = settings;
         this.names = new NftNames(settings.chainPrefix());
+        this.generator = new NftRuleGenerator(settings, names);
     }
 
     @Override
     public synchronized void sync(List<ServicePort> ports, boolean full) throws NftException {
-        NftRuleset desired = NftRuleGenerator.generate(settings, names, ports);
+        NftRuleset desired = generator.generate(ports);
         String script;
         if (written == null) {
             // first sync or after a failure: list what the kernel really has

@@ -1,6 +1,7 @@
 package io.kybernetes.proxy.nftables;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,10 +36,21 @@ public final class NftRuleGenerator {
     public static final String NO_ENDPOINT_NODEPORTS = "no-endpoint-nodeports";
     public static final String NODEPORT_IPS = "nodeport-ips";
 
-    private NftRuleGenerator() {
+    private final RuleSettings settings;
+    private final NftNames names;
+    /** The chains, elements and sets of each Service port of the last generation (an unchanged port is reused). */
+    private Map<ServicePort, NftRuleset> memo = new HashMap<>();
+
+    public NftRuleGenerator(RuleSettings settings, NftNames names) {
+        this.settings = settings;
+        this.names = names;
     }
 
     public static NftRuleset generate(RuleSettings settings, NftNames names, List<ServicePort> ports) {
+        return new NftRuleGenerator(settings, names).generate(ports);
+    }
+
+    public NftRuleset generate(List<ServicePort> ports) {
         LinkedHashMap<String, List<String>> chains = new LinkedHashMap<>();
         Map<String, String> hooks = new LinkedHashMap<>();
         LinkedHashMap<String, String> maps = new LinkedHashMap<>();
@@ -80,7 +92,32 @@ public final class NftRuleGenerator {
                 "masquerade fully-random"));
         chains.put("reject-chain", List.of("reject"));
 
+        Map<ServicePort, NftRuleset> next = new HashMap<>();
         for (ServicePort sp : ports) {
+            NftRuleset f = memo.get(sp);
+            if (f == null) {
+                f = render(sp);
+            }
+            next.put(sp, f);
+            chains.putAll(f.chains());
+            sets.putAll(f.sets());
+            for (var e : f.elements().entrySet()) {
+                elements.get(e.getKey()).putAll(e.getValue());
+            }
+        }
+        memo = next;
+        return new NftRuleset(chains, hooks, maps, elements, sets);
+    }
+
+    /** The chains, map elements and sets of one Service port. */
+    private NftRuleset render(ServicePort sp) {
+        LinkedHashMap<String, List<String>> chains = new LinkedHashMap<>();
+        LinkedHashMap<String, LinkedHashMap<String, String>> elements = new LinkedHashMap<>();
+        for (String m : List.of(SERVICE_IPS, SERVICE_NODEPORTS, NO_ENDPOINT_SERVICES, NO_ENDPOINT_NODEPORTS)) {
+            elements.put(m, new LinkedHashMap<>());
+        }
+        LinkedHashMap<String, String> sets = new LinkedHashMap<>();
+        {
             ServicePortName spn = sp.name();
             String p = sp.protocol().lower();
             String svc = names.service(spn);
@@ -155,7 +192,7 @@ public final class NftRuleGenerator {
                 chains.put(names.endpoint(spn, ep), rules);
             }
         }
-        return new NftRuleset(chains, hooks, maps, elements, sets);
+        return new NftRuleset(chains, Map.of(), new LinkedHashMap<>(), elements, sets);
     }
 
     private static List<String> balance(NftNames names, ServicePort sp, List<Endpoint> eps, String masq) {
