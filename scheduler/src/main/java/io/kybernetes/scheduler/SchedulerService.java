@@ -2,9 +2,6 @@ package io.kybernetes.scheduler;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 
 import org.eclipse.microprofile.health.HealthCheck;
@@ -18,14 +15,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.kybernetes.scheduler.cache.ClusterObjects;
-import io.kybernetes.scheduler.cache.SchedulerCache;
 import io.kybernetes.scheduler.config.SchedulerConfiguration;
-import io.kybernetes.scheduler.election.Election;
-import io.kybernetes.scheduler.framework.Framework;
-import io.kybernetes.scheduler.plugins.Profiles;
 import io.kybernetes.scheduler.queue.SchedulingQueue;
-import io.kybernetes.scheduler.scheduling.KubeApiWriter;
 import io.kybernetes.scheduler.scheduling.Scheduler;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -33,7 +24,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-/** Wires informers on pods and nodes to the scheduler and runs it; ready once both informers have synced. */
+/** Runs the scheduler (see {@link SchedulerAssembly}) with metrics; ready once the node and pod informers synced. */
 @ApplicationScoped
 @Readiness
 public class SchedulerService implements HealthCheck {
@@ -61,8 +52,8 @@ public class SchedulerService implements HealthCheck {
             Gauge.builder("scheduler_pending_pods", queue, q -> q.sizes()[place]).tag("queue", places[i])
                     .description("Pending pods by queue").register(registry);
         }
-        assembly.scheduler().onAttempt(result -> registry.counter("scheduler_schedule_attempts_total", "result",
-                result, "profile", "default-scheduler").increment());
+        assembly.scheduler().onAttempt((profile, result) -> registry.counter("scheduler_schedule_attempts_total",
+                "result", result, "profile", profile).increment());
         Gauge.builder("leader_election_master_status", assembly.scheduler(), s -> s.isRunning() ? 1 : 0)
                 .tag("name", cfg.leaderElection().resourceName())
                 .description("1 while this instance leads and schedules").register(registry);

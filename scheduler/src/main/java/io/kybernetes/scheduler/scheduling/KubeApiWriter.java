@@ -150,6 +150,9 @@ public final class KubeApiWriter implements ApiWriter {
     @Override
     public void event(Pod pod, String type, String reason, String message) {
         String now = now();
+        // Reported by the profile that schedules the pod (its spec.schedulerName), as upstream's recorders.
+        String component = pod.getSpec() != null && pod.getSpec().getSchedulerName() != null
+                && !pod.getSpec().getSchedulerName().isEmpty() ? pod.getSpec().getSchedulerName() : this.component;
         String name = pod.getMetadata().getName() + "."
                 + Long.toHexString(System.currentTimeMillis() * 1_000_000L + SEQ.incrementAndGet() % 1_000_000L);
         Event e = new EventBuilder()

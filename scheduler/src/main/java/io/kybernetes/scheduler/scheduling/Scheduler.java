@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 import org.jboss.logging.Logger;
 
@@ -51,7 +51,7 @@ public final class Scheduler {
     private boolean synced;
     private boolean leading = true;
     /** Told the result of every attempt: scheduled, unschedulable or error (as upstream's metric labels). */
-    private volatile Consumer<String> attempts = result -> { };
+    private volatile BiConsumer<String, String> attempts = (profile, result) -> { };
     private volatile Thread thread;
 
     public Scheduler(String schedulerName, SchedulerCache cache, SchedulingQueue queue, Framework framework,
@@ -74,7 +74,8 @@ public final class Scheduler {
         queue.moveAllToActiveOrBackoff();
     }
 
-    public void onAttempt(Consumer<String> observer) {
+    /** Told (profile, result) of every attempt, result as upstream's metric label. */
+    public void onAttempt(BiConsumer<String, String> observer) {
         this.attempts = observer;
     }
 
@@ -210,7 +211,7 @@ public final class Scheduler {
                     LOG.errorf(e, "error scheduling %s; retrying after back-off", SchedulingQueue.key(q.pod()));
                     cache.forget(q.pod());
                     queue.addBackoff(q.pod());
-                    attempts.accept("error");
+                    attempts.accept(profileOf(q.pod()), "error");
                 }
             } catch (InterruptedException e) {
                 return;
@@ -239,7 +240,7 @@ public final class Scheduler {
                 nominate(pod, result.nominatedNode());
             }
             queue.addUnschedulable(pod, result.fitError().unschedulablePlugins());
-            attempts.accept("unschedulable");
+            attempts.accept(profileOf(pod), "unschedulable");
             reportFailure(pod, message, result.nominatedNode(), framework.profileName());
             return;
         }
@@ -252,7 +253,7 @@ public final class Scheduler {
         } else if (!preBind.isSuccess()) {
             LOG.warnf("pre-binding %s to %s failed: %s", key, node, preBind.reasons());
             queue.addBackoff(pod);
-            attempts.accept("error");
+            attempts.accept(profileOf(pod), "error");
             return;
         }
         cache.assume(pod, node);
@@ -268,13 +269,13 @@ public final class Scheduler {
             }
             LOG.warnf("binding %s to %s failed: %s", key, node, e.getMessage());
             queue.addBackoff(pod);
-            attempts.accept("error");
+            attempts.accept(profileOf(pod), "error");
             reportFailure(pod, "Binding rejected: " + e.getMessage(), null, framework.profileName());
             return;
         }
         queue.done(pod);
         nominate(pod, null);
-        attempts.accept("scheduled");
+        attempts.accept(profileOf(pod), "scheduled");
         forgetFailure(pod);
         LOG.infof("Successfully assigned %s to %s", key, node);
         try {
