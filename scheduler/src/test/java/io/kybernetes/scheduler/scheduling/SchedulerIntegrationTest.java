@@ -157,4 +157,59 @@ class SchedulerIntegrationTest {
         client.pods().inNamespace("default").withName(boundPod.getMetadata().getName()).delete();
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertEquals("small", nodeOf(waiting)));
     }
+
+    @Test
+    void profilesFromTheConfigurationFileServeTheirSchedulerNamesWithAntiAffinity() throws Exception {
+        client.nodes().resource(node("node-a", "4", "8Gi", 110)).create();
+        client.nodes().resource(node("node-b", "4", "8Gi", 110)).create();
+        var cfg = io.kybernetes.scheduler.config.SchedulerConfiguration.parse("""
+                profiles:
+                - schedulerName: default-scheduler
+                - schedulerName: packer
+                  plugins:
+                    score:
+                      disabled: [{name: '*'}]
+                      enabled: [{name: NodeResourcesFit}]
+                  pluginConfig:
+                  - name: NodeResourcesFit
+                    args: {scoringStrategy: {type: MostAllocated}}
+                """);
+        var assembly = new io.kybernetes.scheduler.SchedulerAssembly(client, cfg, false).start();
+        try {
+            // Anti-affinity by hostname: two replicas land on different nodes, the third fits nowhere.
+            var term = new io.fabric8.kubernetes.api.model.PodAffinityTermBuilder()
+                    .withTopologyKey("kubernetes.io/hostname").withNewLabelSelector()
+                    .addToMatchLabels("app", "web").endLabelSelector().build();
+            for (String name : List.of("web-1", "web-2", "web-3")) {
+                create(new PodBuilder(pod(name, "100m", null)).editMetadata().addToLabels("app", "web").endMetadata()
+                        .editSpec().withNewAffinity().withNewPodAntiAffinity()
+                        .withRequiredDuringSchedulingIgnoredDuringExecution(term).endPodAntiAffinity().endAffinity()
+                        .endSpec().build());
+                Thread.sleep(300);
+            }
+            // The packer profile piles pods onto the fuller node.
+            create(new PodBuilder(pod("packed", "100m", null)).editSpec().withSchedulerName("packer").endSpec()
+                    .build());
+            create(new PodBuilder(pod("other", "100m", null)).editSpec().withSchedulerName("someone-else")
+                    .endSpec().build());
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                String n1 = nodeOf("web-1");
+                String n2 = nodeOf("web-2");
+                assertTrue(n1 != null && n2 != null && !n1.equals(n2), n1 + " " + n2);
+                assertEquals(null, nodeOf("web-3"));
+                Pod third = client.pods().inNamespace("default").withName("web-3").get();
+                assertTrue(third.getStatus().getConditions().stream().anyMatch(c -> ("0/2 nodes are available: 2 "
+                        + "node(s) didn't match pod anti-affinity rules. preemption: 0/2 nodes are available: "
+                        + "2 No preemption victims found for incoming pod.").equals(c.getMessage())),
+                        third.getStatus().toString());
+                assertTrue(nodeOf("packed") != null);
+                assertEquals(null, nodeOf("other"), "no profile named someone-else");
+            });
+            var events = client.v1().events().inNamespace("default").list().getItems();
+            assertTrue(events.stream().anyMatch(e -> e.getInvolvedObject().getName().equals("packed")
+                    && e.getSource().getComponent().equals("packer")), "reported by the packer profile");
+        } finally {
+            assembly.close();
+        }
+    }
 }
