@@ -27,6 +27,7 @@ import io.kybernetes.controllers.daemonset.DaemonSetController;
 import io.kybernetes.controllers.discovery.KubeResourceDiscovery;
 import io.kybernetes.controllers.endpointslice.EndpointSliceController;
 import io.kybernetes.controllers.namespace.NamespaceController;
+import io.kybernetes.controllers.nodelifecycle.NodeLifecycleController;
 import io.kybernetes.controllers.events.KubeEventRecorder;
 import io.kybernetes.controllers.informers.Informers;
 import io.kybernetes.controllers.job.JobController;
@@ -59,7 +60,8 @@ public class ControllerManager implements HealthCheck {
     static final List<String> KNOWN = List.of(DeploymentController.NAME, ReplicaSetController.NAME,
             EndpointsController.NAME, GarbageCollector.NAME, JobController.NAME, CronJobController.NAME,
             EndpointSliceController.NAME, NamespaceController.NAME, DaemonSetController.NAME,
-            StatefulSetController.NAME, ServiceAccountController.NAME);
+            StatefulSetController.NAME, ServiceAccountController.NAME,
+            NodeLifecycleController.NAME);
 
     private Running running;
 
@@ -120,6 +122,8 @@ public class ControllerManager implements HealthCheck {
                 new KubePodControl(client), Clock.systemUTC(), workers).queue());
         known.put(ServiceAccountController.NAME, () -> new ServiceAccountController(informers, client, workers)
                 .queue());
+        known.put(NodeLifecycleController.NAME, () -> new NodeLifecycleController(informers, client,
+                Clock.systemUTC(), workers).queue());
         known.put(GarbageCollector.NAME, () -> {
             GarbageCollector gc = GarbageCollector.standard(client, informers, gcDependents, workers);
             if (isEnabled(DaemonSetController.NAME, enabled) || isEnabled(StatefulSetController.NAME, enabled)) {
