@@ -696,6 +696,25 @@ class KubectlIntegrationTest {
         ok("delete", "sts", "it-sts");
     }
 
+    @Test
+    void hpaServedInV1FromV2StorageAndExplained() throws Exception {
+        ok("create", "-f", resource("hpa.yaml").toString());
+        JsonNode v1 = Json.parse(send("GET", "/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers/it-hpa",
+                null, null).body().getBytes());
+        assertEquals("autoscaling/v1", v1.path("apiVersion").asText());
+        assertEquals(60, v1.at("/spec/targetCPUUtilizationPercentage").asInt());
+        assertTrue(v1.at("/spec/metrics").isMissingNode());
+        v1.withObject("/spec").put("targetCPUUtilizationPercentage", 70);
+        HttpResponse<String> put = send("PUT", "/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers/it-hpa",
+                "application/json", v1.toString());
+        assertEquals(200, put.statusCode(), put.body());
+        assertEquals("70", ok("get", "hpa.v2.autoscaling", "it-hpa", "-o",
+                "jsonpath={.spec.metrics[0].resource.target.averageUtilization}"));
+        assertTrue(ok("explain", "statefulsets.spec.podManagementPolicy").contains("podManagementPolicy"));
+        assertTrue(ok("explain", "cronjob.spec.schedule").contains("schedule"));
+        ok("delete", "hpa", "it-hpa");
+    }
+
     static boolean sleep(long millis) throws InterruptedException {
         Thread.sleep(millis);
         return true;
