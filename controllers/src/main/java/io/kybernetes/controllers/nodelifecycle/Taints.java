@@ -14,6 +14,12 @@ public final class Taints {
 
     public static final String NOT_READY = "node.kubernetes.io/not-ready";
     public static final String UNREACHABLE = "node.kubernetes.io/unreachable";
+    /**
+     * Pods without a toleration of the two health taints are treated as tolerating them for 300 s: upstream's
+     * DefaultTolerationSeconds admission plugin adds exactly those tolerations to every pod, which the kybernetes
+     * API server does not (yet) do.
+     */
+    public static final long DEFAULT_TOLERATION_SECONDS = 300;
 
     private Taints() {
     }
@@ -41,6 +47,9 @@ public final class Taints {
                 continue;
             }
             Toleration match = tolerations.stream().filter(x -> tolerates(x, t)).findFirst().orElse(null);
+            if (match == null && (NOT_READY.equals(t.getKey()) || UNREACHABLE.equals(t.getKey()))) {
+                match = new Toleration("NoExecute", t.getKey(), "Exists", DEFAULT_TOLERATION_SECONDS, null);
+            }
             Instant at;
             if (match == null) {
                 at = now;

@@ -65,12 +65,13 @@ class NodeLifecycleControllerTest {
         api.client.nodes().resource(new NodeBuilder().withNewMetadata().withName("n1").endMetadata().withNewSpec()
                 .endSpec().withNewStatus().addNewCondition().withType("Ready").withStatus("True")
                 .withLastHeartbeatTime("2026-11-24T10:00:00Z").endCondition().endStatus().build()).create();
+        // "tolerant" has no toleration: it gets the default 300 s; "intolerant" tolerates for 0 s.
         for (String name : List.of("tolerant", "intolerant")) {
             PodBuilder b = new PodBuilder().withNewMetadata().withName(name).withNamespace("default").endMetadata()
                     .withNewSpec().withNodeName("n1").endSpec();
-            if (name.equals("tolerant")) {
+            if (name.equals("intolerant")) {
                 b.editSpec().addNewToleration().withKey(Taints.UNREACHABLE).withOperator("Exists")
-                        .withEffect("NoExecute").withTolerationSeconds(300L).endToleration().endSpec();
+                        .withEffect("NoExecute").withTolerationSeconds(0L).endToleration().endSpec();
             }
             api.client.pods().resource(b.build()).create();
         }

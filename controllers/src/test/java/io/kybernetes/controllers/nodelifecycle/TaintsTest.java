@@ -30,8 +30,10 @@ class TaintsTest {
         "node.kubernetes.io/unreachable|2026-11-24T09:58:00Z|node.kubernetes.io/unreachable:300|2026-11-24T10:03:00Z",
         "node.kubernetes.io/unreachable|2026-11-24T09:50:00Z|node.kubernetes.io/unreachable:300|2026-11-24T09:55:00Z",
         "node.kubernetes.io/unreachable|2026-11-24T09:58:00Z|node.kubernetes.io/unreachable:-|never",
-        "node.kubernetes.io/unreachable|2026-11-24T09:58:00Z||2026-11-24T10:00:00Z",
-        "node.kubernetes.io/not-ready|2026-11-24T09:58:00Z|node.kubernetes.io/unreachable:300|2026-11-24T10:00:00Z",
+        "node.kubernetes.io/unreachable|2026-11-24T09:58:00Z||2026-11-24T10:03:00Z",
+        "node.kubernetes.io/not-ready|2026-11-24T09:58:00Z|node.kubernetes.io/unreachable:60|2026-11-24T10:03:00Z",
+        "node.kubernetes.io/unreachable|2026-11-24T09:58:00Z|node.kubernetes.io/unreachable:0|2026-11-24T09:58:00Z",
+        "example.com/maintenance|2026-11-24T09:58:00Z||2026-11-24T10:00:00Z",
         "node.kubernetes.io/not-ready|2026-11-24T09:59:00Z|:30|2026-11-24T09:59:30Z",
     })
     void evictionTime(String key, String added, String toleration, String expected) {
