@@ -19,7 +19,7 @@ import io.kybernetes.proxy.service.ServicePortName;
  * nat-prerouting, nat-output -&gt; services: ip daddr . l4proto . dport vmap @service-ips     (cluster, external, LB IPs)
  *                                     local destination: l4proto . dport vmap @service-nodeports
  * service-X / local-X: masquerade off-cluster sources, affinity (ip saddr @affinity-Y goto endpoint-Y),
- *                      numgen random mod n vmap { i : goto endpoint-Y }
+ *                      numgen random mod n == 0 goto endpoint-1, mod n-1 ..., goto endpoint-n
  * external-X: Cluster policy: mark for masquerade, goto service-X; Local: pods and LOCAL sources -&gt; service-X,
  *             the rest -&gt; local-X
  * endpoint-Y: hairpin masquerade, update @affinity-Y, dnat

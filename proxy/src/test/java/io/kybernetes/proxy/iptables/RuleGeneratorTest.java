@@ -208,4 +208,15 @@ class RuleGeneratorTest {
                 .replace("{DSEP_B}", N.endpoint(DNS, B))
                 .replace("{DSEP_C}", N.endpoint(DNS, C));
     }
+
+    @Test
+    void reusedRenderingsGiveTheSameRulesAsAFreshGeneration() {
+        RuleGenerator g = new RuleGenerator(SETTINGS);
+        List<ServicePort> first = List.of(clusterIp(WEB, A, B), port(DNS, 30053, List.of(), List.of(), 0, true, false, 32000, A, LOCAL));
+        List<ServicePort> second = List.of(clusterIp(WEB, A), port(DNS, 30053, List.of(), List.of(), 0, true, false, 32000, A, LOCAL),
+                clusterIp(SCTP, C));
+        g.generate(first);
+        assertEquals(RuleGenerator.generate(SETTINGS, second), g.generate(second));
+        assertEquals(RuleGenerator.generate(SETTINGS, first), g.generate(first));
+    }
 }

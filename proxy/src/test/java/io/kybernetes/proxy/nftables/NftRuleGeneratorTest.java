@@ -129,4 +129,14 @@ class NftRuleGeneratorTest {
                 .replace("{EP_A}", N.endpoint(WEB, A)).replace("{EP_B}", N.endpoint(WEB, B))
                 .replace("{EP_L}", N.endpoint(WEB, LOCAL)).replace("{AFF_A}", N.affinity(WEB, A));
     }
+
+    @Test
+    void reusedRenderingsGiveTheSameRulesetAsAFreshGeneration() {
+        NftRuleGenerator g = new NftRuleGenerator(SETTINGS, N);
+        List<ServicePort> first = List.of(port(WEB, 30080, List.of(), 60, true, false, A, LOCAL), port(DNS, 0, List.of(), 0, false, false, B));
+        List<ServicePort> second = List.of(port(WEB, 30080, List.of(), 60, true, false, A), port(DNS, 0, List.of(), 0, false, false, B));
+        g.generate(first);
+        assertEquals(NftRuleGenerator.generate(SETTINGS, N, second), g.generate(second));
+        assertEquals(NftRuleGenerator.generate(SETTINGS, N, first), g.generate(first));
+    }
 }
