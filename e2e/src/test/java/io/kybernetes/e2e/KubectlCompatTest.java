@@ -124,7 +124,10 @@ class KubectlCompatTest {
         rollouts();
         errors();
         podsAndWatches();
+        workloads();
+        customResources();
         deletion();
+        namespaces();
         return checks.stream();
     }
 
@@ -143,13 +146,20 @@ class KubectlCompatTest {
                 assertTrue(versions.contains(v), v + " in " + versions);
             }
         });
-        for (String[] r : new String[][] {{"pods", "po", "true", "Pod"}, {"deployments", "deploy", "true", "Deployment"},
+        for (String[] r : new String[][] {{"statefulsets", "sts", "true", "StatefulSet"}, {"daemonsets", "ds", "true", "DaemonSet"},
+                {"jobs", "", "true", "Job"}, {"cronjobs", "cj", "true", "CronJob"},
+                {"horizontalpodautoscalers", "hpa", "true", "HorizontalPodAutoscaler"}, {"ingresses", "ing", "true", "Ingress"},
+                {"persistentvolumes", "pv", "false", "PersistentVolume"}, {"persistentvolumeclaims", "pvc", "true", "PersistentVolumeClaim"},
+                {"customresourcedefinitions", "crd,crds", "false", "CustomResourceDefinition"},
+                {"endpointslices", "", "true", "EndpointSlice"}, {"priorityclasses", "pc", "false", "PriorityClass"},
+                {"pods", "po", "true", "Pod"}, {"deployments", "deploy", "true", "Deployment"},
                 {"namespaces", "ns", "false", "Namespace"}, {"nodes", "no", "false", "Node"},
                 {"services", "svc", "true", "Service"}, {"configmaps", "cm", "true", "ConfigMap"}}) {
             check("api-resources: " + r[0] + " with short name " + r[1] + ", namespaced " + r[2], () -> {
                 String line = kubectl("api-resources").ok().out().lines().filter(l -> l.startsWith(r[0] + " "))
                         .findFirst().orElseThrow();
-                assertTrue(line.matches(r[0] + "\\s+" + r[1] + "\\s+\\S+\\s+" + r[2] + "\\s+" + r[3] + "\\s*"), line);
+                String shortNames = r[1].isEmpty() ? "" : r[1] + "\\s+";
+                assertTrue(line.matches(r[0] + "\\s+" + shortNames + "\\S+\\s+" + r[2] + "\\s+" + r[3] + "\\s*"), line);
             });
         }
         check("api-resources --namespaced=false -o name", () -> {
@@ -465,10 +475,141 @@ class KubectlCompatTest {
         });
     }
 
+    private void workloads() {
+        check("get --chunk-size pages with continue tokens", () -> {
+            for (int i = 0; i < 5; i++) {
+                ok("create", "configmap", "page-" + i, "--from-literal=i=" + i);
+            }
+            Cli.Result r = k("get", "configmaps", "-l", "!nothing", "--chunk-size=2", "-v=6").ok();
+            long continues = r.err().lines().filter(l -> l.contains("GET ") && l.contains("continue=")).count();
+            assertTrue(continues >= 2, r.err());
+            for (int i = 0; i < 5; i++) {
+                assertTrue(r.out().contains("page-" + i), r.out());
+            }
+        });
+        check("get --raw with limit returns a continue token and remainingItemCount", () -> {
+            JsonNode page = JSON.readTree(kubectl("get", "--raw", "/api/v1/namespaces/" + NS + "/configmaps?limit=2").ok().out());
+            assertEquals(2, page.path("items").size());
+            assertFalse(page.path("metadata").path("continue").asText().isEmpty(), page.toString());
+            assertTrue(page.path("metadata").path("remainingItemCount").asInt() >= 3, page.toString());
+        });
+        check("create job and wait for it to complete", () -> {
+            ok("create", "job", "hello", "--image=busybox", "--", "echo", "job-done");
+            assertEquals("job.batch/hello condition met", ok("wait", "--for=condition=complete", "job/hello", "--timeout=120s").trim());
+            assertEquals("job-done", ok("logs", "job/hello").trim());
+        });
+        check("get jobs shows completions", () ->
+                assertTrue(ok("get", "job", "hello").lines().skip(1).findFirst().orElseThrow().matches("hello\\s+Complete\\s+1/1\\s+.*")));
+        check("create cronjob", () -> {
+            ok("create", "cronjob", "tick", "--image=busybox", "--schedule=*/5 * * * *", "--", "date");
+            String line = ok("get", "cronjob", "tick").lines().skip(1).findFirst().orElseThrow();
+            assertTrue(line.matches("tick\\s+\\*/5 \\* \\* \\* \\*\\s+<none>\\s+False\\s+0\\s+<none>\\s+.*"), line);
+        });
+        check("create job --from=cronjob", () -> {
+            ok("create", "job", "tick-now", "--from=cronjob/tick");
+            assertEquals("CronJob", ok("get", "job", "tick-now", "-o", "jsonpath={.metadata.ownerReferences[0].kind}"));
+            ok("wait", "--for=condition=complete", "job/tick-now", "--timeout=120s");
+        });
+        check("a StatefulSet manifest is served with its defaults", () -> {
+            ok("apply", "-f", file("sts.yaml", """
+                    apiVersion: apps/v1
+                    kind: StatefulSet
+                    metadata: {name: db}
+                    spec:
+                      serviceName: db
+                      replicas: 0
+                      selector: {matchLabels: {app: db}}
+                      template:
+                        metadata: {labels: {app: db}}
+                        spec: {containers: [{name: c, image: busybox}]}
+                    """).toString());
+            JsonNode sts = json("get", "statefulset", "db");
+            assertEquals("OrderedReady", sts.path("spec").path("podManagementPolicy").asText());
+            assertEquals("RollingUpdate", sts.path("spec").path("updateStrategy").path("type").asText());
+            ok("delete", "statefulset", "db");
+        });
+    }
+
+    private void customResources() {
+        String crd = """
+                apiVersion: apiextensions.k8s.io/v1
+                kind: CustomResourceDefinition
+                metadata: {name: widgets.compat.example.com}
+                spec:
+                  group: compat.example.com
+                  scope: Namespaced
+                  names: {plural: widgets, singular: widget, kind: Widget, shortNames: [wd]}
+                  versions:
+                  - name: v1
+                    served: true
+                    storage: true
+                    schema:
+                      openAPIV3Schema:
+                        type: object
+                        properties:
+                          spec:
+                            type: object
+                            properties:
+                              size: {type: integer, minimum: 1}
+                              color: {type: string, default: blue}
+                    additionalPrinterColumns:
+                    - {name: Size, type: integer, jsonPath: .spec.size}
+                    - {name: Color, type: string, jsonPath: .spec.color}
+                """;
+        check("create a CRD and wait until it is Established", () -> {
+            ok("apply", "-f", file("crd.yaml", crd).toString());
+            assertTrue(kubectl("wait", "--for=condition=Established", "crd/widgets.compat.example.com", "--timeout=60s")
+                    .ok().out().contains("condition met"));
+        });
+        check("create a custom resource; defaults are applied", () -> {
+            eventually(Duration.ofSeconds(30), () -> k("apply", "-f", DIR.resolve("w1.yaml").toFile().exists() ? DIR.resolve("w1.yaml").toString()
+                    : fileQuietly("w1.yaml", "apiVersion: compat.example.com/v1\nkind: Widget\nmetadata: {name: w1}\nspec: {size: 3}\n").toString()).exit(), e -> e == 0);
+            assertEquals("blue", ok("get", "widget", "w1", "-o", "jsonpath={.spec.color}"));
+        });
+        check("printer columns of a custom resource", () -> {
+            List<String> lines = ok("get", "wd").lines().toList();
+            // with additionalPrinterColumns, NAME is implicit and AGE is not added (as upstream)
+            assertTrue(lines.get(0).matches("NAME\\s+SIZE\\s+COLOR"), lines.toString());
+            assertTrue(lines.get(1).matches("w1\\s+3\\s+blue"), lines.toString());
+        });
+        check("schema validation of a custom resource", () -> {
+            Path bad = file("w2.yaml", "apiVersion: compat.example.com/v1\nkind: Widget\nmetadata: {name: w2}\nspec: {size: 0}\n");
+            Cli.Result r = fails("apply", "-f", bad.toString());
+            assertTrue(r.err().contains("spec.size") && r.err().contains("should be greater than or equal to 1"), r.err());
+        });
+        check("explain a custom resource", () ->
+                assertTrue(kubectl("explain", "widgets.spec.size").ok().out().contains("FIELD: size <integer>")));
+        check("deleting the CRD deletes its objects", () -> {
+            kubectl("delete", "crd", "widgets.compat.example.com").ok();
+            eventually(Duration.ofSeconds(60), () -> Cli.etcdctl("get", "/registry/compat.example.com/", "--prefix", "--keys-only").ok().out(),
+                    String::isBlank);
+            assertTrue(kubectl("get", "crd", "widgets.compat.example.com").err().contains("not found"));
+            assertTrue(kubectl("get", "--raw", "/apis/compat.example.com/v1/namespaces/" + NS + "/widgets").err().contains("NotFound"));
+        });
+    }
+
+    private static Path fileQuietly(String name, String text) {
+        try {
+            return file(name, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private void deletion() {
         check("delete --cascade=background removes the ReplicaSets and pods", () -> {
             assertEquals("deployment.apps \"web\" deleted", ok("delete", "deployment", "web", "--cascade=background").trim());
             eventually(Duration.ofSeconds(60), () -> ok("get", "replicasets,pods", "-l", "app=web", "-o", "name"), String::isBlank);
+        });
+        check("delete --cascade=orphan keeps the ReplicaSet and drops its owner reference", () -> {
+            ok("create", "deployment", "orphans", "--image=nginx");
+            eventually(Duration.ofSeconds(60), () -> ok("get", "replicasets", "-l", "app=orphans", "-o", "name"), s -> !s.isBlank());
+            ok("delete", "deployment", "orphans", "--cascade=orphan");
+            assertTrue(k("get", "deployment", "orphans").err().contains("not found"));
+            String rs = ok("get", "replicasets", "-l", "app=orphans", "-o", "name").trim();
+            assertTrue(rs.startsWith("replicaset.apps/orphans-"), rs);
+            assertEquals("", ok("get", rs, "-o", "jsonpath={.metadata.ownerReferences}"));
+            ok("delete", rs);
         });
         check("delete by label selector", () -> {
             ok("label", "configmap", "cfg", "doomed=yes");
@@ -476,6 +617,37 @@ class KubectlCompatTest {
         });
         check("delete --ignore-not-found of a missing object succeeds quietly", () ->
                 assertEquals("", ok("delete", "configmap", "nope", "--ignore-not-found").trim()));
+    }
+
+    private void namespaces() {
+        check("the system namespaces exist", () -> {
+            String out = kubectl("get", "namespaces", "-o", "name").ok().out();
+            for (String ns : List.of("default", "kube-system", "kube-public", "kube-node-lease")) {
+                assertTrue(out.contains("namespace/" + ns), out);
+            }
+        });
+        check("deleting a namespace empties it, then removes it", () -> {
+            kubectl("create", "namespace", "compat-doomed").ok();
+            kubectl("-n", "compat-doomed", "create", "configmap", "c", "--from-literal=a=b").ok();
+            kubectl("-n", "compat-doomed", "create", "deployment", "d", "--image=nginx").ok();
+            assertEquals("namespace \"compat-doomed\" deleted",
+                    kubectl(Duration.ofSeconds(150), "delete", "namespace", "compat-doomed", "--timeout=120s").ok().out().trim());
+            assertTrue(kubectl("get", "namespace", "compat-doomed").err().contains("not found"));
+            assertTrue(Cli.etcdctl("get", "/registry/", "--prefix", "--keys-only").ok().out().lines()
+                    .noneMatch(l -> l.contains("/compat-doomed/")));
+        });
+        check("creating in a terminating namespace is forbidden", () -> {
+            kubectl("create", "namespace", "compat-closing").ok();
+            kubectl("-n", "compat-closing", "create", "configmap", "held", "--from-literal=a=b").ok();
+            kubectl("-n", "compat-closing", "patch", "configmap", "held", "--type=merge", "-p",
+                    "{\"metadata\":{\"finalizers\":[\"compat.example.com/hold\"]}}").ok();
+            kubectl("delete", "namespace", "compat-closing", "--wait=false").ok();
+            assertEquals("Terminating", kubectl("get", "namespace", "compat-closing", "-o", "jsonpath={.status.phase}").ok().out());
+            Cli.Result r = kubectl("-n", "compat-closing", "create", "configmap", "late");
+            assertTrue(r.err().contains("because it is being terminated"), r.err());
+            kubectl("-n", "compat-closing", "patch", "configmap", "held", "--type=merge", "-p", "{\"metadata\":{\"finalizers\":null}}").ok();
+            eventually(Duration.ofSeconds(60), () -> kubectl("get", "namespace", "compat-closing").err(), e -> e.contains("not found"));
+        });
     }
 
     private static String read(Path p) {
