@@ -12,6 +12,8 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 import org.jboss.logging.Logger;
 
+import io.fabric8.kubernetes.api.model.ReplicationController;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -35,6 +37,7 @@ import io.kybernetes.controllers.job.KubeJobControl;
 import io.kybernetes.controllers.reconcile.QueueController;
 import io.kybernetes.controllers.replicaset.KubePodControl;
 import io.kybernetes.controllers.replicaset.ReplicaSetController;
+import io.kybernetes.controllers.replicationcontroller.ReplicationControllers;
 import io.kybernetes.controllers.serviceaccount.ServiceAccountController;
 import io.kybernetes.controllers.statefulset.StatefulSetController;
 import io.quarkus.runtime.ShutdownEvent;
@@ -61,7 +64,7 @@ public class ControllerManager implements HealthCheck {
             EndpointsController.NAME, GarbageCollector.NAME, JobController.NAME, CronJobController.NAME,
             EndpointSliceController.NAME, NamespaceController.NAME, DaemonSetController.NAME,
             StatefulSetController.NAME, ServiceAccountController.NAME,
-            NodeLifecycleController.NAME);
+            NodeLifecycleController.NAME, ReplicationControllers.NAME);
 
     private Running running;
 
@@ -124,11 +127,18 @@ public class ControllerManager implements HealthCheck {
                 .queue());
         known.put(NodeLifecycleController.NAME, () -> new NodeLifecycleController(informers, client,
                 Clock.systemUTC(), workers).queue());
+        known.put(ReplicationControllers.NAME, () -> ReplicationControllers.start(informers, client,
+                Clock.systemUTC(), workers));
         known.put(GarbageCollector.NAME, () -> {
             GarbageCollector gc = GarbageCollector.standard(client, informers, gcDependents, workers);
             if (isEnabled(DaemonSetController.NAME, enabled) || isEnabled(StatefulSetController.NAME, enabled)) {
                 GarbageCollector.workloadOwners(gc, informers);
             }
+            if (isEnabled(ReplicationControllers.NAME, enabled)) {
+                gc.owner("v1", "ReplicationController", informers.of(ReplicationController.class),
+                        ReplicationController.class);
+            }
+            gc.owner("v1", "Service", informers.services, Service.class);
             return gc.queue();
         });
         List<QueueController> controllers = new ArrayList<>();

@@ -15,7 +15,7 @@ public class ControllersMain {
                         new Flag("kubeconfig", "/etc/kybernetes/admin.conf",
                                 "path to the kubeconfig file of the API server"),
                         new Flag("controllers", "*", "controllers to run: '*' for all, 'name' to enable, "
-                                + "'-name' to disable; known: deployment, replicaset, endpoints, garbagecollector, job, cronjob, endpointslice, namespace, daemonset, statefulset, serviceaccount, nodelifecycle"),
+                                + "'-name' to disable; known: deployment, replicaset, endpoints, garbagecollector, job, cronjob, endpointslice, namespace, daemonset, statefulset, serviceaccount, nodelifecycle, replicationcontroller"),
                         Flag.of("bind-address", "127.0.0.1", "address of the health/metrics HTTP server",
                                 "quarkus.http.host"),
                         Flag.of("secure-port", "10257", "port of the health/metrics HTTP server (plain HTTP for now)",

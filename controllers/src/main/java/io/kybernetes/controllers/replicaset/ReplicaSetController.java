@@ -10,9 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 import org.jboss.logging.Logger;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -22,6 +24,7 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSetStatus;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.kybernetes.controllers.informers.Informers;
 import io.kybernetes.controllers.informers.Owners;
@@ -42,18 +45,44 @@ public final class ReplicaSetController implements Reconciler {
     private static final String NAME_CHARS = "bcdfghjklmnpqrstvwxz2456789";
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /**
+     * The kind of owner managed: ReplicaSets, or another kind with ReplicaSet semantics (ReplicationController)
+     * seen through {@code view} as a ReplicaSet with the owner's name and uid.
+     */
+    public record Managed<T extends HasMetadata>(String name, String apiVersion, String kind,
+            SharedIndexInformer<T> informer, Function<T, ReplicaSet> view) {
+
+        ReplicaSet get(String key) {
+            T o = informer.getIndexer().getByKey(key);
+            return o == null ? null : view.apply(o);
+        }
+
+        List<ReplicaSet> inNamespace(String ns) {
+            return informer.getIndexer().byIndex(Cache.NAMESPACE_INDEX, ns).stream().map(view).toList();
+        }
+    }
+
     private final Informers informers;
+    private final Managed<?> managed;
     private final PodControl pods;
     private final Expectations expectations = new Expectations();
     private final Clock clock;
     private final QueueController queue;
 
     public ReplicaSetController(Informers informers, PodControl pods, Clock clock, int workers) {
+        this(informers, new Managed<>(NAME, "apps/v1", "ReplicaSet", informers.replicaSets, rs -> rs), pods, clock,
+                workers);
+    }
+
+    public <T extends HasMetadata> ReplicaSetController(Informers informers, Managed<T> managed, PodControl pods,
+            Clock clock, int workers) {
         this.informers = informers;
+        this.managed = managed;
         this.pods = pods;
         this.clock = clock;
-        this.queue = new QueueController(NAME, this, workers);
-        informers.replicaSets.addEventHandler(queue.ownKeyHandler());
+        this.queue = new QueueController(managed.name(), this, workers).dependsOn(managed.informer(),
+                informers.pods);
+        managed.informer().addEventHandler(queue.ownKeyHandler());
         informers.pods.addEventHandler(podHandler());
     }
 
@@ -105,15 +134,14 @@ public final class ReplicaSetController implements Reconciler {
         };
     }
 
-    private static Optional<String> ownerKey(Pod pod) {
-        return Owners.controllerOf(pod).filter(r -> "ReplicaSet".equals(r.getKind()))
+    private Optional<String> ownerKey(Pod pod) {
+        return Owners.controllerOf(pod).filter(r -> managed.kind().equals(r.getKind()))
                 .map(r -> pod.getMetadata().getNamespace() + "/" + r.getName());
     }
 
     private List<String> matchingReplicaSets(Pod pod) {
         List<String> keys = new ArrayList<>();
-        for (ReplicaSet rs : informers.replicaSets.getIndexer().byIndex(Cache.NAMESPACE_INDEX,
-                pod.getMetadata().getNamespace())) {
+        for (ReplicaSet rs : managed.inNamespace(pod.getMetadata().getNamespace())) {
             if (Selectors.matches(rs.getSpec().getSelector(), pod.getMetadata().getLabels())) {
                 keys.add(QueueController.key(rs));
             }
@@ -123,7 +151,7 @@ public final class ReplicaSetController implements Reconciler {
 
     @Override
     public Result reconcile(String key) {
-        ReplicaSet cached = informers.replicaSets.getIndexer().getByKey(key);
+        ReplicaSet cached = managed.get(key);
         if (cached == null) {
             expectations.delete(key);
             return Result.done();
@@ -166,7 +194,7 @@ public final class ReplicaSetController implements Reconciler {
                     }
                 }
             } else if (matches && rs.getMetadata().getDeletionTimestamp() == null && PodState.active(pod)) {
-                pods.adoptPod(pod, Owners.controllerRef(rs, "apps/v1", "ReplicaSet"));
+                pods.adoptPod(pod, Owners.controllerRef(rs, managed.apiVersion(), managed.kind()));
                 LOG.infof("replicaset %s/%s adopted pod %s", rs.getMetadata().getNamespace(),
                         rs.getMetadata().getName(), pod.getMetadata().getName());
                 out.add(pod);
@@ -222,7 +250,7 @@ public final class ReplicaSetController implements Reconciler {
                 .withNewMetadata().withNamespace(rs.getMetadata().getNamespace()).withGenerateName(prefix)
                 .withName(prefix + randomSuffix()).withLabels(new HashMap<>(labels))
                 .withAnnotations(annotations.isEmpty() ? null : new HashMap<>(annotations))
-                .withOwnerReferences(Owners.controllerRef(rs, "apps/v1", "ReplicaSet")).endMetadata()
+                .withOwnerReferences(Owners.controllerRef(rs, managed.apiVersion(), managed.kind())).endMetadata()
                 .withSpec(t.getSpec())
                 .build();
     }
