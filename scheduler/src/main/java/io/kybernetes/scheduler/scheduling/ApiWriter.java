@@ -31,4 +31,8 @@ public interface ApiWriter {
     /** Annotates a claim with volume.kubernetes.io/selected-node (WaitForFirstConsumer provisioning). */
     default void selectNode(io.fabric8.kubernetes.api.model.PersistentVolumeClaim claim, String node) {
     }
+
+    /** Removes status.nominatedNodeName (a higher-priority pod took the room it was nominated for). */
+    default void clearNomination(Pod pod) {
+    }
 }

@@ -138,6 +138,18 @@ public final class KubeApiWriter implements ApiWriter {
     }
 
     @Override
+    public void clearNomination(Pod pod) {
+        Pod current = client.pods().inNamespace(pod.getMetadata().getNamespace())
+                .withName(pod.getMetadata().getName()).get();
+        if (current == null || current.getStatus() == null || current.getStatus().getNominatedNodeName() == null
+                || !pod.getMetadata().getUid().equals(current.getMetadata().getUid())) {
+            return;
+        }
+        current.getStatus().setNominatedNodeName(null);
+        client.pods().resource(current).updateStatus();
+    }
+
+    @Override
     public void selectNode(PersistentVolumeClaim claim, String node) {
         client.persistentVolumeClaims().inNamespace(claim.getMetadata().getNamespace())
                 .withName(claim.getMetadata().getName())

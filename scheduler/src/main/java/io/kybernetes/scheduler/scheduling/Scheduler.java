@@ -238,6 +238,7 @@ public final class Scheduler {
             if (result.nominatedNode() != null) {
                 LOG.infof("pod %s nominated to node %s by preemption", key, result.nominatedNode());
                 nominate(pod, result.nominatedNode());
+                clearLowerNominations(pod, result.nominatedNode());
             }
             queue.addUnschedulable(pod, result.fitError().unschedulablePlugins());
             attempts.accept(profileOf(pod), "unschedulable");
@@ -298,6 +299,28 @@ public final class Scheduler {
             } else {
                 nominated.put(pod.getMetadata().getUid(), new PodBuilder(pod).editOrNewStatus()
                         .withNominatedNodeName(node).endStatus().build());
+            }
+        }
+    }
+
+    /** Lower-priority pods nominated to the node lose their nomination (upstream's PrepareCandidate). */
+    private void clearLowerNominations(Pod preemptor, String node) {
+        List<Pod> lower = new ArrayList<>();
+        synchronized (nominated) {
+            for (Pod p : nominated.values()) {
+                if (node.equals(p.getStatus().getNominatedNodeName())
+                        && !p.getMetadata().getUid().equals(preemptor.getMetadata().getUid())
+                        && Priorities.of(p) < Priorities.of(preemptor)) {
+                    lower.add(p);
+                }
+            }
+        }
+        for (Pod p : lower) {
+            nominate(p, null);
+            try {
+                api.clearNomination(p);
+            } catch (KubernetesClientException e) {
+                LOG.debugf("could not clear the nomination of %s: %s", SchedulingQueue.key(p), e.getMessage());
             }
         }
     }

@@ -46,6 +46,11 @@ class NominatedPodsTest {
         @Override
         public void event(Pod pod, String type, String reason, String message) {
         }
+
+        @Override
+        public void clearNomination(Pod pod) {
+            calls.add("clear " + pod.getMetadata().getName());
+        }
     };
 
     @Test
@@ -75,5 +80,26 @@ class NominatedPodsTest {
 
         s.scheduleOne(high);
         assertEquals(List.of("bind high n1"), calls);
+    }
+
+    @Test
+    void aHigherPreemptorTakesTheNominationOfALowerOne() {
+        SchedulerCache cache = new SchedulerCache();
+        SchedulingQueue queue = new SchedulingQueue();
+        Framework fw = Profiles.build(SchedulerConfiguration.defaults().profiles().get(0), Listers.NONE,
+                (p, node, victims) -> calls.add("preempt " + victims.stream().map(v -> v.getMetadata().getName())
+                        .toList() + " on " + node),
+                new Random(1));
+        Scheduler s = new Scheduler(Map.of("default-scheduler", fw), cache, queue, api, Listers.NONE);
+        cache.putNode(node("n1", "2", "4Gi", 110));
+        cache.putPod(onNode(withPriority(pod("low", "2", null), 0), "n1"));
+        Pod medium = withPriority(pod("medium", "2", null), 50);
+        Pod high = withPriority(pod("high", "2", null), 100);
+        s.scheduleOne(medium);
+        assertEquals(List.of("preempt [low] on n1", "unschedulable medium nominated n1"), calls);
+        calls.clear();
+        s.scheduleOne(high); // low is still terminating there: high preempts it too and takes the nomination
+        assertTrue(calls.contains("clear medium"), calls.toString());
+        assertTrue(calls.contains("unschedulable high nominated n1"), calls.toString());
     }
 }
