@@ -42,6 +42,16 @@ public class ProxyMain {
         if (problem == null && !java.nio.file.Files.isReadable(java.nio.file.Path.of(props.get("kybernetes.kubeconfig")))) {
             problem = "cannot read --kubeconfig " + props.get("kybernetes.kubeconfig");
         }
+        String nodePortAddresses = props.get("kybernetes.nodeport-addresses");
+        if (problem == null && nodePortAddresses != null && !nodePortAddresses.isBlank()) {
+            try {
+                if (io.kybernetes.proxy.node.NodeAddresses.matching(List.of(nodePortAddresses.split(","))).isEmpty()) {
+                    problem = "no local IPv4 address within --nodeport-addresses " + nodePortAddresses;
+                }
+            } catch (RuntimeException e) {
+                problem = "bad --nodeport-addresses " + nodePortAddresses + ": " + e.getMessage();
+            }
+        }
         if (problem != null) {
             System.err.println("kybernetes-proxy: " + problem);
             System.exit(1);
