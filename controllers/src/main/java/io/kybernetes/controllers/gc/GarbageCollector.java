@@ -252,8 +252,10 @@ public final class GarbageCollector implements Reconciler {
                 if (d.getMetadata().getDeletionTimestamp() == null) {
                     LOG.infof("deleting %s %s: owner %s %s is deleted in the foreground", e.getKey().resource(),
                             QueueController.key(d), ownerKind, nsName);
-                    delete(e.getKey().type(), d, blocks ? DeletionPropagation.FOREGROUND
-                            : DeletionPropagation.BACKGROUND);
+                    // as upstream: foreground again only for a dependent that has dependents of its own (a leaf,
+                    // e.g. a pod, would keep a foregroundDeletion finalizer nobody removes)
+                    delete(e.getKey().type(), d, blocks && hasDependents(d.getMetadata().getUid())
+                            ? DeletionPropagation.FOREGROUND : DeletionPropagation.BACKGROUND);
                 }
             }
             if (blocking > 0) {
@@ -262,6 +264,15 @@ public final class GarbageCollector implements Reconciler {
             removeFinalizer(kind.type(), owner, FOREGROUND);
         }
         return Result.done();
+    }
+
+    private boolean hasDependents(String uid) {
+        for (Dependent d : dependents.values()) {
+            if (!d.informer().getIndexer().byIndex(Informers.BY_OWNER_UID, uid).isEmpty()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void delete(Class<? extends HasMetadata> type, HasMetadata o, DeletionPropagation policy) {
