@@ -10,7 +10,7 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 public class ControllersMain {
 
     public static void main(String... args) {
-        new Launcher("kybernetes-controllers", "the kybernetes controllers (deployment, replicaset, endpoints, "
+        new Launcher("kybernetes-controllers", "the kybernetes controllers (workloads, endpoints, namespaces, nodes, "
                 + "garbage collector)", List.of(
                         new Flag("kubeconfig", "/etc/kybernetes/admin.conf",
                                 "path to the kubeconfig file of the API server"),
