@@ -341,15 +341,32 @@ class PodFeaturesIntegrationTest {
     @Test
     @Order(7)
     void imagePullPolicies() {
+        List<io.fabric8.kubernetes.api.model.ContainerStateWaiting> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var watch = client.pods().inNamespace(NS).withName("badimg").watch(new io.fabric8.kubernetes.client.Watcher<Pod>() {
+            @Override
+            public void eventReceived(Action action, Pod pod) {
+                ContainerStatus cs = status(pod, "app");
+                if (cs != null && cs.getState() != null && cs.getState().getWaiting() != null) {
+                    seen.add(cs.getState().getWaiting());
+                }
+            }
+
+            @Override
+            public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {
+            }
+        });
         create(new PodBuilder(pod("badimg", "Always", "true").build()).editSpec().editFirstContainer()
                 .withImage("no-such-image:1").withImagePullPolicy("IfNotPresent").endContainer().endSpec().build());
         create(new PodBuilder(pod("neverpull", "Always", "true").build()).editSpec().editFirstContainer()
                 .withImage("absent-image:1").withImagePullPolicy("Never").endContainer().endSpec().build());
         create(new PodBuilder(pod("always", "Always", "exec sleep 1000").build()).editSpec().editFirstContainer()
                 .withImagePullPolicy("Always").endContainer().endSpec().build());
-        Pod bad = await("ErrImagePull", () -> get("badimg"), p -> "ErrImagePull".equals(waitingReason(p)));
-        assertTrue(status(bad, "app").getState().getWaiting().getMessage().contains("no-such-image"));
-        bad = await("ImagePullBackOff", () -> get("badimg"), p -> "ImagePullBackOff".equals(waitingReason(p)));
+        // ErrImagePull lasts only until the next sync turns it into ImagePullBackOff: watch every status update
+        // rather than sampling whatever status happens to be current
+        await("ErrImagePull seen", () -> seen.stream().filter(w -> "ErrImagePull".equals(w.getReason())).findFirst(),
+                java.util.Optional::isPresent).ifPresent(w -> assertTrue(
+                        w.getMessage().startsWith("failed to pull image \"no-such-image:1\""), w.getMessage()));
+        Pod bad = await("ImagePullBackOff", () -> get("badimg"), p -> "ImagePullBackOff".equals(waitingReason(p)));
         assertEquals("Back-off pulling image \"no-such-image:1\"", status(bad, "app").getState().getWaiting()
                 .getMessage());
         Pod never = await("ErrImageNeverPull", () -> get("neverpull"), p -> "ErrImageNeverPull".equals(waitingReason(p)));
@@ -362,6 +379,7 @@ class PodFeaturesIntegrationTest {
         assertTrue(badEv.stream().anyMatch(e -> e.startsWith("Failed: Failed to pull image \"no-such-image:1\"")),
                 badEv.toString());
         assertTrue(badEv.contains("BackOff: Back-off pulling image \"no-such-image:1\""), badEv.toString());
+        watch.close();
         for (String n : List.of("badimg", "neverpull", "always")) {
             client.pods().inNamespace(NS).withName(n).withGracePeriod(0).delete();
         }
@@ -491,5 +509,32 @@ class PodFeaturesIntegrationTest {
         Files.delete(manifest);
         await("mirror pod deleted", () -> get(name), x -> x == null);
         await("static pod stopped", () -> cri.listPodSandboxes(Map.of("io.kubernetes.pod.uid", uid)), List::isEmpty);
+    }
+
+    @Test
+    @Order(10)
+    void initContainersRunInOrderAndRestartOnFailure() throws Exception {
+        create(pod("init", "OnFailure", "cat /work/order")
+                .editSpec().addNewVolume().withName("work").withNewEmptyDir().endEmptyDir().endVolume()
+                .editFirstContainer().addNewVolumeMount().withName("work").withMountPath("/work").endVolumeMount()
+                .endContainer()
+                .addNewInitContainer().withName("first").withImage("busybox").withImagePullPolicy("IfNotPresent")
+                .withCommand("sh", "-c", "if [ -f /work/tried ]; then echo first >> /work/order;"
+                        + " else echo > /work/tried; exit 1; fi")
+                .addNewVolumeMount().withName("work").withMountPath("/work").endVolumeMount().endInitContainer()
+                .addNewInitContainer().withName("second").withImage("busybox").withImagePullPolicy("IfNotPresent")
+                .withCommand("sh", "-c", "echo second >> /work/order")
+                .addNewVolumeMount().withName("work").withMountPath("/work").endVolumeMount().endInitContainer()
+                .endSpec().build());
+        Pod p = awaitPhase("init", "Succeeded");
+        var inits = p.getStatus().getInitContainerStatuses();
+        assertEquals(List.of("first", "second"), inits.stream().map(ContainerStatus::getName).toList());
+        assertEquals(1, inits.get(0).getRestartCount());
+        assertEquals(1, inits.get(0).getLastState().getTerminated().getExitCode());
+        assertEquals("Completed", inits.get(0).getState().getTerminated().getReason());
+        assertEquals("Completed", inits.get(1).getState().getTerminated().getReason());
+        assertTrue(p.getStatus().getConditions().stream()
+                .anyMatch(c -> "Initialized".equals(c.getType()) && "True".equals(c.getStatus())));
+        assertEquals("first\nsecond\n", log("init", "app", false));
     }
 }
