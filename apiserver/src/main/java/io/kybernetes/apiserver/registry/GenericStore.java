@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.kybernetes.apiserver.fieldmanager.ManagedFields;
 import io.kybernetes.apiserver.json.Json;
 import io.kybernetes.apiserver.status.ApiException;
 import io.kybernetes.apiserver.status.Cause;
@@ -172,6 +173,15 @@ public class GenericStore {
     // ---- create
 
     public CompletableFuture<Outcome> create(Resource r, String ns, ObjectNode served, boolean dryRun) {
+        return create(r, ns, served, dryRun, null);
+    }
+
+    /**
+     * Creates the object, recording in metadata.managedFields the fields {@code manager} set (an Update); a null
+     * manager keeps the managedFields the object carries (server-side apply computes its own).
+     */
+    public CompletableFuture<Outcome> create(Resource r, String ns, ObjectNode served, boolean dryRun,
+            String manager) {
         served.put("apiVersion", r.type().apiVersion());
         served.put("kind", r.type().kind());
         ObjectNode obj = r.conversion().toStorage(served);
@@ -203,6 +213,7 @@ public class GenericStore {
         }
         Strategy s = r.strategy();
         s.prepareForCreate(obj);
+        ManagedFields.update(Json.object(), obj, manager, r.type().apiVersion(), "");
         List<Cause> causes = new ArrayList<>(Names.validate("metadata.name", name, s.nameRule()));
         if (r.namespaced()) {
             causes.addAll(Names.validate("metadata.namespace", ns, Strategy.NameRule.LABEL));
@@ -250,11 +261,21 @@ public class GenericStore {
      */
     public CompletableFuture<ObjectNode> update(Resource r, String ns, String name, String subresource,
             UnaryOperator<ObjectNode> mutate, boolean dryRun) {
-        return update(r, ns, name, subresource, mutate, dryRun, 0);
+        return update(r, ns, name, subresource, mutate, dryRun, null, 0);
+    }
+
+    /**
+     * As {@link #update(Resource, String, String, String, UnaryOperator, boolean)}, recording the fields the write
+     * changed in metadata.managedFields for {@code manager} (an Update); with a null manager the managedFields
+     * {@code mutate} left are kept, less the fields that are gone.
+     */
+    public CompletableFuture<ObjectNode> update(Resource r, String ns, String name, String subresource,
+            UnaryOperator<ObjectNode> mutate, boolean dryRun, String manager) {
+        return update(r, ns, name, subresource, mutate, dryRun, manager, 0);
     }
 
     private CompletableFuture<ObjectNode> update(Resource r, String ns, String name, String sub,
-            UnaryOperator<ObjectNode> mutate, boolean dryRun, int attempt) {
+            UnaryOperator<ObjectNode> mutate, boolean dryRun, String manager, int attempt) {
         String key = r.key(ns, name);
         return store.get(key).thenCompose(cur -> {
             if (cur.isEmpty()) {
@@ -270,6 +291,8 @@ public class GenericStore {
             mutated.put("kind", r.type().kind());
             ObjectNode obj = r.conversion().toStorage(mutated);
             applyUpdateRules(r, sub, obj, old);
+            ManagedFields.update(old, obj, manager, r.type().apiVersion(),
+                    sub.equals("status") || sub.equals("scale") ? sub : "");
             List<Cause> causes = new ArrayList<>();
             if (!Json.str(obj, "metadata.name").equals(name)) {
                 causes.add(Cause.invalid("metadata.name", Json.str(obj, "metadata.name"), "field is immutable"));
@@ -285,7 +308,7 @@ public class GenericStore {
                 }
                 return store.delete(key, cur.get().modRevision()).thenCompose(w -> {
                     if (!w.succeeded()) {
-                        return retry(r, ns, name, sub, mutate, dryRun, attempt);
+                        return retry(r, ns, name, sub, mutate, dryRun, manager, attempt);
                     }
                     return r.strategy().afterDelete(obj).thenApply(x -> r.conversion().fromStorage(obj));
                 });
@@ -299,7 +322,7 @@ public class GenericStore {
             }
             return store.update(key, bytes, cur.get().modRevision()).thenCompose(w -> {
                 if (!w.succeeded()) {
-                    return retry(r, ns, name, sub, mutate, dryRun, attempt);
+                    return retry(r, ns, name, sub, mutate, dryRun, manager, attempt);
                 }
                 Json.with(obj, "metadata").put("resourceVersion", Long.toString(w.revision()));
                 return CompletableFuture.completedFuture(r.conversion().fromStorage(obj));
@@ -308,11 +331,11 @@ public class GenericStore {
     }
 
     private CompletableFuture<ObjectNode> retry(Resource r, String ns, String name, String sub,
-            UnaryOperator<ObjectNode> mutate, boolean dryRun, int attempt) {
+            UnaryOperator<ObjectNode> mutate, boolean dryRun, String manager, int attempt) {
         if (attempt >= MAX_RETRIES) {
             throw ApiException.modified(r.group(), r.name(), name);
         }
-        return update(r, ns, name, sub, mutate, dryRun, attempt + 1);
+        return update(r, ns, name, sub, mutate, dryRun, manager, attempt + 1);
     }
 
     private static boolean shouldDeleteDuringUpdate(Resource r, ObjectNode obj) {

@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kybernetes.apiserver.config.ApiserverConfig;
 import io.kybernetes.apiserver.discovery.Discovery;
 import io.kybernetes.apiserver.eviction.Evictions;
+import io.kybernetes.apiserver.fieldmanager.ManagedFields;
 import io.kybernetes.apiserver.json.Json;
 import io.kybernetes.apiserver.logs.PodLogProxy;
 import io.kybernetes.apiserver.openapi.FieldValidator;
@@ -240,7 +241,7 @@ public class ApiRouter {
                 checkKind(r, obj, false);
                 checkNamespace(obj, ns);
                 checkFields(rc, r, obj);
-                reply(rc, store.create(r, ns, obj, dryRun), o -> sendObject(rc, r, o.code(), o.object()));
+                reply(rc, store.create(r, ns, obj, dryRun, manager(rc)), o -> sendObject(rc, r, o.code(), o.object()));
             } else if (sub.equals("binding")) {
                 bind(rc, ns, name, body(rc), dryRun);
             } else if (sub.equals("eviction")) {
@@ -389,8 +390,8 @@ public class ApiRouter {
             return;
         }
         if (sub.equals("scale")) {
-            reply(rc, store.update(r, ns, name, "scale", cur -> ScaleView.apply(cur, body, r.strategy().scale()), dryRun),
-                    obj -> send(rc, 200, ScaleView.of(obj, r.strategy().scale())));
+            reply(rc, store.update(r, ns, name, "scale", cur -> ScaleView.apply(cur, body, r.strategy().scale()), dryRun,
+                    manager(rc)), obj -> send(rc, 200, ScaleView.of(obj, r.strategy().scale())));
             return;
         }
         checkKind(r, body, false);
@@ -401,7 +402,8 @@ public class ApiRouter {
                     + ") does not match the name on the URL (" + name + ")");
         }
         checkFields(rc, r, body);
-        reply(rc, store.update(r, ns, name, sub, cur -> body.deepCopy(), dryRun), obj -> sendObject(rc, r, 200, obj));
+        reply(rc, store.update(r, ns, name, sub, cur -> body.deepCopy(), dryRun, manager(rc)),
+                obj -> sendObject(rc, r, 200, obj));
     }
 
     private void patch(RoutingContext rc, Resource r, String ns, String name, String sub, boolean dryRun) {
@@ -426,19 +428,33 @@ public class ApiRouter {
         if (sub.equals("scale")) {
             ScalePaths paths = r.strategy().scale();
             reply(rc, store.update(r, ns, name, "scale", cur -> ScaleView.apply(cur,
-                    applyPatch(type, ScaleView.of(cur, paths), p), paths), dryRun),
+                    applyPatch(type, ScaleView.of(cur, paths), p), paths), dryRun, manager(rc)),
                     obj -> send(rc, 200, ScaleView.of(obj, paths)));
             return;
         }
+        boolean apply = type.equals(APPLY_PATCH) && (sub.isEmpty() || sub.equals("status"));
+        String manager = manager(rc);
+        if (apply) {
+            if (!p.isObject()) {
+                throw ApiException.badRequest("error decoding YAML: the applied configuration is not an object");
+            }
+            if (isBlank(rc.queryParams().get("fieldManager"))) {
+                throw ApiException.invalid("meta.k8s.io", "PatchOptions", "", List.of(new Cause("FieldValueRequired",
+                        "fieldManager", "Required value: is required for apply patch")));
+            }
+        }
+        boolean force = isTrue(rc.queryParams().get("force"));
+        boolean withStatus = sub.equals("status") || !r.strategy().statusIsSubresource();
         CompletableFuture<Outcome> result = store.update(r, ns, name, sub, cur -> {
-            ObjectNode patched = applyPatch(type, cur, p);
+            ObjectNode patched = apply
+                    ? ManagedFields.apply(cur, (ObjectNode) p, manager, r.type().apiVersion(), force, withStatus)
+                    : applyPatch(type, cur, p);
             checkFields(rc, r, patched);
             return patched;
-        }, dryRun)
+        }, dryRun, apply ? null : manager)
                 .thenApply(o -> new Outcome(o, 200));
-        if (type.equals("application/apply-patch+yaml") && sub.isEmpty()) {
-            // server-side apply: field ownership is not tracked yet; the applied object is merged (RFC 7396)
-            // into the live one, and created when it does not exist
+        if (apply && sub.isEmpty()) {
+            // server-side apply to a missing object creates it, owned by the applier
             result = result.exceptionally(t -> {
                 ApiException a = unwrapApi(t);
                 if (a != null && a.code() == 404 && p.isObject()) {
@@ -453,10 +469,18 @@ public class ApiRouter {
                 checkKind(r, obj, true);
                 Json.with(obj, "metadata").put("name", name);
                 checkFields(rc, r, obj);
-                return store.create(r, ns, obj, dryRun);
+                return store.create(r, ns, ManagedFields.apply(Json.object(), obj, manager, r.type().apiVersion(),
+                        force, withStatus), dryRun);
             });
         }
         reply(rc, result, o -> sendObject(rc, r, o.code(), o.object()));
+    }
+
+    static final String APPLY_PATCH = "application/apply-patch+yaml";
+
+    /** The field manager of a write: the fieldManager parameter, else derived from the User-Agent as upstream. */
+    private static String manager(RoutingContext rc) {
+        return ManagedFields.manager(rc.queryParams().get("fieldManager"), rc.request().getHeader("User-Agent"));
     }
 
     static ObjectNode applyPatch(String type, ObjectNode cur, JsonNode patch) {
