@@ -94,6 +94,11 @@ public final class FieldSet {
         return cur;
     }
 
+    /** Removes a top-level element and everything below it. */
+    public void removeTree(String element) {
+        children.remove(element);
+    }
+
     /** Removes one member (its children stay). */
     public void remove(List<String> path) {
         FieldSet n = node(path);

@@ -131,12 +131,24 @@ public final class ManagedFields {
      * that differ from the stored ones replace them, as upstream.
      */
     public static void update(ObjectNode old, ObjectNode obj, String manager, String apiVersion, String subresource) {
+        update(old, obj, manager, apiVersion, subresource, false);
+    }
+
+    /**
+     * As {@link #update(ObjectNode, ObjectNode, String, String, String)}; when {@code statusIsSubresource}, writes to
+     * the main resource never own status fields (upstream's reset fields), whoever set them.
+     */
+    public static void update(ObjectNode old, ObjectNode obj, String manager, String apiVersion, String subresource,
+            boolean statusIsSubresource) {
         JsonNode oldRaw = old.path("metadata").get("managedFields");
         JsonNode newRaw = obj.path("metadata").get("managedFields");
         List<Entry> before = read(old);
         List<Entry> entries = newRaw != null && !Objects.equals(newRaw, oldRaw) ? read(obj) : before;
         if (manager != null) {
             FieldSet changed = Fields.changed(old, obj);
+            if (statusIsSubresource && (subresource == null || subresource.isEmpty())) {
+                changed.removeTree("f:status");
+            }
             if (!changed.isEmpty()) {
                 String sub = subresource == null ? "" : subresource;
                 List<Entry> next = new ArrayList<>();
@@ -212,7 +224,8 @@ public final class ManagedFields {
         // items before their fields: an item's key fields are needed to find it
         dropped.sort(Comparator.comparingInt(List::size));
         for (List<String> p : dropped) {
-            if (others.stream().noneMatch(e -> e.fields().hasWithin(p))) {
+            // kept while anyone, the applier included, still owns something in it (a map whose fields are applied)
+            if (!set.hasWithin(p) && others.stream().noneMatch(e -> e.fields().hasWithin(p))) {
                 Fields.remove(merged, p);
             }
         }

@@ -213,7 +213,7 @@ public class GenericStore {
         }
         Strategy s = r.strategy();
         s.prepareForCreate(obj);
-        ManagedFields.update(Json.object(), obj, manager, r.type().apiVersion(), "");
+        ManagedFields.update(Json.object(), obj, manager, r.type().apiVersion(), "", s.statusIsSubresource());
         List<Cause> causes = new ArrayList<>(Names.validate("metadata.name", name, s.nameRule()));
         if (r.namespaced()) {
             causes.addAll(Names.validate("metadata.namespace", ns, Strategy.NameRule.LABEL));
@@ -292,7 +292,7 @@ public class GenericStore {
             ObjectNode obj = r.conversion().toStorage(mutated);
             applyUpdateRules(r, sub, obj, old);
             ManagedFields.update(old, obj, manager, r.type().apiVersion(),
-                    sub.equals("status") || sub.equals("scale") ? sub : "");
+                    sub.equals("status") || sub.equals("scale") ? sub : "", r.strategy().statusIsSubresource());
             List<Cause> causes = new ArrayList<>();
             if (!Json.str(obj, "metadata.name").equals(name)) {
                 causes.add(Cause.invalid("metadata.name", Json.str(obj, "metadata.name"), "field is immutable"));

@@ -193,4 +193,29 @@ class ManagedFieldsTest {
         ((ObjectNode) drifted.get("data")).put("a", "5");
         assertThrows(ApiException.class, () -> apply(drifted, cm("{'a':'2'}"), "kubectl", false));
     }
+
+    @Test
+    void mainResourceWritesDoNotOwnStatusWhenItIsASubresource() throws IOException {
+        ObjectNode pod = (ObjectNode) json("{'spec':{'nodeName':'n'},'status':{'phase':'Pending'}}");
+        ManagedFields.update(Json.object(), pod, "kubectl-create", "v1", "", true);
+        assertEquals(json("{'f:spec':{'f:nodeName':{}}}"), fieldsOf(pod, "kubectl-create", "Update"));
+        ObjectNode running = pod.deepCopy();
+        ((ObjectNode) running.get("status")).put("phase", "Running");
+        ManagedFields.update(pod, running, "kubelet", "v1", "status", true);
+        JsonNode e = running.path("metadata").path("managedFields").get(1);
+        assertEquals("kubelet", e.path("manager").asText());
+        assertEquals("status", e.path("subresource").asText());
+        assertEquals(json("{'f:status':{'f:phase':{}}}"), e.get("fieldsV1"));
+    }
+
+    @Test
+    void aMapStaysWhileTheApplierStillOwnsFieldsInIt() throws IOException {
+        // an entry as kubectl's client-side to server-side migration writes it: the map itself is a member
+        ObjectNode live = cm("{'a':'1','b':'2'}");
+        ObjectNode entry = Json.with(live, "metadata").putArray("managedFields").addObject();
+        entry.put("manager", "m").put("operation", "Apply").put("apiVersion", "v1").put("fieldsType", "FieldsV1");
+        entry.set("fieldsV1", json("{'f:data':{'.':{},'f:a':{},'f:b':{}}}"));
+        ObjectNode obj = apply(live, cm("{'a':'1'}"), "m", false);
+        assertEquals(json("{'a':'1'}"), obj.get("data"));
+    }
 }

@@ -206,5 +206,63 @@ class ServerSideApplyIntegrationTest {
         JsonNode applied = entry(mf, "kubectl", "Apply");
         assertNotNull(applied, mf.toString());
         assertTrue(applied.path("fieldsV1").path("f:spec").has("f:replicas"), applied.toString());
+        // kubectl then moves what client-side apply owned to its server-side manager (a JSON patch of managedFields)
+        assertEquals(null, entry(mf, "kubectl-client-side-apply", "Update"), mf.toString());
+        // and the next server-side apply that drops a field removes it
+        ok("apply", "--server-side", "-f", file("d3.yaml", deployment(2, "nginx:1.27").replace(
+                "  labels:\n    app: ssa-migrate\nspec", "spec")));
+        obj = Json.parse(ok("get", "deployment", "ssa-migrate", "-o", "json").getBytes());
+        assertTrue(obj.path("metadata").path("labels").isEmpty(), obj.path("metadata").toString());
+        assertEquals("ssa-migrate", obj.path("spec").path("template").path("metadata").path("labels").path("app").asText());
+        assertEquals(2, obj.path("spec").path("replicas").asInt());
+    }
+
+    HttpResponse<String> patch(String path, String contentType, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(server() + path)).header("Content-Type", contentType)
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void applyOverHttp() throws Exception {
+        String path = "/api/v1/namespaces/default/configmaps/ssa-http";
+        String body = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"ssa-http\"},"
+                + "\"data\":{\"a\":\"1\"}}";
+        HttpResponse<String> noManager = patch(path, "application/apply-patch+yaml", body);
+        assertEquals(422, noManager.statusCode(), noManager.body());
+        assertTrue(noManager.body().contains("fieldManager: Required value: is required for apply patch"),
+                noManager.body());
+
+        HttpResponse<String> created = patch(path + "?fieldManager=first", "application/apply-patch+yaml", body);
+        assertEquals(201, created.statusCode(), created.body());
+        JsonNode mf = Json.parse(created.body().getBytes()).path("metadata").path("managedFields");
+        assertEquals("first", mf.get(0).path("manager").asText());
+        assertEquals("Apply", mf.get(0).path("operation").asText());
+
+        HttpResponse<String> conflict = patch(path + "?fieldManager=second&force=false", "application/apply-patch+yaml",
+                body.replace("\"1\"", "\"2\""));
+        assertEquals(409, conflict.statusCode(), conflict.body());
+        JsonNode status = Json.parse(conflict.body().getBytes());
+        assertEquals("Conflict", status.path("reason").asText());
+        assertEquals("Apply failed with 1 conflict: conflict with \"first\": .data.a", status.path("message").asText());
+        JsonNode cause = status.path("details").path("causes").get(0);
+        assertEquals("FieldManagerConflict", cause.path("reason").asText());
+        assertEquals(".data.a", cause.path("field").asText());
+
+        // a merge patch without fieldManager is an Update named after the User-Agent; it takes the field over
+        HttpResponse<String> updated = patch(path, "application/merge-patch+json", "{\"data\":{\"a\":\"3\"}}");
+        assertEquals(200, updated.statusCode(), updated.body());
+        JsonNode after = Json.parse(updated.body().getBytes()).path("metadata").path("managedFields");
+        JsonNode update = entry(after, "Java-http-client", "Update");
+        assertNotNull(update, after.toString());
+        assertEquals(Json.parse("{\"f:data\":{\"f:a\":{}}}".getBytes()), update.get("fieldsV1"));
+        assertEquals(null, entry(after, "first", "Apply"), after.toString());
+    }
+
+    @Test
+    void kubectlCreateIsRecordedAsAnUpdate() throws Exception {
+        ok("create", "configmap", "ssa-create", "--from-literal=k=v");
+        JsonNode e = entry(managedFields("configmap", "ssa-create"), "kubectl-create", "Update");
+        assertNotNull(e);
+        assertEquals(Json.parse("{\"f:data\":{\".\":{},\"f:k\":{}}}".getBytes()), e.get("fieldsV1"));
     }
 }
