@@ -144,6 +144,7 @@ public final class ManagedFields {
         JsonNode newRaw = obj.path("metadata").get("managedFields");
         List<Entry> before = read(old);
         List<Entry> entries = newRaw != null && !Objects.equals(newRaw, oldRaw) ? read(obj) : before;
+        boolean touched = false;
         if (manager != null) {
             FieldSet changed = Fields.changed(old, obj);
             if (statusIsSubresource && (subresource == null || subresource.isEmpty())) {
@@ -162,10 +163,11 @@ public final class ManagedFields {
                 }
                 next.add(new Entry(manager, UPDATE, apiVersion, Json.now(), sub, mine.union(changed)));
                 entries = next;
+                touched = true;
             }
         }
         entries = entries.stream().map(e -> e.with(Fields.prune(e.fields(), obj))).toList();
-        if (oldRaw != null && sameFields(entries, before)) {
+        if (!touched && oldRaw != null && sameFields(entries, before)) {
             Json.with(obj, "metadata").set("managedFields", oldRaw.deepCopy());
             return;
         }
@@ -179,10 +181,26 @@ public final class ManagedFields {
      */
     public static ObjectNode apply(ObjectNode live, ObjectNode applied, String manager, String apiVersion,
             boolean force, boolean withStatus) {
+        return apply(live, applied, manager, apiVersion, force, withStatus, "");
+    }
+
+    /**
+     * As {@link #apply(ObjectNode, ObjectNode, String, String, boolean, boolean)} to a subresource: an apply to
+     * {@code status} sets only the status of the configuration and is recorded with {@code subresource: status}.
+     */
+    public static ObjectNode apply(ObjectNode live, ObjectNode applied, String manager, String apiVersion,
+            boolean force, boolean withStatus, String subresource) {
         ObjectNode config = applied.deepCopy();
         JsonNode meta = config.get("metadata");
         if (meta instanceof ObjectNode m) {
             m.remove("managedFields");
+        }
+        String sub = subresource == null ? "" : subresource;
+        if (sub.equals("status")) {
+            config.retain("apiVersion", "kind", "metadata", "status");
+            if (config.get("metadata") instanceof ObjectNode m) {
+                m.retain("name", "namespace", "resourceVersion");
+            }
         }
         List<Entry> entries = read(live);
         FieldSet set = Fields.of(config, withStatus);
@@ -196,7 +214,7 @@ public final class ManagedFields {
                 continue;
             }
             for (Entry e : entries) {
-                if (!e.sameOwner(manager, APPLY, "") && e.fields().has(p)) {
+                if (!e.sameOwner(manager, APPLY, sub) && e.fields().has(p)) {
                     conflicts.add(new Conflict(e, p));
                 }
             }
@@ -207,7 +225,7 @@ public final class ManagedFields {
         FieldSet previous = new FieldSet();
         List<Entry> others = new ArrayList<>();
         for (Entry e : entries) {
-            if (e.sameOwner(manager, APPLY, "")) {
+            if (e.sameOwner(manager, APPLY, sub)) {
                 previous = e.fields();
                 continue;
             }
@@ -232,7 +250,7 @@ public final class ManagedFields {
         keepLastApplied(live, config, merged, manager);
         List<Entry> next = new ArrayList<>();
         others.forEach(e -> next.add(e.with(Fields.prune(e.fields(), merged))));
-        next.add(new Entry(manager, APPLY, apiVersion, Json.now(), "", set));
+        next.add(new Entry(manager, APPLY, apiVersion, Json.now(), sub, set));
         ObjectNode liveBare = live.deepCopy();
         Json.with(liveBare, "metadata").remove("managedFields");
         ObjectNode mergedBare = merged.deepCopy();

@@ -447,7 +447,7 @@ public class ApiRouter {
         boolean withStatus = sub.equals("status") || !r.strategy().statusIsSubresource();
         CompletableFuture<Outcome> result = store.update(r, ns, name, sub, cur -> {
             ObjectNode patched = apply
-                    ? ManagedFields.apply(cur, (ObjectNode) p, manager, r.type().apiVersion(), force, withStatus)
+                    ? ManagedFields.apply(cur, (ObjectNode) p, manager, r.type().apiVersion(), force, withStatus, sub)
                     : applyPatch(type, cur, p);
             checkFields(rc, r, patched);
             return patched;

@@ -218,4 +218,16 @@ class ManagedFieldsTest {
         ObjectNode obj = apply(live, cm("{'a':'1'}"), "m", false);
         assertEquals(json("{'a':'1'}"), obj.get("data"));
     }
+
+    @Test
+    void applyToStatusSetsOnlyStatus() throws IOException {
+        ObjectNode live = (ObjectNode) json("{'metadata':{'name':'p'},'spec':{'a':1},'status':{'phase':'Pending'}}");
+        ObjectNode obj = ManagedFields.apply(live, (ObjectNode) json("{'metadata':{'name':'p'},'spec':{'a':2},"
+                + "'status':{'phase':'Running'}}"), "kubelet", "v1", false, true, "status");
+        assertEquals(1, obj.path("spec").path("a").asInt());
+        assertEquals("Running", obj.path("status").path("phase").asText());
+        JsonNode e = obj.path("metadata").path("managedFields").get(0);
+        assertEquals("status", e.path("subresource").asText());
+        assertEquals(json("{'f:status':{'f:phase':{}}}"), e.get("fieldsV1"));
+    }
 }
