@@ -21,11 +21,12 @@ public record HostPressure(long memoryAvailableBytes, long diskAvailableBytes, l
     }
 
     public boolean disk() {
-        return diskTotalBytes > 0 && diskAvailableBytes * 10 < diskTotalBytes;
+        return diskTotalBytes > 0 && diskAvailableBytes < diskTotalBytes / 10;
     }
 
     public boolean pid() {
-        return pidMax > 0 && (pidMax - pids) * 10 < pidMax;
+        // compared without multiplying: NONE's Long.MAX_VALUE times 10 overflowed into "pressure"
+        return pidMax > 0 && pidMax < Long.MAX_VALUE && pidMax - pids < pidMax / 10;
     }
 
     public static HostPressure read(Path rootDir) {

@@ -30,4 +30,12 @@ class HostPressureTest {
         assertEquals(pid, c.get("PIDPressure"));
         assertEquals("True", c.get("Ready"));
     }
+
+    /** Before the first reading (and where /proc cannot be read) the node reports no pressure at all. */
+    @org.junit.jupiter.api.Test
+    void noReadingIsNoPressure() {
+        assertEquals(false, HostPressure.NONE.memory());
+        assertEquals(false, HostPressure.NONE.disk());
+        assertEquals(false, HostPressure.NONE.pid());
+    }
 }
