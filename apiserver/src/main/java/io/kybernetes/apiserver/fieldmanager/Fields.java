@@ -62,6 +62,20 @@ public final class Fields {
         return k.equals(PatchMeta.PRIMITIVE_SET) ? List.of() : List.of(k);
     }
 
+    /** The keys of the list at {@code dotted} when every item of {@code list} has them, else null (atomic). */
+    static List<String> keysOf(String dotted, JsonNode list) {
+        List<String> keys = listKeys(dotted);
+        if (keys == null) {
+            return null;
+        }
+        for (JsonNode item : list) {
+            if (itemElement(keys, item) == null) {
+                return null;
+            }
+        }
+        return keys;
+    }
+
     /** The path element of one item of a keyed list or set, or null when the item has no usable key. */
     static String itemElement(List<String> keys, JsonNode item) {
         if (keys.isEmpty()) {
@@ -128,7 +142,7 @@ public final class Fields {
         String last = dotted.substring(dotted.lastIndexOf('.') + 1);
         if (v instanceof ObjectNode o && !o.isEmpty() && !ATOMIC.contains(last)) {
             walkObject(o, path, dotted, set, withStatus);
-        } else if (v instanceof ArrayNode a && !a.isEmpty() && listKeys(dotted) != null) {
+        } else if (v instanceof ArrayNode a && !a.isEmpty() && keysOf(dotted, a) != null) {
             List<String> keys = listKeys(dotted);
             for (JsonNode item : a) {
                 String pe = itemElement(keys, item);
@@ -182,7 +196,7 @@ public final class Fields {
                 set.insert(path);
             }
             diffObject(old instanceof ObjectNode o ? o : Json.object(), n, path, dotted, set);
-        } else if (now instanceof ArrayNode a && !a.isEmpty() && listKeys(dotted) != null) {
+        } else if (now instanceof ArrayNode a && !a.isEmpty() && keysOf(dotted, a) != null) {
             List<String> keys = listKeys(dotted);
             ArrayNode oldList = old instanceof ArrayNode ol ? ol : Json.array();
             for (JsonNode item : a) {
@@ -317,7 +331,7 @@ public final class Fields {
             }
             return out;
         }
-        List<String> keys = listKeys(dotted);
+        List<String> keys = applied instanceof ArrayNode al ? keysOf(dotted, al) : null;
         if (applied instanceof ArrayNode a && live instanceof ArrayNode l && keys != null) {
             ArrayNode out = l.deepCopy();
             for (JsonNode item : a) {

@@ -47,6 +47,8 @@ class FieldsTest {
         "{'spec':{'selector':{'matchLabels':{'a':'b'}},'replicas':2}}|{'f:spec':{'f:replicas':{},'f:selector':{}}}",
         // status is not the main resource's when it is a subresource
         "{'status':{'phase':'x'},'spec':{'a':1}}|{'f:spec':{'f:a':{}}}",
+        // a keyed list with an item that lacks its key is taken whole
+        "{'spec':{'containers':[{'image':'x'}]}}|{'f:spec':{'f:containers':{}}}",
     })
     void appliedSet(String applied, String fieldsV1) throws IOException {
         assertEquals(json(fieldsV1), Fields.of(json(applied), false).toJson());
@@ -87,5 +89,26 @@ class FieldsTest {
     })
     void printedPaths(String elements, String printed) {
         assertEquals(printed, Fields.print(List.of(elements.split(",(?=[fkv]:)"))));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        // maps merge field by field
+        "{'data':{'a':'1','b':'2'}}|{'data':{'a':'3'}}|{'data':{'a':'3','b':'2'}}",
+        // keyed lists merge by key, new items are appended
+        "{'spec':{'containers':[{'name':'a','image':'x','args':['1']}]}}|{'spec':{'containers':[{'name':'a',"
+                + "'image':'y'},{'name':'b','image':'z'}]}}|{'spec':{'containers':[{'name':'a','image':'y','args':['1']},"
+                + "{'name':'b','image':'z'}]}}",
+        // ports keyed with the defaulted protocol match the live, defaulted, ones
+        "{'spec':{'ports':[{'port':80,'protocol':'TCP','targetPort':80}]}}|{'spec':{'ports':[{'port':80,'name':'h'}]}}"
+                + "|{'spec':{'ports':[{'port':80,'protocol':'TCP','targetPort':80,'name':'h'}]}}",
+        // sets are unions, atomic lists and selectors are replaced
+        "{'metadata':{'finalizers':['a']}}|{'metadata':{'finalizers':['b']}}|{'metadata':{'finalizers':['a','b']}}",
+        "{'spec':{'args':['a','b']}}|{'spec':{'args':['c']}}|{'spec':{'args':['c']}}",
+        "{'spec':{'selector':{'matchLabels':{'a':'b'}}}}|{'spec':{'selector':{'matchExpressions':[]}}}"
+                + "|{'spec':{'selector':{'matchExpressions':[]}}}",
+    })
+    void merge(String live, String applied, String merged) throws IOException {
+        assertEquals(json(merged), Fields.merge(json(live), json(applied), ""));
     }
 }
