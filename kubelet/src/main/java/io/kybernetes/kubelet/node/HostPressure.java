@@ -64,7 +64,11 @@ public record HostPressure(long memoryAvailableBytes, long diskAvailableBytes, l
         }
         long pidMax;
         try {
-            pidMax = Long.parseLong(Files.readString(Path.of("/proc/sys/kernel/pid_max")).trim());
+            // one read with a large buffer: a sysctl file read from a non-zero offset (Files.readString's second
+            // read on a file whose size is 0) answers EOF, which left "3" of "32768"
+            try (var in = Files.newBufferedReader(Path.of("/proc/sys/kernel/pid_max"))) {
+                pidMax = Long.parseLong(in.readLine().trim());
+            }
         } catch (IOException | NumberFormatException e) {
             pidMax = Long.MAX_VALUE;
         }
