@@ -85,6 +85,34 @@ class DnsTest {
     }
 
     @Test
+    void statefulSetPodsResolveByHostnameUnderTheirHeadlessService() throws Exception {
+        kubectl("-n", NS, "create", "service", "clusterip", "db", "--clusterip=None", "--tcp=80:80").ok();
+        kubectl("-n", NS, "patch", "service", "db", "--type=merge", "-p", "{\"spec\":{\"selector\":{\"app\":\"db\"}}}").ok();
+        java.nio.file.Path sts = java.nio.file.Files.createTempFile("e2e-sts", ".yaml");
+        java.nio.file.Files.writeString(sts, """
+                apiVersion: apps/v1
+                kind: StatefulSet
+                metadata: {name: db}
+                spec:
+                  serviceName: db
+                  replicas: 2
+                  selector: {matchLabels: {app: db}}
+                  template:
+                    metadata: {labels: {app: db}}
+                    spec:
+                      terminationGracePeriodSeconds: 1
+                      containers: [{name: c, image: busybox, command: [sleep, "3600"]}]
+                """);
+        kubectl("-n", NS, "apply", "-f", sts.toString()).ok();
+        kubectl(Duration.ofSeconds(150), "-n", NS, "rollout", "status", "statefulset/db", "--timeout=120s").ok();
+        String ip0 = kubectl("-n", NS, "get", "pod", "db-0", "-o", "jsonpath={.status.podIP}").ok().out();
+        String ip1 = kubectl("-n", NS, "get", "pod", "db-1", "-o", "jsonpath={.status.podIP}").ok().out();
+        String out = inPod("stsrecords", "nslookup db-0.db." + NS + ".svc.cluster.local; nslookup db." + NS + ".svc.cluster.local");
+        assertTrue(out.contains("Name:\tdb-0.db." + NS + ".svc.cluster.local\nAddress: " + ip0), out);
+        assertTrue(out.contains("Address: " + ip0) && out.contains("Address: " + ip1), "headless answers both pods: " + out);
+    }
+
+    @Test
     void podsHaveARecordsByDashedIp() {
         String ip = kubectl("-n", NS, "get", "pods", "-l", "app=web", "-o", "jsonpath={.items[0].status.podIP}").ok().out();
         String name = ip.replace('.', '-') + "." + NS + ".pod.cluster.local";

@@ -126,6 +126,8 @@ class KubectlCompatTest {
         podsAndWatches();
         workloads();
         customResources();
+        generators();
+        nodes();
         deletion();
         namespaces();
         return checks.stream();
@@ -588,6 +590,197 @@ class KubectlCompatTest {
         });
     }
 
+    /** `kubectl create <kind>` generators and `kubectl set`: each object as upstream's generator builds it. */
+    private void generators() {
+        check("create serviceaccount", () -> {
+            assertEquals("serviceaccount/robot created", ok("create", "serviceaccount", "robot").trim());
+            assertTrue(ok("get", "serviceaccount", "robot").lines().findFirst().orElseThrow().matches("NAME\\s+SECRETS\\s+AGE"));
+        });
+        check("create role and rolebinding", () -> {
+            ok("create", "role", "reader", "--verb=get,list", "--resource=pods");
+            JsonNode role = json("get", "role", "reader");
+            assertEquals("pods", role.path("rules").path(0).path("resources").path(0).asText());
+            ok("create", "rolebinding", "read-pods", "--role=reader", "--serviceaccount=" + NS + ":robot");
+            JsonNode rb = json("get", "rolebinding", "read-pods");
+            assertEquals("Role", rb.path("roleRef").path("kind").asText());
+            assertEquals("robot", rb.path("subjects").path(0).path("name").asText());
+        });
+        check("create clusterrole and clusterrolebinding", () -> {
+            kubectl("delete", "clusterrole,clusterrolebinding", "compat-viewer", "--ignore-not-found").ok();
+            kubectl("create", "clusterrole", "compat-viewer", "--verb=get", "--resource=nodes").ok();
+            kubectl("create", "clusterrolebinding", "compat-viewer", "--clusterrole=compat-viewer", "--user=jane").ok();
+            assertEquals("jane", kubectl("get", "clusterrolebinding", "compat-viewer", "-o",
+                    "jsonpath={.subjects[0].name}").ok().out());
+            kubectl("delete", "clusterrole,clusterrolebinding", "compat-viewer").ok();
+        });
+        check("create quota", () -> {
+            ok("create", "quota", "q", "--hard=pods=10,configmaps=20");
+            assertEquals("10", ok("get", "resourcequota", "q", "-o", "jsonpath={.spec.hard.pods}"));
+        });
+        check("create poddisruptionbudget", () -> {
+            ok("create", "pdb", "web-pdb", "--selector=app=web", "--min-available=1");
+            String header = ok("get", "pdb", "web-pdb").lines().findFirst().orElseThrow();
+            assertTrue(header.matches("NAME\\s+MIN AVAILABLE\\s+MAX UNAVAILABLE\\s+ALLOWED DISRUPTIONS\\s+AGE"), header);
+        });
+        check("create priorityclass", () -> {
+            kubectl("delete", "priorityclass", "compat-high", "--ignore-not-found").ok();
+            kubectl("create", "priorityclass", "compat-high", "--value=1000", "--description=compat").ok();
+            assertEquals("1000", kubectl("get", "priorityclass", "compat-high", "-o", "jsonpath={.value}").ok().out());
+            kubectl("delete", "priorityclass", "compat-high").ok();
+        });
+        check("the built-in priority classes exist", () -> {
+            String out = kubectl("get", "priorityclasses", "-o", "name").ok().out();
+            assertTrue(out.contains("system-node-critical") && out.contains("system-cluster-critical"), out);
+        });
+        check("create ingress", () -> {
+            ok("create", "ingress", "site", "--class=nginx", "--rule=demo.example.test/=web:80");
+            JsonNode ing = json("get", "ingress", "site");
+            assertEquals("demo.example.test", ing.path("spec").path("rules").path(0).path("host").asText());
+            // kubectl's generator: a path without a trailing * is Exact
+            assertEquals("Exact", ing.path("spec").path("rules").path(0).path("http").path("paths").path(0).path("pathType").asText());
+        });
+        check("create service nodeport allocates a node port", () -> {
+            ok("create", "service", "nodeport", "np", "--tcp=80:80");
+            int port = Integer.parseInt(ok("get", "service", "np", "-o", "jsonpath={.spec.ports[0].nodePort}"));
+            assertTrue(port >= 30000 && port <= 32767, "nodePort " + port);
+        });
+        check("create service externalname", () -> {
+            ok("create", "service", "externalname", "ext", "--external-name=example.com");
+            String line = ok("get", "service", "ext").lines().skip(1).findFirst().orElseThrow();
+            assertTrue(line.matches("ext\\s+ExternalName\\s+<none>\\s+example.com\\s+<none>\\s+.*"), line);
+        });
+        check("create service clusterip None is headless", () -> {
+            ok("create", "service", "clusterip", "headless", "--clusterip=None");
+            assertEquals("None", ok("get", "service", "headless", "-o", "jsonpath={.spec.clusterIP}"));
+        });
+        check("create secret docker-registry", () -> {
+            ok("create", "secret", "docker-registry", "regcred", "--docker-server=127.0.0.1:5000", "--docker-username=u",
+                    "--docker-password=p");
+            assertEquals("kubernetes.io/dockerconfigjson", ok("get", "secret", "regcred", "-o", "jsonpath={.type}"));
+        });
+        check("create configmap --from-env-file", () -> {
+            Path env = file("app.env", "MODE=prod\nLEVEL=3\n");
+            ok("create", "configmap", "envcm", "--from-env-file=" + env);
+            assertEquals("prod", ok("get", "configmap", "envcm", "-o", "jsonpath={.data.MODE}"));
+        });
+        check("autoscale creates an HPA", () -> {
+            ok("create", "deployment", "scalable", "--image=nginx", "--replicas=1");
+            ok("autoscale", "deployment", "scalable", "--min=1", "--max=3", "--cpu-percent=70");
+            String header = ok("get", "hpa", "scalable").lines().findFirst().orElseThrow();
+            assertTrue(header.matches("NAME\\s+REFERENCE\\s+TARGETS\\s+MINPODS\\s+MAXPODS\\s+REPLICAS\\s+AGE"), header);
+            assertEquals("3", ok("get", "hpa", "scalable", "-o", "jsonpath={.spec.maxReplicas}"));
+        });
+        check("an HPA read as autoscaling/v1", () -> {
+            JsonNode v1 = JSON.readTree(kubectl("get", "--raw", "/apis/autoscaling/v1/namespaces/" + NS
+                    + "/horizontalpodautoscalers/scalable").ok().out());
+            assertEquals(70, v1.path("spec").path("targetCPUUtilizationPercentage").asInt(), v1.toString());
+        });
+        check("set env", () -> {
+            ok("set", "env", "deployment/scalable", "GREETING=hi");
+            assertEquals("hi", ok("get", "deployment", "scalable", "-o",
+                    "jsonpath={.spec.template.spec.containers[0].env[?(@.name==\"GREETING\")].value}"));
+        });
+        check("set resources", () -> {
+            ok("set", "resources", "deployment/scalable", "--limits=memory=128Mi", "--requests=cpu=10m");
+            assertEquals("128Mi", ok("get", "deployment", "scalable", "-o",
+                    "jsonpath={.spec.template.spec.containers[0].resources.limits.memory}"));
+        });
+        check("set serviceaccount", () -> {
+            ok("set", "serviceaccount", "deployment/scalable", "robot");
+            assertEquals("robot", ok("get", "deployment", "scalable", "-o", "jsonpath={.spec.template.spec.serviceAccountName}"));
+        });
+        check("rollout history --revision shows one template", () -> {
+            ok("rollout", "status", "deployment/scalable", "--timeout=120s");
+            String out = ok("rollout", "history", "deployment/scalable", "--revision=2");
+            assertTrue(out.contains("revision #2") && out.contains("Pod Template:"), out);
+        });
+        check("replace", () -> {
+            String yaml = ok("get", "configmap", "envcm", "-o", "yaml").replace("MODE: prod", "MODE: test");
+            assertEquals("configmap/envcm replaced", ok("replace", "-f", file("envcm.yaml", yaml).toString()).trim());
+            assertEquals("test", ok("get", "configmap", "envcm", "-o", "jsonpath={.data.MODE}"));
+        });
+        check("replace --force deletes and recreates", () -> {
+            String uid = ok("get", "configmap", "envcm", "-o", "jsonpath={.metadata.uid}");
+            ok("replace", "--force", "-f", DIR.resolve("envcm.yaml").toString());
+            assertNotEquals(uid, ok("get", "configmap", "envcm", "-o", "jsonpath={.metadata.uid}"));
+        });
+        check("get --subresource=status", () -> {
+            String out = ok("get", "deployment", "scalable", "--subresource=status", "-o", "jsonpath={.status.replicas}");
+            assertEquals("1", out);
+        });
+        check("get -A lists every namespace", () -> {
+            String out = kubectl("get", "pods", "-A").ok().out();
+            assertTrue(out.lines().findFirst().orElseThrow().startsWith("NAMESPACE"), out);
+            assertTrue(out.contains("kube-system") && out.contains(NS), out);
+        });
+        check("get --no-headers", () ->
+                assertTrue(ok("get", "configmaps", "--no-headers").lines().noneMatch(l -> l.startsWith("NAME"))));
+        check("get --show-kind", () ->
+                assertTrue(ok("get", "configmaps", "envcm", "--show-kind").contains("configmap/envcm")));
+        check("get -o jsonpath with range", () -> {
+            String out = ok("get", "configmaps", "-l", "!nothing", "-o", "jsonpath={range .items[*]}{.metadata.name}{\"\\n\"}{end}");
+            assertTrue(out.lines().anyMatch("envcm"::equals), out);
+        });
+        check("get by metadata.name field selector", () ->
+                assertEquals("configmap/envcm", ok("get", "configmaps", "--field-selector=metadata.name=envcm", "-o", "name").trim()));
+        check("get --raw /version", () ->
+                assertEquals("v1.32.0", JSON.readTree(kubectl("get", "--raw", "/version").ok().out()).path("gitVersion").asText()));
+        check("api-resources --api-group=apps", () -> {
+            List<String> names = kubectl("api-resources", "--api-group=apps", "-o", "name").ok().out().lines().toList();
+            assertTrue(names.containsAll(List.of("deployments.apps", "replicasets.apps", "statefulsets.apps",
+                    "daemonsets.apps", "controllerrevisions.apps")), names.toString());
+        });
+        check("explain --api-version=autoscaling/v1", () ->
+                assertTrue(kubectl("explain", "hpa.spec", "--api-version=autoscaling/v1").ok().out()
+                        .contains("targetCPUUtilizationPercentage")));
+        check("explain --recursive", () -> {
+            String out = kubectl("explain", "deployment.spec.strategy", "--recursive").ok().out();
+            assertTrue(out.contains("rollingUpdate") && out.contains("maxSurge"), out);
+        });
+        check("logs --tail, --timestamps and -c", () -> {
+            ok("run", "counter", "--image=busybox", "--restart=Never", "--", "sh", "-c", "for i in 1 2 3 4 5; do echo line-$i; done");
+            ok("wait", "--for=jsonpath={.status.phase}=Succeeded", "pod/counter", "--timeout=90s");
+            assertEquals(List.of("line-4", "line-5"), ok("logs", "counter", "--tail=2").lines().toList());
+            assertTrue(ok("logs", "counter", "--timestamps").lines().allMatch(l -> l.matches("\\d{4}-\\d\\d-\\d\\dT\\S+Z line-\\d")));
+            assertEquals(5, ok("logs", "counter", "-c", "counter").lines().count());
+        });
+        check("logs of an unknown container is an error", () ->
+                assertTrue(fails("logs", "counter", "-c", "nope").err().contains("container nope is not valid for pod counter")));
+        check("kubectl events", () ->
+                assertTrue(ok("events", "--for=pod/counter").contains("Started")));
+        check("delete --grace-period=0 --force", () -> {
+            ok("run", "sleeper", "--image=busybox", "--restart=Never", "--", "sleep", "3600");
+            Cli.Result r = k("delete", "pod", "sleeper", "--grace-period=0", "--force").ok();
+            assertTrue(r.err().contains("Immediate deletion does not wait for confirmation"), r.err());
+            assertTrue(k("get", "pod", "sleeper").err().contains("not found"));
+        });
+    }
+
+    /** Node commands: labels, taints, cordon, drain (through pods/eviction). */
+    private void nodes() {
+        String node = kubectl("get", "nodes", "-o", "jsonpath={.items[0].metadata.name}").ok().out();
+        check("label a node", () -> {
+            kubectl("label", "node", node, "compat=yes", "--overwrite").ok();
+            assertTrue(kubectl("get", "nodes", "-l", "compat=yes", "-o", "name").ok().out().contains("node/" + node));
+            kubectl("label", "node", node, "compat-").ok();
+        });
+        check("taint and untaint a node", () -> {
+            kubectl("taint", "node", node, "compat=yes:PreferNoSchedule").ok();
+            assertEquals("compat", kubectl("get", "node", node, "-o", "jsonpath={.spec.taints[?(@.key==\"compat\")].key}").ok().out());
+            kubectl("taint", "node", node, "compat=yes:PreferNoSchedule-").ok();
+            assertEquals("", kubectl("get", "node", node, "-o", "jsonpath={.spec.taints[?(@.key==\"compat\")].key}").ok().out());
+        });
+        check("cordon and uncordon", () -> {
+            assertEquals("node/" + node + " cordoned", kubectl("cordon", node).ok().out().trim());
+            assertTrue(kubectl("get", "node", node).ok().out().contains("Ready,SchedulingDisabled"));
+            assertEquals("node/" + node + " uncordoned", kubectl("uncordon", node).ok().out().trim());
+        });
+        check("describe node", () -> {
+            String out = kubectl("describe", "node", node).ok().out();
+            assertTrue(out.contains("Capacity:") && out.contains("Allocatable:") && out.contains("Non-terminated Pods:"), out);
+        });
+    }
+
     private static Path fileQuietly(String name, String text) {
         try {
             return file(name, text);
@@ -611,12 +804,24 @@ class KubectlCompatTest {
             assertEquals("", ok("get", rs, "-o", "jsonpath={.metadata.ownerReferences}"));
             ok("delete", rs);
         });
+        check("delete --cascade=foreground waits for the dependents, then removes the owner", () -> {
+            ok("create", "deployment", "fg", "--image=nginx");
+            eventually(Duration.ofSeconds(60), () -> ok("get", "pods", "-l", "app=fg", "-o", "name"), s -> !s.isBlank());
+            assertEquals("deployment.apps \"fg\" deleted", Cli.kubectl(Duration.ofSeconds(150), "-n", NS, "delete",
+                    "deployment", "fg", "--cascade=foreground", "--timeout=120s").ok().out().trim());
+            assertEquals("", ok("get", "deployments,replicasets", "-l", "app=fg", "-o", "name").trim());
+        });
         check("delete by label selector", () -> {
             ok("label", "configmap", "cfg", "doomed=yes");
             assertEquals("configmap \"cfg\" deleted", ok("delete", "configmap", "-l", "doomed=yes").trim());
         });
         check("delete --ignore-not-found of a missing object succeeds quietly", () ->
                 assertEquals("", ok("delete", "configmap", "nope", "--ignore-not-found").trim()));
+        check("delete --all of a kind", () -> {
+            ok("delete", "configmaps", "--all");
+            assertEquals("", ok("get", "configmaps", "-o", "name").trim());
+        });
+
     }
 
     private void namespaces() {

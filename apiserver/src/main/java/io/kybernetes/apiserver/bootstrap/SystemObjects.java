@@ -182,6 +182,13 @@ public class SystemObjects {
     /** Creates an object; completes true when it was created, false when it already existed. */
     private CompletableFuture<Boolean> create(Resource r, String ns, ObjectNode obj) {
         String name = Json.str(obj, "metadata.name");
+        // look first: on a restart the object exists, and creating the kubernetes Service again would fail on its
+        // cluster IP (already allocated, 422) before the existence check (409)
+        return store.get(r, ns, name).handle((o, t) -> o != null).thenCompose(exists -> exists
+                ? CompletableFuture.completedFuture(false) : createNew(r, ns, name, obj));
+    }
+
+    private CompletableFuture<Boolean> createNew(Resource r, String ns, String name, ObjectNode obj) {
         return store.create(r, ns, obj, false).handle((o, t) -> {
             if (t != null && !isAlreadyExists(t)) {
                 throw new IllegalStateException(t);

@@ -282,7 +282,8 @@ public class ApiRouter {
     }
 
     private static boolean isTrue(String v) {
-        return "true".equals(v) || "1".equals(v);
+        // strconv.ParseBool's spellings, as upstream parses the flag (the Python client sends watch=True)
+        return v != null && (v.equals("1") || v.equals("t") || v.equals("T") || v.equalsIgnoreCase("true"));
     }
 
     private void list(RoutingContext rc, Resource r, String ns) {
