@@ -32,6 +32,8 @@ public class Nginx {
     private final Path binary;
     private final Path dir;
     private Process master;
+    /** The configuration the running master has loaded (null until one was). */
+    private String loaded;
 
     public Nginx(Path binary, Path dir) {
         this.binary = binary;
@@ -55,14 +57,22 @@ public class Nginx {
             throw new IllegalStateException("the initial nginx configuration is invalid: " + err);
         }
         startMaster();
+        loaded = initialConf;
     }
 
     private void startMaster() {
         try {
+            Files.deleteIfExists(dir.resolve("nginx.pid"));
             master = new ProcessBuilder(command("-g", "daemon off;")).inheritIO().start();
+            // -s reload finds the master through its pid file: wait until it is written
+            for (int i = 0; i < 100 && master.isAlive() && !Files.exists(dir.resolve("nginx.pid")); i++) {
+                Thread.sleep(50);
+            }
             LOG.infof("nginx started (pid %d) with %s", master.pid(), conf());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + binary, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -76,6 +86,7 @@ public class Nginx {
         }
         LOG.warnf("nginx exited with %d: restarting it", master.exitValue());
         startMaster();
+        loaded = read(conf());
         return master.isAlive();
     }
 
@@ -95,8 +106,7 @@ public class Nginx {
                 writePrivate(f, e.getValue());
             }
         }
-        String live = read(conf());
-        if (text.equals(live)) {
+        if (text.equals(loaded)) {
             return new Outcome(true, false, null);
         }
         Path candidate = dir.resolve("nginx.conf.candidate");
@@ -113,11 +123,12 @@ public class Nginx {
         if (master != null && master.isAlive()) {
             Result r = run(command("-s", "reload"));
             if (r.exit != 0) {
-                return new Outcome(false, true, "nginx -s reload: " + r.output);
+                return new Outcome(false, true, "nginx -s reload: " + r.output.strip());
             }
         } else if (master != null) {
             ensureRunning();
         }
+        loaded = text;
         removeCertificatesExcept(certificates.keySet());
         return new Outcome(true, true, null);
     }

@@ -35,7 +35,7 @@ public final class NginxConfRenderer {
         b.append("# Written by kybernetes-ingress from the cluster's Ingresses; edits are overwritten.\n");
         b.append("worker_processes ").append(settings.workerProcesses()).append(";\n");
         b.append("pid ").append(dir.resolve("nginx.pid")).append(";\n");
-        b.append("error_log stderr notice;\n");
+        b.append("error_log stderr warn;\n");
         b.append("events {\n    worker_connections 1024;\n}\n\n");
         b.append("http {\n");
         b.append("    default_type application/octet-stream;\n");
