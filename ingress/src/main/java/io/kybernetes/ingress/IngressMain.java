@@ -17,7 +17,7 @@ public class IngressMain {
             new Flag("controller-class", "k8s.io/ingress-nginx",
                     "spec.controller of the IngressClasses this controller serves"),
             new Flag("watch-ingress-without-class", "false",
-                    "also serve Ingresses without a class when no IngressClass of ours is marked default"),
+                    "also serve Ingresses without a class (served anyway when an IngressClass of ours is marked default)"),
             new Flag("publish-status-address", null,
                     "address written to the Ingresses' status.loadBalancer.ingress (the node's IP)"),
             new Flag("nginx-binary", "/usr/sbin/nginx", "the nginx executable"),
