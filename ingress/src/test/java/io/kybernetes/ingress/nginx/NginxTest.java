@@ -43,8 +43,7 @@ import io.kybernetes.ingress.model.ProxyConfig;
 /**
  * The real nginx on scratch ports under /tmp/ingress-it-*: the rendered configuration passes {@code nginx -t},
  * routes by host and path to two loopback backends, serves TLS with SNI, and a configuration nginx refuses leaves
- * the last good one serving. The nginx binary is $NGINX_BIN, /usr/sbin/nginx, or the one inside the nginx image's
- * cached rootfs tarball that images/build.sh leaves (unpacked once); without any, the test is skipped.
+ * the last good one serving. The nginx binary comes from {@link NginxBinary}; without one the test is skipped.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NginxTest {
@@ -57,27 +56,6 @@ class NginxTest {
     private static final List<HttpServer> backends = new ArrayList<>();
     private static int port1;
     private static int port2;
-
-    static Path nginxBinary() throws IOException, InterruptedException {
-        String env = System.getenv("NGINX_BIN");
-        if (env != null && Files.isExecutable(Path.of(env))) {
-            return Path.of(env);
-        }
-        if (Files.isExecutable(Path.of("/usr/sbin/nginx"))) {
-            return Path.of("/usr/sbin/nginx");
-        }
-        Path tar = Path.of("/var/cache/kybernetes/images/nginx/debootstrap-bookworm.tar");
-        Path out = Path.of("/tmp/ingress-it-nginx-bin");
-        Path bin = out.resolve("usr/sbin/nginx");
-        if (!Files.isExecutable(bin) && Files.isReadable(tar)) {
-            Files.createDirectories(out);
-            Process p = new ProcessBuilder("tar", "-C", out.toString(), "-xf", tar.toString(), "./usr/sbin/nginx")
-                    .redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            p.waitFor(120, TimeUnit.SECONDS);
-        }
-        return Files.isExecutable(bin) ? bin : null;
-    }
 
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
@@ -101,7 +79,7 @@ class NginxTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Path bin = nginxBinary();
+        Path bin = NginxBinary.find();
         Assumptions.assumeTrue(bin != null, "no nginx binary (set NGINX_BIN, or run images/build.sh once)");
         dir = Files.createTempDirectory("ingress-it-");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
