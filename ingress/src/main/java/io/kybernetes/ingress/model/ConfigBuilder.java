@@ -192,13 +192,16 @@ public final class ConfigBuilder {
         Candidate c = new Candidate(loc, rank, order++);
         Candidate old = d.locations.get(loc.key());
         if (old == null || c.rank < old.rank) {
-            d.locations.put(loc.key(), c);
-            if (old != null) {
-                problems.add(loc.source() + " overrides " + old.location.source() + " (Exact beats Prefix)");
-            }
-        } else if (c.rank == old.rank && !old.location.source().startsWith(loc.source().split(" ")[0] + " ")) {
+            d.locations.put(loc.key(), c); // an explicit Exact replacing a Prefix's exact half is no conflict
+        } else if (c.rank == old.rank && !ingressOf(old.location).equals(ingressOf(loc))) {
             problems.add(loc.source() + " ignored: " + old.location.source() + " routes that path already");
         }
+    }
+
+    /** The "namespace/name" a location's source starts with. */
+    private static String ingressOf(Location l) {
+        int sp = l.source().indexOf(' ');
+        return sp < 0 ? l.source() : l.source().substring(0, sp);
     }
 
     /** A location that proxies to the backend's upstream, or answers 503 when there is nothing to proxy to. */
