@@ -118,7 +118,8 @@ class IngressTest {
             kubectl(Duration.ofSeconds(150), "-n", NS, "rollout", "status", "deployment/" + d, "--timeout=120s").ok();
         }
         // routed once both backends answer through the controller
-        eventually(Duration.ofSeconds(60), () -> get("a.example", "/p2"), b -> b.equals("web2-p2"));
+        eventually(Duration.ofSeconds(60), () -> https("a.example", "/p2"), b -> b.equals("web2-p2"));
+        eventually(Duration.ofSeconds(30), () -> get("b.example", "/exact"), b -> b.equals("web1-exact"));
     }
 
     @AfterAll

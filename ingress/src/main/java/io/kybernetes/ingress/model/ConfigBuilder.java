@@ -8,9 +8,11 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -61,7 +63,7 @@ public final class ConfigBuilder {
     private final Map<String, Draft> servers = new LinkedHashMap<>();
     private final Map<String, Upstream> upstreams = new TreeMap<>();
     private final Map<String, String> certificates = new TreeMap<>();
-    private final List<String> problems = new ArrayList<>();
+    private final Set<String> problems = new LinkedHashSet<>();
     private int order;
 
     private ConfigBuilder(ClusterView view) {
