@@ -9,12 +9,12 @@ import java.util.concurrent.CompletableFuture;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.kybernetes.apiserver.config.ApiserverConfig;
 import io.kybernetes.apiserver.json.Json;
 import io.kybernetes.apiserver.registry.GenericStore;
 import io.kybernetes.apiserver.registry.Registry;
@@ -47,12 +47,11 @@ public class KubeletScraper {
     private HttpClient client;
     private long timer = -1;
 
-    public KubeletScraper(GenericStore store, Registry registry, Vertx vertx,
-            @ConfigProperty(name = "kybernetes.metric-resolution", defaultValue = "15s") Duration resolution) {
+    public KubeletScraper(GenericStore store, Registry registry, Vertx vertx, ApiserverConfig config) {
         this.store = store;
         this.nodes = registry.resource("", "v1", "nodes").orElseThrow();
         this.vertx = vertx;
-        this.resolution = resolution;
+        this.resolution = config.metricResolution();
     }
 
     MetricsStorage storage() {
