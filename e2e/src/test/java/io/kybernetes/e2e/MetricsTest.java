@@ -99,8 +99,11 @@ class MetricsTest {
     @Test
     void topPodCpuAgreesWithTheCgroupCounter() {
         // one metrics window after the hog is settled, so the window holds only steady burning
-        JsonNode m = podMetrics("burn", Duration.ofSeconds(90));
-        String top = waitForTop("pod", "burn");
+        podMetrics("burn", Duration.ofSeconds(90));
+        String path = "/apis/metrics.k8s.io/v1beta1/namespaces/" + NS + "/pods/burn";
+        String[] topOut = new String[1];
+        JsonNode m = sameWindow(path, () -> topOut[0] = waitForTop("pod", "burn"));
+        String top = topOut[0];
         long topMillis = millicores(column(top, "burn", 1));
         double host = hostRate("burn.cpu", m) / 1e6;
         System.out.printf("burn: kubectl top %dm, metrics API %s over %s, host cgroup %.0fm%n", topMillis,
@@ -124,9 +127,11 @@ class MetricsTest {
     @Test
     void topNodeAgreesWithTheRootCgroup() throws IOException {
         String node = kubectl("get", "nodes", "-o", "jsonpath={.items[0].metadata.name}").ok().out().trim();
-        JsonNode m = eventually(Duration.ofSeconds(60), () -> raw("/apis/metrics.k8s.io/v1beta1/nodes/" + node),
-                Optional::isPresent).get();
-        String top = kubectl("top", "node", "--no-headers").ok().out();
+        String path = "/apis/metrics.k8s.io/v1beta1/nodes/" + node;
+        eventually(Duration.ofSeconds(60), () -> raw(path), Optional::isPresent);
+        String[] topOut = new String[1];
+        JsonNode m = sameWindow(path, () -> topOut[0] = kubectl("top", "node", "--no-headers").ok().out());
+        String top = topOut[0];
         String line = top.lines().filter(l -> l.startsWith(node + " ")).findFirst().orElseThrow(() ->
                 new AssertionError(top));
         String[] f = line.trim().split("\\s+");
@@ -176,6 +181,22 @@ class MetricsTest {
                     Instant t = Instant.parse(m.path("timestamp").asText());
                     return t.minus(windowOf(m)).isAfter(started.plus(Duration.ofSeconds(20)));
                 }), Optional::isPresent).get();
+    }
+
+    /**
+     * Runs {@code top} between two reads of the metrics object and returns it once both reads have the same
+     * timestamp, so what kubectl printed and the window the host rate is taken over are the same scrape's.
+     */
+    private static JsonNode sameWindow(String path, Runnable top) {
+        for (int i = 0; i < 5; i++) {
+            JsonNode before = raw(path).orElseThrow();
+            top.run();
+            JsonNode after = raw(path).orElseThrow();
+            if (before.path("timestamp").equals(after.path("timestamp"))) {
+                return after;
+            }
+        }
+        throw new AssertionError("the metrics of " + path + " changed during every kubectl top");
     }
 
     private static String waitForTop(String what, String name) {
