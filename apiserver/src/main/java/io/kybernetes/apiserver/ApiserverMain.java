@@ -22,6 +22,8 @@ public class ApiserverMain {
                         new Flag("advertise-address", "",
                                 "IP address published in the endpoints of the kubernetes service (default: the first "
                                         + "non-loopback IPv4 address)"),
+                        new Flag("metric-resolution", "15s",
+                                "interval at which the metrics API scrapes the kubelets (as metrics-server's flag)"),
                         new Flag("max-requests-inflight", "400",
                                 "maximum number of non-watch requests in flight; beyond it the server answers 429"),
                         new Flag("default-watch-cache-size", "2048",

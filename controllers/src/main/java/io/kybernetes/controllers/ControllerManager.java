@@ -23,6 +23,8 @@ import io.kybernetes.controllers.deployment.DeploymentController;
 import io.kybernetes.controllers.deployment.KubeReplicaSetControl;
 import io.kybernetes.controllers.endpoints.EndpointsController;
 import io.kybernetes.controllers.gc.GarbageCollector;
+import io.kybernetes.controllers.hpa.HorizontalPodAutoscalerController;
+import io.kybernetes.controllers.hpa.KubeAutoscalerClient;
 import io.kybernetes.controllers.cronjob.CronJobController;
 import io.kybernetes.controllers.cronjob.KubeCronJobControl;
 import io.kybernetes.controllers.daemonset.DaemonSetController;
@@ -64,7 +66,14 @@ public class ControllerManager implements HealthCheck {
             EndpointsController.NAME, GarbageCollector.NAME, JobController.NAME, CronJobController.NAME,
             EndpointSliceController.NAME, NamespaceController.NAME, DaemonSetController.NAME,
             StatefulSetController.NAME, ServiceAccountController.NAME,
-            NodeLifecycleController.NAME, ReplicationControllers.NAME);
+            NodeLifecycleController.NAME, ReplicationControllers.NAME, HorizontalPodAutoscalerController.NAME);
+
+    /** The HPA controller's settings (upstream's --horizontal-pod-autoscaler-* flags). */
+    public record HpaSettings(java.time.Duration syncPeriod, double tolerance,
+            java.time.Duration downscaleStabilization) {
+        public static final HpaSettings DEFAULT = new HpaSettings(java.time.Duration.ofSeconds(15), 0.1,
+                java.time.Duration.ofMinutes(5));
+    }
 
     private Running running;
 
@@ -77,7 +86,9 @@ public class ControllerManager implements HealthCheck {
     }
 
     void onStart(@Observes StartupEvent ev) {
-        running = start(client, config.controllers(), config.workers(), config.gc().dependents());
+        running = start(client, config.controllers(), config.workers(), config.gc().dependents(),
+                new HpaSettings(config.horizontalPodAutoscalerSyncPeriod(), config.horizontalPodAutoscalerTolerance(),
+                        config.horizontalPodAutoscalerDownscaleStabilization()));
         for (QueueController c : running.controllers()) {
             Gauge.builder("workqueue_depth", c, QueueController::depth).tag("name", c.name())
                     .description("Current depth of the work queue").register(registry);
@@ -97,6 +108,11 @@ public class ControllerManager implements HealthCheck {
     /** Builds and starts the controllers selected by {@code enabled} (upstream --controllers syntax). */
     public static Running start(KubernetesClient client, List<String> enabled, int workers,
             List<String> gcDependents) {
+        return start(client, enabled, workers, gcDependents, HpaSettings.DEFAULT);
+    }
+
+    public static Running start(KubernetesClient client, List<String> enabled, int workers,
+            List<String> gcDependents, HpaSettings hpa) {
         for (String name : enabled) {
             String n = name.trim().startsWith("-") ? name.trim().substring(1) : name.trim();
             if (!n.equals("*") && !KNOWN.contains(n)) {
@@ -129,6 +145,10 @@ public class ControllerManager implements HealthCheck {
                 Clock.systemUTC(), workers).queue());
         known.put(ReplicationControllers.NAME, () -> ReplicationControllers.start(informers, client,
                 Clock.systemUTC(), workers));
+        known.put(HorizontalPodAutoscalerController.NAME, () -> new HorizontalPodAutoscalerController(informers,
+                new KubeAutoscalerClient(client), new KubeEventRecorder(client, "horizontal-pod-autoscaler",
+                        Clock.systemUTC()), Clock.systemUTC(), hpa.syncPeriod(), hpa.tolerance(),
+                hpa.downscaleStabilization(), workers).queue());
         known.put(GarbageCollector.NAME, () -> {
             GarbageCollector gc = GarbageCollector.standard(client, informers, gcDependents, workers);
             if (isEnabled(DaemonSetController.NAME, enabled) || isEnabled(StatefulSetController.NAME, enabled)) {

@@ -21,6 +21,18 @@ public interface ControllersConfig {
 
     Gc gc();
 
+    /** How often every HorizontalPodAutoscaler is reconciled (upstream's flag of the same name). */
+    @WithDefault("15s")
+    java.time.Duration horizontalPodAutoscalerSyncPeriod();
+
+    /** The usage/target ratio within which the HPA does not scale (0.1: 10%). */
+    @WithDefault("0.1")
+    double horizontalPodAutoscalerTolerance();
+
+    /** How long the HPA keeps scaling down to the highest recent recommendation when no behavior sets it. */
+    @WithDefault("5m")
+    java.time.Duration horizontalPodAutoscalerDownscaleStabilization();
+
     interface Gc {
         /** Dependents the garbage collector watches, as plural resource names the informers know. */
         @WithDefault("pods,replicasets,jobs,controllerrevisions,endpointslices")

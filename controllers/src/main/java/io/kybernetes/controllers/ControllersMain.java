@@ -11,11 +11,19 @@ public class ControllersMain {
 
     public static void main(String... args) {
         new Launcher("kybernetes-controllers", "the kybernetes controllers (workloads, endpoints, namespaces, nodes, "
-                + "garbage collector)", List.of(
+                + "garbage collector, horizontal pod autoscaler)", List.of(
                         new Flag("kubeconfig", "/etc/kybernetes/admin.conf",
                                 "path to the kubeconfig file of the API server"),
                         new Flag("controllers", "*", "controllers to run: '*' for all, 'name' to enable, "
-                                + "'-name' to disable; known: deployment, replicaset, endpoints, garbagecollector, job, cronjob, endpointslice, namespace, daemonset, statefulset, serviceaccount, nodelifecycle, replicationcontroller"),
+                                + "'-name' to disable; known: deployment, replicaset, endpoints, garbagecollector, job, cronjob, endpointslice, namespace, daemonset, statefulset, serviceaccount, nodelifecycle, replicationcontroller, horizontalpodautoscaling"),
+                        new Flag("horizontal-pod-autoscaler-sync-period", "15s",
+                                "period for syncing the number of pods in horizontal pod autoscaler"),
+                        new Flag("horizontal-pod-autoscaler-tolerance", "0.1",
+                                "minimum change (from 1.0) in the desired-to-actual metrics ratio for the horizontal "
+                                        + "pod autoscaler to consider scaling"),
+                        new Flag("horizontal-pod-autoscaler-downscale-stabilization", "5m",
+                                "period for which the autoscaler looks backwards and does not scale down below any "
+                                        + "recommendation it made during that period"),
                         Flag.of("bind-address", "127.0.0.1", "address of the health/metrics HTTP server",
                                 "quarkus.http.host"),
                         Flag.of("secure-port", "10257", "port of the health/metrics HTTP server (plain HTTP for now)",

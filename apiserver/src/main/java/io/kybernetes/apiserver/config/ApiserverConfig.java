@@ -28,6 +28,10 @@ public interface ApiserverConfig {
     @WithDefault("60s")
     java.time.Duration watchCacheLinger();
 
+    /** How often the metrics API scrapes the kubelets (metrics-server's --metric-resolution). */
+    @WithDefault("15s")
+    java.time.Duration metricResolution();
+
     /** The address published in the kubernetes Service's endpoints; empty: the first non-loopback IPv4. */
     java.util.Optional<String> advertiseAddress();
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.kybernetes.apiserver.json.Json;
+import io.kybernetes.apiserver.metrics.MetricsApi;
 import io.kybernetes.apiserver.registry.Registry;
 import io.kybernetes.apiserver.registry.Resource;
 import io.kybernetes.apiserver.registry.ResourceType;
@@ -59,14 +60,18 @@ public class Discovery {
                 groups.add(group(g));
             }
         }
+        groups.add(MetricsApi.group());
         return l;
     }
 
     public boolean hasGroup(String group) {
-        return !group.isEmpty() && registry.groups().contains(group);
+        return MetricsApi.GROUP.equals(group) || !group.isEmpty() && registry.groups().contains(group);
     }
 
     public ObjectNode group(String group) {
+        if (MetricsApi.GROUP.equals(group)) {
+            return MetricsApi.group();
+        }
         ObjectNode g = Json.object();
         g.put("kind", "APIGroup");
         g.put("apiVersion", "v1");
@@ -81,6 +86,9 @@ public class Discovery {
 
     /** The APIResourceList of a group version, or null when it is not served. */
     public ObjectNode resourceList(String group, String version) {
+        if (MetricsApi.GROUP.equals(group)) {
+            return MetricsApi.VERSION.equals(version) ? MetricsApi.resourceList() : null;
+        }
         List<Resource> resources = registry.resources(group, version);
         if (resources.isEmpty()) {
             return null;

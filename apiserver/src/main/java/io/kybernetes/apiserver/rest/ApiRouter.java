@@ -28,6 +28,7 @@ import io.kybernetes.apiserver.eviction.Evictions;
 import io.kybernetes.apiserver.fieldmanager.ManagedFields;
 import io.kybernetes.apiserver.json.Json;
 import io.kybernetes.apiserver.logs.PodLogProxy;
+import io.kybernetes.apiserver.metrics.MetricsApi;
 import io.kybernetes.apiserver.openapi.FieldValidator;
 import io.kybernetes.apiserver.patch.JsonPatch;
 import io.kybernetes.apiserver.patch.MergePatch;
@@ -79,12 +80,14 @@ public class ApiRouter {
     private final Instance<ProtobufCodec> codec;
     private final Instance<FieldValidator> fieldValidator;
     private final WatchCache watchCache;
+    private final MetricsApi metrics;
     private final int maxInflight;
     private final AtomicInteger inflight = new AtomicInteger();
 
     public ApiRouter(Registry registry, GenericStore store, Discovery discovery, PodLogProxy logs, Evictions evictions,
             Instance<ProtobufCodec> codec, Instance<FieldValidator> fieldValidator, ApiserverConfig config,
-            WatchCache watchCache) {
+            WatchCache watchCache, MetricsApi metrics) {
+        this.metrics = metrics;
         this.evictions = evictions;
         this.watchCache = watchCache;
         this.fieldValidator = fieldValidator;
@@ -135,6 +138,13 @@ public class ApiRouter {
             if (info.isDiscovery()) {
                 refuseUpgrade(rc);
                 discovery(rc, info);
+                return;
+            }
+            if (MetricsApi.GROUP.equals(info.group())) {
+                refuseUpgrade(rc);
+                reply(rc, metrics.serve(info.version(), rc.request().method() == HttpMethod.GET, info.watchPath(),
+                        info.namespace(), info.resource(), info.name(), info.subresource(), rc.queryParams()),
+                        o -> send(rc, 200, o));
                 return;
             }
             Resource r = registry.resource(info.group(), info.version(), info.resource())

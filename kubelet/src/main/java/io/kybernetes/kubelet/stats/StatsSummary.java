@@ -17,9 +17,10 @@ import io.kybernetes.kubelet.cri.v1.ContainerStats;
 import io.kybernetes.kubelet.pod.CriLabels;
 
 /**
- * The kubelet's {@code /stats/summary} (the shape metrics pipelines read): node CPU and memory from /proc, and per
- * pod and container CPU and memory from CRI ListContainerStats. CPU usage in nano cores is derived from two
- * successive cumulative samples when the runtime does not report it.
+ * The kubelet's {@code /stats/summary} (the shape metrics pipelines read): node CPU and memory from the root cgroup
+ * as upstream's (from /proc where it cannot be read), and per pod and container CPU and memory from CRI
+ * ListContainerStats (containers that are not running have no reading and are left out). CPU usage in nano cores is
+ * derived from two successive cumulative samples when the runtime does not report it.
  */
 public final class StatsSummary {
 
@@ -31,10 +32,16 @@ public final class StatsSummary {
     private final CriClient cri;
     private final String nodeName;
     private final Map<String, Sample> previous = new ConcurrentHashMap<>();
+    private final RootCgroup rootCgroup;
 
     public StatsSummary(CriClient cri, String nodeName) {
+        this(cri, nodeName, Path.of("/sys/fs/cgroup"));
+    }
+
+    StatsSummary(CriClient cri, String nodeName, Path cgroupRoot) {
         this.cri = cri;
         this.nodeName = nodeName;
+        this.rootCgroup = new RootCgroup(cgroupRoot);
     }
 
     public ObjectNode summary() {
@@ -42,21 +49,25 @@ public final class StatsSummary {
         ObjectNode root = JSON.objectNode();
         ObjectNode node = root.putObject("node");
         node.put("nodeName", nodeName);
-        long nodeCpu = nodeCpuNanos(read("/proc/stat"));
+        long nodeCpu = rootCgroup.cpuNanos().orElseGet(() -> nodeCpuNanos(read("/proc/stat")));
         long t = now.getEpochSecond() * 1_000_000_000L + now.getNano();
         node.set("cpu", cpu(t, nodeCpu, rate("node", t, nodeCpu)));
         Map<String, Long> mem = meminfo(read("/proc/meminfo"));
         long total = mem.getOrDefault("MemTotal", 0L) * 1024;
         long available = mem.getOrDefault("MemAvailable", 0L) * 1024;
         ObjectNode nm = node.putObject("memory");
-        nm.put("time", now.toString()).put("availableBytes", available).put("usageBytes", total - available)
-                .put("workingSetBytes", total - available);
+        long workingSet = rootCgroup.workingSetBytes().orElse(total - available);
+        nm.put("time", now.toString()).put("availableBytes", Math.max(0, total - workingSet))
+                .put("usageBytes", total - available).put("workingSetBytes", workingSet);
 
         Map<String, ObjectNode> pods = new LinkedHashMap<>();
         Map<String, long[]> podTotals = new LinkedHashMap<>();
         java.util.Set<String> seen = new java.util.HashSet<>();
         for (ContainerStats s : cri.listContainerStats()) {
             seen.add(s.getAttributes().getId());
+            if (!s.hasCpu() || s.getCpu().getTimestamp() == 0) {
+                continue; // not running: the runtime has no reading for it
+            }
             var labels = s.getAttributes().getLabelsMap();
             String uid = labels.get(CriLabels.POD_UID);
             if (uid == null) {
