@@ -226,6 +226,21 @@ class StreamingTest {
         assertEquals(Files.readString(in), Files.readString(back));
     }
 
+    @Test
+    @Order(8)
+    void cpCarriesALargeBinaryFileBothWays() throws Exception {
+        byte[] data = new byte[6 * 1024 * 1024];
+        new java.util.Random(7).nextBytes(data);
+        Path big = dir.resolve("big.bin");
+        Files.write(big, data);
+        String md5 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(data));
+        Cli.kubectl(Duration.ofSeconds(90), "-n", NS, "cp", big.toString(), "two:/tmp/big.bin", "-c", "a").ok();
+        assertEquals(md5, k("exec", "two", "-c", "a", "--", "md5sum", "/tmp/big.bin").ok().out().split(" ")[0]);
+        Path back = dir.resolve("big-back.bin");
+        Cli.kubectl(Duration.ofSeconds(90), "-n", NS, "cp", "two:/tmp/big.bin", back.toString(), "-c", "a").ok();
+        assertTrue(java.util.Arrays.equals(data, Files.readAllBytes(back)), "the copy back differs");
+    }
+
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource(delimiter = '|', value = {
         "kubectl      | pod/web     | 28080:80",
