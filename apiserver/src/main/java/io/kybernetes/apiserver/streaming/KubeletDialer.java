@@ -8,6 +8,7 @@ import org.jboss.logging.Logger;
 import io.kybernetes.apiserver.status.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
@@ -29,9 +30,14 @@ final class KubeletDialer {
     record Upgraded(NetSocket socket, UpgradeHead head, Buffer rest) {
     }
 
+    /** How long the kubelet may take to answer the upgrade (it asks the runtime for a session first). */
+    static final long ANSWER_TIMEOUT_MS = 30_000;
+
+    private final Vertx vertx;
     private final NetClient net;
 
-    KubeletDialer(NetClient net) {
+    KubeletDialer(Vertx vertx, NetClient net) {
+        this.vertx = vertx;
         this.net = net;
     }
 
@@ -46,6 +52,13 @@ final class KubeletDialer {
                     headers.forEach((k, vs) -> vs.forEach(v -> head.append(k).append(": ").append(v).append("\r\n")));
                     head.append("\r\n");
                     LOG.debugf("upgrade -> kubelet %s:%d%s %s", host, port, path, headers);
+                    long timer = vertx.setTimer(ANSWER_TIMEOUT_MS, t -> {
+                        if (done.tryFail(new ApiException(504, "Timeout", "the kubelet at " + host + ":" + port
+                                + " did not answer the upgrade within " + ANSWER_TIMEOUT_MS / 1000 + "s"))) {
+                            socket.close();
+                        }
+                    });
+                    done.future().onComplete(ar -> vertx.cancelTimer(timer));
                     read(socket, done);
                     socket.write(Buffer.buffer(head.toString(), "ISO-8859-1"));
                 });

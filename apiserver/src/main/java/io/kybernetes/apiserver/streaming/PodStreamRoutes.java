@@ -59,7 +59,7 @@ public class PodStreamRoutes {
     public PodStreamRoutes(Registry registry, GenericStore store, Vertx vertx) {
         this.registry = registry;
         this.store = store;
-        this.dialer = new KubeletDialer(vertx.createNetClient(new NetClientOptions().setConnectTimeout(5000)));
+        this.dialer = new KubeletDialer(vertx, vertx.createNetClient(new NetClientOptions().setConnectTimeout(5000)));
     }
 
     void routes(@Observes Router router) {
