@@ -63,7 +63,7 @@ public class PodLogProxy {
     }
 
     /** The kubelet address of a node: InternalIP (else the first address) and the kubelet endpoint port. */
-    static String[] kubelet(ObjectNode node) {
+    public static String[] kubelet(ObjectNode node) {
         String ip = null;
         for (JsonNode a : node.path("status").path("addresses")) {
             if (a.path("type").asText().equals("InternalIP")) {

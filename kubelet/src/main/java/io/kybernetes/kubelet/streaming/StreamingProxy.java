@@ -207,10 +207,12 @@ public final class StreamingProxy {
                             fail(ctx, r.status, "runtime refused the stream: " + r.reason + " " + rest);
                             return;
                         }
-                        var resp = ctx.response();
-                        r.headers.forEach(h -> resp.headers().add(h[0], h[1]));
-                        Future<NetSocket> client = req.toNetSocket();
-                        client.onFailure(e -> upstream.close()).onSuccess(down -> {
+                        Future<NetSocket> client = ClientConnections.upgrade(req, r.headers);
+                        client.onFailure(e -> {
+                            LOG.warnf("upgrade of %s failed: %s", req.path(), e.toString());
+                            upstream.close();
+                            fail(ctx, 500, "upgrade failed: " + e.getMessage());
+                        }).onSuccess(down -> {
                             if (rest.length() > 0) {
                                 down.write(rest);
                             }
