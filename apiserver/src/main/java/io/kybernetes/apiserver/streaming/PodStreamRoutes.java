@@ -28,6 +28,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.kybernetes.launcher.upgrade.ClientConnections;
 
 /**
  * The pod subresources {@code exec}, {@code attach} and {@code portforward} (GET or POST, always an upgrade). The

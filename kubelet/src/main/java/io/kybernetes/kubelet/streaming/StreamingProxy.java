@@ -25,6 +25,7 @@ import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.kybernetes.launcher.upgrade.ClientConnections;
 
 /**
  * The kubelet's streaming endpoints, as upstream's kubelet server serves them:

@@ -1,4 +1,4 @@
-package io.kybernetes.apiserver.streaming;
+package io.kybernetes.launcher.upgrade;
 
 import java.util.List;
 
@@ -17,20 +17,22 @@ import io.vertx.core.net.impl.VertxHandler;
 
 /**
  * Turns the client's HTTP/1.1 connection into a raw socket after answering its upgrade with 101 and the given
- * headers (those of the kubelet's own 101, which carry the negotiated protocol, e.g. X-Stream-Protocol-Version).
+ * headers (those of the backend's 101, which carry the negotiated protocol, e.g. X-Stream-Protocol-Version). Shared
+ * by the apiserver (kubectl's exec, attach and port-forward) and the kubelet (its streaming endpoints).
  * <p>
  * For a GET, Vert.x's {@link HttpServerRequest#toNetSocket()} does it. Vert.x 4 refuses it for any other method
- * ("HTTP method must be CONNECT or an HTTP upgrade"), but kubectl sends its SPDY upgrade as a POST: that refusal,
- * swallowed, was the old hang. For a POST the same steps Vert.x takes for a GET are taken here on the connection's
+ * ("HTTP method must be CONNECT or an HTTP upgrade"), but SPDY clients send their upgrade as a POST: that
+ * refusal, swallowed, was the old hang. For a POST the same steps Vert.x takes for a GET are taken here on the
+ * connection's
  * Netty pipeline (write the 101, drop the HTTP codec, let a Vert.x NetSocket own the channel), through Vert.x's
  * public impl classes rather than reflection.
  */
-final class ClientConnections {
+public final class ClientConnections {
 
     private ClientConnections() {
     }
 
-    static Future<NetSocket> upgrade(HttpServerRequest req, List<String[]> headers) {
+    public static Future<NetSocket> upgrade(HttpServerRequest req, List<String[]> headers) {
         var res = req.response();
         for (String[] h : headers) {
             if (!h[0].equalsIgnoreCase("Content-Length") && !h[0].equalsIgnoreCase("Transfer-Encoding")) {

@@ -1,4 +1,4 @@
-package io.kybernetes.apiserver.streaming;
+package io.kybernetes.launcher.upgrade;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
