@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Issue 8, Done-when 1 (HPA scaling on CPU load): a Deployment whose pods request 100m CPU and burn up to their
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * and a 15 s scale-down stabilization window (behavior), scales up while the pods burn ({@code kubectl get hpa}
  * shows e.g. {@code cpu: 290%/50%}) and back down to one replica once the load has stopped.
  */
+@Tag("node")
 class HpaTest {
 
     private static final String NS = "hpatest";

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -29,6 +30,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Requests go to the node's IP as a user's would, with curl.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Tag("node")
 class IngressTest {
 
     private static final String NS = "ingtest";

@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,6 +36,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * Works on cgroup v1 (cpuacct.usage, memory.usage_in_bytes - total_inactive_file) and v2 (cpu.stat usage_usec,
  * memory.current - inactive_file).
  */
+@Tag("node")
 class MetricsTest {
 
     private static final String NS = "metricstest";

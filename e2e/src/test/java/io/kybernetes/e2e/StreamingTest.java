@@ -22,6 +22,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -32,6 +33,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * (tmux) with a resize, attach, cp both ways, and port-forward to a pod, a Service and a Deployment.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Tag("node")
 class StreamingTest {
 
     private static final String NS = "streaming";
