@@ -220,6 +220,7 @@ public final class StreamingProxy {
                             splice(down, upstream);
                             splice(upstream, down);
                             upstream.resume();
+                            down.resume();
                         });
                     });
                     upstream.write(head.toString());

@@ -25,7 +25,8 @@ import io.vertx.core.net.impl.VertxHandler;
  * refusal, swallowed, was the old hang. For a POST the same steps Vert.x takes for a GET are taken here on the
  * connection's
  * Netty pipeline (write the 101, drop the HTTP codec, let a Vert.x NetSocket own the channel), through Vert.x's
- * public impl classes rather than reflection.
+ * public impl classes rather than reflection. The socket of a POST comes back paused: resume it once its handlers
+ * are set.
  */
 public final class ClientConnections {
 
@@ -65,7 +66,11 @@ public final class ClientConnections {
                         VertxHandler.create(ctx -> new NetSocketImpl(context, ctx, null, null, false)));
                 @SuppressWarnings("unchecked")
                 VertxHandler<NetSocketImpl> handler = (VertxHandler<NetSocketImpl>) pipeline.get("handler");
-                done.complete(handler.getConnection());
+                // paused until the caller has set its handlers: the client sends its first frames as soon as it
+                // reads the 101, and a NetSocket without a handler drops what it reads
+                NetSocketImpl socket = handler.getConnection();
+                socket.pause();
+                done.complete(socket);
             } catch (RuntimeException e) {
                 chctx.close();
                 done.tryFail(e);

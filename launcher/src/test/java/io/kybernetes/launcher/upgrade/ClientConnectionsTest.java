@@ -32,7 +32,7 @@ class ClientConnectionsTest {
             // answer later, as the real route does once the kubelet accepted
             vertx.setTimer(50, t -> ClientConnections.upgrade(req, List.of(new String[] {"Connection", "Upgrade"},
                     new String[] {"Upgrade", "SPDY/3.1"}, new String[] {"X-Stream-Protocol-Version", "v4.channel.k8s.io"}))
-                    .onSuccess(socket -> socket.handler(b -> socket.write("echo:" + b))));
+                    .onSuccess(socket -> socket.handler(b -> socket.write("echo:" + b)).resume()));
         }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
