@@ -81,7 +81,7 @@ public class KubeletService {
             HollowFleet fleet = new HollowFleet(config.hollowNodePrefix(), config.hollowNodes(), config.hollowZones(),
                     config.hollowNodeCpu(),
                     Quantity.getAmountInBytes(new Quantity(config.hollowNodeMemory())).longValue() / 1024);
-            h = new HollowKubelet(HollowKubelet.client(Path.of(config.kubeconfig()), config.hollowWorkers()), fleet,
+            h = new HollowKubelet(ApiClients.fromKubeconfig(Path.of(config.kubeconfig()), true), fleet,
                     new HollowKubelet.Settings(config.hollowLeaseInterval(), config.hollowStatusInterval(),
                             config.hollowStartDelay(), config.hollowWorkers()), java.time.Clock.systemUTC());
         } catch (RuntimeException e) {

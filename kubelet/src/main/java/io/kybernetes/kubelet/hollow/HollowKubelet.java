@@ -1,9 +1,5 @@
 package io.kybernetes.kubelet.hollow;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,9 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jboss.logging.Logger;
 
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 
 /**
  * Many nodes from one process, for scale tests (upstream's kubemark "hollow nodes"): registers the fleet's Node
@@ -31,23 +25,6 @@ public final class HollowKubelet implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(HollowKubelet.class);
     static final long TICK_MILLIS = 100;
     public static final String RUNTIME_VERSION = HollowHeartbeats.RUNTIME_VERSION;
-
-    /**
-     * An API client for the fleet: as {@code ApiClients.fromKubeconfig} (plain HTTP watches), but allowing as many
-     * concurrent requests as there are writers (fabric8 allows 5 per host by default, which would serialize a
-     * fleet of thousands of nodes behind a handful of connections).
-     */
-    public static KubernetesClient client(Path kubeconfig, int workers) {
-        try {
-            Config config = Config.fromKubeconfig(null, Files.readString(kubeconfig), kubeconfig.toString());
-            config.setOnlyHttpWatches(true);
-            config.setMaxConcurrentRequests(Math.max(64, workers * 2));
-            config.setMaxConcurrentRequestsPerHost(Math.max(64, workers * 2));
-            return new KubernetesClientBuilder().withConfig(config).build();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read --kubeconfig " + kubeconfig, e);
-        }
-    }
 
     /** The knobs of the fleet (defaults as upstream's kubelet: 10 s lease renewal, 5 min status report). */
     public record Settings(Duration leaseInterval, Duration statusInterval, Duration startDelay, int workers) {

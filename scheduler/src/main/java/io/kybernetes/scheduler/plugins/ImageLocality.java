@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerImage;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kybernetes.scheduler.framework.CycleState;
@@ -40,7 +39,7 @@ public final class ImageLocality implements PreScorePlugin, ScorePlugin {
     public Status preScore(CycleState state, Pod pod, List<NodeInfo> feasible) {
         Map<String, long[]> images = new HashMap<>();
         for (NodeInfo n : state.nodes()) {
-            for (Map.Entry<String, Long> e : images(n).entrySet()) {
+            for (Map.Entry<String, Long> e : n.memo(NAME, ImageLocality::images).entrySet()) {
                 long[] s = images.computeIfAbsent(e.getKey(), k -> new long[2]);
                 s[0] = e.getValue();
                 s[1]++;
@@ -57,24 +56,29 @@ public final class ImageLocality implements PreScorePlugin, ScorePlugin {
     public long score(CycleState state, Pod pod, NodeInfo node) {
         Map<String, ImageState> all = state.read(STATE_KEY, Map.class);
         int total = Math.max(1, state.nodes().size());
-        Map<String, Long> here = images(node);
+        Map<String, Long> here = node.memo(NAME, ImageLocality::images);
+        List<String> podImages = state.memo(NAME + "/podImages", () -> {
+            List<String> l = new ArrayList<>();
+            if (pod.getSpec().getInitContainers() != null) {
+                pod.getSpec().getInitContainers().forEach(c -> l.add(normalizedImageName(c.getImage())));
+            }
+            if (pod.getSpec().getContainers() != null) {
+                pod.getSpec().getContainers().forEach(c -> l.add(normalizedImageName(c.getImage())));
+            }
+            return l;
+        });
+        if (here.isEmpty()) {
+            return calculatePriority(0, podImages.size());
+        }
         long sum = 0;
-        List<Container> containers = new ArrayList<>();
-        if (pod.getSpec().getInitContainers() != null) {
-            containers.addAll(pod.getSpec().getInitContainers());
-        }
-        if (pod.getSpec().getContainers() != null) {
-            containers.addAll(pod.getSpec().getContainers());
-        }
-        for (Container c : containers) {
-            String image = normalizedImageName(c.getImage());
+        for (String image : podImages) {
             Long size = here.get(image);
             if (size != null) {
                 int numNodes = all == null || !all.containsKey(image) ? 1 : all.get(image).numNodes();
                 sum += (long) (size * ((double) numNodes / total));
             }
         }
-        return calculatePriority(sum, containers.size());
+        return calculatePriority(sum, podImages.size());
     }
 
     static long calculatePriority(long sum, int numContainers) {

@@ -129,9 +129,16 @@ public final class InterPodAffinity implements PreFilterPlugin, FilterPlugin, Pr
         Map<Pair, Integer> affCounts = new HashMap<>();
         Map<Pair, Integer> antiCounts = new HashMap<>();
         Map<Pair, Integer> existing = new HashMap<>();
+        // As upstream: existing pods' anti-affinity comes from the per-node lists; every pod is visited only when
+        // the incoming pod has terms of its own.
+        boolean incoming = !aff.isEmpty() || !anti.isEmpty();
         for (NodeInfo n : state.nodes()) {
+            List<Pod> visit = incoming ? n.pods() : n.podsWithRequiredAntiAffinity();
+            if (visit.isEmpty()) {
+                continue;
+            }
             Map<String, String> labels = n.labels();
-            for (Pod p : n.pods()) {
+            for (Pod p : visit) {
                 for (PodAffinityTerm t : requiredAntiAffinity(p)) {
                     String v = labels.get(t.getTopologyKey());
                     if (v != null && matches(t, p.getMetadata().getNamespace(), pod)) {
@@ -206,8 +213,12 @@ public final class InterPodAffinity implements PreFilterPlugin, FilterPlugin, Pr
         List<WeightedPodAffinityTerm> prefAnti = preferredAntiAffinity(pod);
         boolean incoming = !prefAff.isEmpty() || !prefAnti.isEmpty();
         for (NodeInfo n : state.nodes()) {
+            List<Pod> visit = incoming ? n.pods() : n.podsWithAffinity();
+            if (visit.isEmpty()) {
+                continue;
+            }
             Map<String, String> labels = n.labels();
-            for (Pod p : n.pods()) {
+            for (Pod p : visit) {
                 if (incoming) {
                     add(scores, labels, prefAff, ns, p, 1);
                     add(scores, labels, prefAnti, ns, p, -1);
