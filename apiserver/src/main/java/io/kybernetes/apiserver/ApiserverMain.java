@@ -23,7 +23,10 @@ public class ApiserverMain {
                                 "IP address published in the endpoints of the kubernetes service (default: the first "
                                         + "non-loopback IPv4 address)"),
                         new Flag("max-requests-inflight", "400",
-                                "maximum number of non-watch requests in flight; beyond it the server answers 429")))
+                                "maximum number of non-watch requests in flight; beyond it the server answers 429"),
+                        new Flag("default-watch-cache-size", "2048",
+                                "recent changes the watch cache keeps per resource for watches that resume; 0 gives "
+                                        + "every watch a store watch of its own")))
                 .run(args);
     }
 }

@@ -366,6 +366,55 @@ class KubectlCompatTest {
         check("apply --server-side", () ->
                 assertEquals("configmap/ssa serverside-applied", ok("apply", "--server-side", "-f",
                         file("ssa.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa}\ndata: {a: one}\n").toString()).trim()));
+        check("apply --server-side records kubectl as the Apply manager in managedFields", () -> {
+            JsonNode mf = JSON.readTree(ok("get", "configmap", "ssa", "--show-managed-fields", "-o",
+                    "jsonpath={.metadata.managedFields}"));
+            assertTrue(mf.isArray() && mf.size() == 1, mf::toString);
+            assertEquals("kubectl", mf.get(0).path("manager").asText());
+            assertEquals("Apply", mf.get(0).path("operation").asText());
+            assertTrue(mf.get(0).at("/fieldsV1/f:data").has("f:a"), mf::toString);
+        });
+        check("apply --server-side by a second manager changing an owned field is a conflict", () -> {
+            Cli.Result r = fails("apply", "--server-side", "--field-manager=other", "-f",
+                    file("ssa-other.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa}\ndata: {a: two}\n").toString());
+            assertTrue(r.err().contains("Apply failed with 1 conflict: conflict with \"kubectl\": .data.a"), r.err());
+            assertTrue(r.err().contains("--force-conflicts"), r.err());
+            assertEquals("one", ok("get", "configmap", "ssa", "-o", "jsonpath={.data.a}"));
+        });
+        check("apply --server-side --force-conflicts takes the field over", () -> {
+            assertEquals("configmap/ssa serverside-applied", ok("apply", "--server-side", "--field-manager=other",
+                    "--force-conflicts", "-f", DIR.resolve("ssa-other.yaml").toString()).trim());
+            assertEquals("two", ok("get", "configmap", "ssa", "-o", "jsonpath={.data.a}"));
+            JsonNode mf = JSON.readTree(ok("get", "configmap", "ssa", "--show-managed-fields", "-o",
+                    "jsonpath={.metadata.managedFields}"));
+            for (JsonNode m : mf) {
+                boolean ownsA = m.at("/fieldsV1/f:data").has("f:a");
+                assertEquals(m.path("manager").asText().equals("other"), ownsA, mf::toString);
+            }
+        });
+        check("apply --server-side of the same value by two managers shares the field", () -> {
+            ok("apply", "--server-side", "--field-manager=third", "-f",
+                    file("ssa-third.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa}\ndata: {a: two, b: three}\n").toString());
+            JsonNode mf = JSON.readTree(ok("get", "configmap", "ssa", "--show-managed-fields", "-o",
+                    "jsonpath={.metadata.managedFields}"));
+            long owners = 0;
+            for (JsonNode m : mf) {
+                owners += m.at("/fieldsV1/f:data").has("f:a") ? 1 : 0;
+            }
+            assertEquals(2, owners, mf::toString);
+        });
+        check("apply --server-side dropping a field it alone owns removes it", () -> {
+            ok("apply", "--server-side", "--field-manager=third", "-f",
+                    file("ssa-third2.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa}\ndata: {a: two}\n").toString());
+            JsonNode data = json("get", "configmap", "ssa").path("data");
+            assertFalse(data.has("b"), data::toString);
+            assertEquals("two", data.path("a").asText());
+        });
+        check("apply --server-side --dry-run=server changes nothing", () -> {
+            ok("apply", "--server-side", "--field-manager=third", "--dry-run=server", "-f",
+                    file("ssa-dry.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa}\ndata: {a: two, c: dry}\n").toString());
+            assertFalse(json("get", "configmap", "ssa").path("data").has("c"));
+        });
         check("expose creates a Service with a ClusterIP and endpoints", () -> {
             ok("expose", "deployment", "web", "--port=80", "--target-port=http");
             String ip = ok("get", "service", "web", "-o", "jsonpath={.spec.clusterIP}");

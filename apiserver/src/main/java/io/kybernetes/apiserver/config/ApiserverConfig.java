@@ -20,6 +20,14 @@ public interface ApiserverConfig {
     @WithDefault("400")
     int maxRequestsInflight();
 
+    /** Changes the watch cache keeps per resource; 0 disables the shared watches. */
+    @WithDefault("2048")
+    int defaultWatchCacheSize();
+
+    /** How long a resource's shared store watch outlives its last client watch. */
+    @WithDefault("60s")
+    java.time.Duration watchCacheLinger();
+
     /** The address published in the kubernetes Service's endpoints; empty: the first non-loopback IPv4. */
     java.util.Optional<String> advertiseAddress();
 }

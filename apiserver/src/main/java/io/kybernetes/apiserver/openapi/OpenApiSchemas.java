@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
@@ -28,6 +29,8 @@ public final class OpenApiSchemas {
     static final String REF_PREFIX = "#/components/schemas/";
 
     private final Map<String, ObjectNode> schemas = new TreeMap<>();
+    /** "group/version/kind" to schema name, from x-kubernetes-group-version-kind (looked up on every write). */
+    private final Map<String, String> byGroupVersionKind = new HashMap<>();
 
     private OpenApiSchemas(JsonNode root) {
         Iterator<Map.Entry<String, JsonNode>> it = root.path("schemas").fields();
@@ -35,6 +38,20 @@ public final class OpenApiSchemas {
             Map.Entry<String, JsonNode> e = it.next();
             schemas.put(e.getKey(), (ObjectNode) e.getValue());
         }
+        indexKinds();
+    }
+
+    private void indexKinds() {
+        for (Map.Entry<String, ObjectNode> e : schemas.entrySet()) {
+            for (JsonNode gvk : e.getValue().path("x-kubernetes-group-version-kind")) {
+                byGroupVersionKind.putIfAbsent(gvkKey(gvk.path("group").asText(), gvk.path("version").asText(),
+                        gvk.path("kind").asText()), e.getKey());
+            }
+        }
+    }
+
+    private static String gvkKey(String group, String version, String kind) {
+        return group + "/" + version + "/" + kind;
     }
 
     public static OpenApiSchemas load(ObjectMapper mapper) {
@@ -50,6 +67,7 @@ public final class OpenApiSchemas {
 
     private OpenApiSchemas(Map<String, ObjectNode> all) {
         schemas.putAll(all);
+        indexKinds();
     }
 
     /** These schemas plus {@code extra} (custom resources' schemas, which reference the built-in ones). */
@@ -73,15 +91,7 @@ public final class OpenApiSchemas {
 
     /** The name of the schema that carries this group/version/kind in x-kubernetes-group-version-kind. */
     public Optional<String> nameOf(String group, String version, String kind) {
-        for (Map.Entry<String, ObjectNode> e : schemas.entrySet()) {
-            for (JsonNode gvk : e.getValue().path("x-kubernetes-group-version-kind")) {
-                if (gvk.path("group").asText().equals(group) && gvk.path("version").asText().equals(version)
-                        && gvk.path("kind").asText().equals(kind)) {
-                    return Optional.of(e.getKey());
-                }
-            }
-        }
-        return Optional.empty();
+        return Optional.ofNullable(byGroupVersionKind.get(gvkKey(group, version, kind)));
     }
 
     /** The named schemas and every schema they reference, transitively, sorted by name. */

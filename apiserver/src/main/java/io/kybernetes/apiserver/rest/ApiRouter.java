@@ -45,6 +45,7 @@ import io.kybernetes.apiserver.selection.LabelSelector;
 import io.kybernetes.apiserver.status.ApiException;
 import io.kybernetes.apiserver.status.Cause;
 import io.kybernetes.apiserver.table.Tables;
+import io.kybernetes.apiserver.watch.WatchCache;
 import io.kybernetes.apiserver.watch.WatchRequest;
 import io.kybernetes.apiserver.watch.WatchStream;
 import io.vertx.core.Context;
@@ -77,12 +78,15 @@ public class ApiRouter {
     private final Evictions evictions;
     private final Instance<ProtobufCodec> codec;
     private final Instance<FieldValidator> fieldValidator;
+    private final WatchCache watchCache;
     private final int maxInflight;
     private final AtomicInteger inflight = new AtomicInteger();
 
     public ApiRouter(Registry registry, GenericStore store, Discovery discovery, PodLogProxy logs, Evictions evictions,
-            Instance<ProtobufCodec> codec, Instance<FieldValidator> fieldValidator, ApiserverConfig config) {
+            Instance<ProtobufCodec> codec, Instance<FieldValidator> fieldValidator, ApiserverConfig config,
+            WatchCache watchCache) {
         this.evictions = evictions;
+        this.watchCache = watchCache;
         this.fieldValidator = fieldValidator;
         this.registry = registry;
         this.store = store;
@@ -323,7 +327,7 @@ public class ApiRouter {
         WatchRequest req = new WatchRequest(r, ns, filter(r, q, name), q.get("resourceVersion"), timeout,
                 isTrue(q.get("allowWatchBookmarks")), isTrue(q.get("sendInitialEvents")),
                 Tables.wanted(rc.request().getHeader("Accept")), q.get("includeObject"));
-        WatchStream stream = new WatchStream(req, Vertx.currentContext(), store.etcd());
+        WatchStream stream = new WatchStream(req, Vertx.currentContext(), store.etcd(), watchCache);
         if (!isWebSocketRequest(rc.request())) {
             stream.streamTo(rc.response());
             return;

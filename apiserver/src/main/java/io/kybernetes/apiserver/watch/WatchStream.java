@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 import org.jboss.logging.Logger;
 
@@ -12,8 +13,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kybernetes.apiserver.json.Json;
 import io.kybernetes.apiserver.status.ApiException;
 import io.kybernetes.apiserver.storage.EtcdStore;
+import io.kybernetes.apiserver.registry.Conversion;
+import io.kybernetes.apiserver.registry.Resource;
 import io.kybernetes.apiserver.storage.StoredValue;
-import io.kybernetes.apiserver.storage.WatchSink;
 import io.kybernetes.apiserver.table.Tables;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
@@ -28,7 +30,7 @@ import io.vertx.core.http.ServerWebSocket;
  * start or stop matching the filter become ADDED or DELETED, as upstream's cacher does. Store callbacks hop onto
  * the request's Vert.x context before writing.
  */
-public final class WatchStream implements WatchSink {
+public final class WatchStream implements WatchCache.Listener {
 
     private static final Logger LOG = Logger.getLogger(WatchStream.class);
     /** How often a BOOKMARK is sent when the client allows them. Non-final so tests may shorten it. */
@@ -37,6 +39,7 @@ public final class WatchStream implements WatchSink {
     private final WatchRequest req;
     private final Context context;
     private final EtcdStore store;
+    private final WatchCache cache;
     private final long from;
     private WatchOutput output;
     private AutoCloseable watcher;
@@ -49,10 +52,11 @@ public final class WatchStream implements WatchSink {
      * Prepares one watch; throws an ApiException (to be answered as a normal HTTP error, before any upgrade or
      * stream header) for a malformed resourceVersion.
      */
-    public WatchStream(WatchRequest req, Context context, EtcdStore store) {
+    public WatchStream(WatchRequest req, Context context, EtcdStore store, WatchCache cache) {
         this.req = req;
         this.context = context;
         this.store = store;
+        this.cache = cache;
         String rv = req.resourceVersion() == null ? "" : req.resourceVersion();
         if (rv.isEmpty() || rv.equals("0") || req.sendInitialEvents()) {
             from = -1;
@@ -112,33 +116,43 @@ public final class WatchStream implements WatchSink {
         if (closed) {
             return;
         }
-        watcher = store.watch(req.resource().prefix(req.namespace()), revision, this);
+        watcher = cache.watch(req.resource().prefix(null), req.resource().prefix(req.namespace()), revision, this);
+    }
+
+    /** Keys of what the watchers of one served version derive from a shared {@link Change}. */
+    private record Derived(Conversion conversion, String form) {
     }
 
     @Override
-    public void onChange(StoredValue value, StoredValue prev, long revision, boolean deleted) {
+    public void onChange(Change change) {
         context.runOnContext(v -> {
             if (closed) {
                 return;
             }
-            lastRevision = revision;
-            ObjectNode old = prev == null ? null : req.resource().decode(prev);
+            lastRevision = change.revision();
+            Resource r = req.resource();
+            Conversion conv = r.conversion();
+            ObjectNode old = change.prev() == null ? null
+                    : change.memo(new Derived(conv, "prev"), () -> r.decode(change.prev()));
             boolean oldMatch = old != null && req.filter().test(old);
-            if (deleted) {
+            if (change.deleted()) {
                 if (oldMatch) {
-                    Json.with(old, "metadata").put("resourceVersion", Long.toString(revision));
-                    send("DELETED", old);
+                    send("DELETED", change, "deleted", () -> {
+                        ObjectNode gone = old.deepCopy();
+                        Json.with(gone, "metadata").put("resourceVersion", Long.toString(change.revision()));
+                        return gone;
+                    });
                 }
                 return;
             }
-            ObjectNode obj = req.resource().decode(value);
+            ObjectNode obj = change.memo(new Derived(conv, "value"), () -> r.decode(change.value()));
             boolean newMatch = req.filter().test(obj);
             if (newMatch && oldMatch) {
-                send("MODIFIED", obj);
+                send("MODIFIED", change, "value", () -> obj);
             } else if (newMatch) {
-                send("ADDED", obj);
+                send("ADDED", change, "value", () -> obj);
             } else if (oldMatch) {
-                send("DELETED", obj);
+                send("DELETED", change, "value", () -> obj);
             }
         });
     }
@@ -186,6 +200,33 @@ public final class WatchStream implements WatchSink {
         } else {
             event(type, obj);
         }
+    }
+
+    /**
+     * Sends the object derived as {@code form} from a shared change; as JSON, its encoding is shared too (the event
+     * is spliced around it, byte for byte what encoding the whole event would give).
+     */
+    private void send(String type, Change change, String form, Supplier<ObjectNode> object) {
+        Derived key = new Derived(req.resource().conversion(), form);
+        ObjectNode obj = change.memo(key, object);
+        if (req.table() || closed) {
+            send(type, obj);
+            return;
+        }
+        byte[] json = change.memo(new Derived(key.conversion(), form + ".json"), () -> Json.bytes(obj));
+        byte[] head = EVENT_HEADS.get(type);
+        byte[] e = new byte[head.length + json.length + 1];
+        System.arraycopy(head, 0, e, 0, head.length);
+        System.arraycopy(json, 0, e, head.length, json.length);
+        e[e.length - 1] = '}';
+        output.write(e);
+    }
+
+    private static final java.util.Map<String, byte[]> EVENT_HEADS = java.util.Map.of(
+            "ADDED", head("ADDED"), "MODIFIED", head("MODIFIED"), "DELETED", head("DELETED"));
+
+    private static byte[] head(String type) {
+        return ("{\"type\":\"" + type + "\",\"object\":").getBytes(StandardCharsets.UTF_8);
     }
 
     private void event(String type, ObjectNode object) {

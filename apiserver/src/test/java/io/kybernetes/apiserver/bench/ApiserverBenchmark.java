@@ -95,9 +95,14 @@ public final class ApiserverBenchmark {
                             "--listen-metrics-urls=http://127.0.0.1:" + metrics);
             int port = freePort();
             String api = "http://127.0.0.1:" + port;
-            Process apiserver = start(live, dir.resolve("apiserver.log"), "java", "-XX:+UseSerialGC", "-Xss512k",
-                    "-XX:TieredStopAtLevel=1", "-Xmx192m", "-jar", apiJar.toString(), "--etcd-servers=" + url,
-                    "--bind-address=127.0.0.1", "--secure-port=" + port, "--max-requests-inflight=" + (clients * 2));
+            // the cluster's JVM flags (kybernetes script), unless BENCH_APISERVER_JAVA_OPTS replaces them (profiling)
+            List<String> cmd = new ArrayList<>(List.of("java"));
+            String opts = System.getenv().getOrDefault("BENCH_APISERVER_JAVA_OPTS",
+                    "-XX:+UseSerialGC -Xss512k -XX:TieredStopAtLevel=1 -Xmx192m");
+            cmd.addAll(Arrays.asList(opts.trim().split("\\s+")));
+            cmd.addAll(List.of("-jar", apiJar.toString(), "--etcd-servers=" + url, "--bind-address=127.0.0.1",
+                    "--secure-port=" + port, "--max-requests-inflight=" + (clients * 2)));
+            Process apiserver = start(live, dir.resolve("apiserver.log"), cmd.toArray(String[]::new));
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(Duration.ofSeconds(5)).build();
             awaitReady(http, api, dir);

@@ -253,13 +253,17 @@ class WebSocketWatchIntegrationTest {
         assertTrue(rec.messages.isEmpty(), () -> "unexpected: " + rec.messages);
     }
 
+    /**
+     * A resourceVersion that neither the watch cache's window nor the store still holds is 410 Gone. Secrets are
+     * watched by no other test here, so no shared watch keeps a window of them.
+     */
     @Test
     void tooOldResourceVersionIsAnErrorMessageThenClose() throws Exception {
         namespace("ws-gone");
-        String rv = ok("POST", "/api/v1/namespaces/ws-gone/configmaps", configMap("g1", "x"))
+        String rv = ok("POST", "/api/v1/namespaces/ws-gone/secrets", secret("g1", "eA=="))
                 .at("/metadata/resourceVersion").asText();
-        ok("PUT", "/api/v1/namespaces/ws-gone/configmaps/g1", configMap("g1", "y"));
-        long current = ok("PUT", "/api/v1/namespaces/ws-gone/configmaps/g1", configMap("g1", "z"))
+        ok("PUT", "/api/v1/namespaces/ws-gone/secrets/g1", secret("g1", "eQ=="));
+        long current = ok("PUT", "/api/v1/namespaces/ws-gone/secrets/g1", secret("g1", "eg=="))
                 .at("/metadata/resourceVersion").asLong();
         Process c = new ProcessBuilder("etcdctl", "--endpoints=" + EtcdResource.endpoint, "compact",
                 Long.toString(current)).redirectErrorStream(true).start();
@@ -267,13 +271,18 @@ class WebSocketWatchIntegrationTest {
         assertEquals(0, c.exitValue());
         Recorder rec = new Recorder();
         // the change after rv was compacted away
-        connect("/api/v1/namespaces/ws-gone/configmaps?watch=true&resourceVersion=" + rv, rec);
+        connect("/api/v1/namespaces/ws-gone/secrets?watch=true&resourceVersion=" + rv, rec);
         JsonNode e = rec.messages.poll(20, TimeUnit.SECONDS);
         assertNotNull(e);
         assertEquals("ERROR", e.path("type").asText());
         assertEquals(410, e.at("/object/code").asInt());
         assertEquals("Expired", e.at("/object/reason").asText());
         assertEquals(1000, rec.closed.get(20, TimeUnit.SECONDS));
+    }
+
+    static String secret(String name, String value) {
+        return "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"" + name
+                + "\"},\"data\":{\"k\":\"" + value + "\"}}";
     }
 
     /** etcd's own count of its open watchers. */
@@ -285,21 +294,36 @@ class WebSocketWatchIntegrationTest {
                 .findFirst().orElseThrow(() -> new AssertionError("no etcd_debugging_mvcc_watcher_total"));
     }
 
+    /**
+     * Client watches of one resource share one store watch, whatever their namespaces; it ends once the last of
+     * them has closed (after the linger, 1 s under test). Limit ranges are watched by no other test here.
+     */
     @Test
-    void clientCloseStopsTheStoreWatch() throws Exception {
+    void clientWatchesShareOneStoreWatchThatEndsAfterTheLast() throws Exception {
         namespace("ws-close");
+        namespace("ws-close2");
         long before = etcdWatchers();
-        Recorder rec = new Recorder();
-        WebSocket ws = connect("/api/v1/namespaces/ws-close/configmaps?watch=true", rec);
+        List<WebSocket> sockets = new ArrayList<>();
+        List<Recorder> recorders = new ArrayList<>();
+        for (String path : List.of("/api/v1/namespaces/ws-close/limitranges?watch=true",
+                "/api/v1/namespaces/ws-close2/limitranges?watch=true", "/api/v1/limitranges?watch=true")) {
+            Recorder rec = new Recorder();
+            recorders.add(rec);
+            sockets.add(connect(path, rec));
+        }
         await(() -> {
             try {
                 return etcdWatchers() == before + 1;
             } catch (Exception e) {
                 return false;
             }
-        }, "the store watch to open");
-        ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
-        assertEquals(1000, rec.closed.get(20, TimeUnit.SECONDS));
+        }, "one shared store watch to open");
+        Thread.sleep(500);
+        assertEquals(before + 1, etcdWatchers(), "three client watches, one store watch");
+        for (int i = 0; i < sockets.size(); i++) {
+            sockets.get(i).sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
+            assertEquals(1000, recorders.get(i).closed.get(20, TimeUnit.SECONDS));
+        }
         await(() -> {
             try {
                 return etcdWatchers() == before;
