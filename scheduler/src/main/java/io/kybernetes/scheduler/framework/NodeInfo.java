@@ -15,6 +15,10 @@ public final class NodeInfo {
     private final Resources requested;
     private final Resources nonZeroRequested;
     private final Resources allocatable;
+    /** What {@link #reports} answers for the resources every cycle asks about (the filter runs per node). */
+    private final boolean reportsPods;
+    private final boolean reportsCpu;
+    private final boolean reportsMemory;
     /** Pods with any pod affinity or anti-affinity, and those with required anti-affinity (as upstream's NodeInfo). */
     private final List<Pod> podsWithAffinity;
     private final List<Pod> podsWithRequiredAntiAffinity;
@@ -41,6 +45,9 @@ public final class NodeInfo {
             req = req.plus(PodRequests.of(p));
             nz = nz.plus(PodRequests.nonZero(p));
         }
+        this.reportsPods = reportsSlow("pods");
+        this.reportsCpu = reportsSlow("cpu");
+        this.reportsMemory = reportsSlow("memory");
         this.podsWithAffinity = withAffinity.isEmpty() ? List.of() : Collections.unmodifiableList(withAffinity);
         this.podsWithRequiredAntiAffinity = withAnti.isEmpty() ? List.of() : Collections.unmodifiableList(withAnti);
         this.requested = req;
@@ -108,6 +115,15 @@ public final class NodeInfo {
 
     /** Whether the node reports an allocatable (or capacity) amount of {@code resource}, e.g. "pods". */
     public boolean reports(String resource) {
+        return switch (resource) {
+            case "pods" -> reportsPods;
+            case "cpu" -> reportsCpu;
+            case "memory" -> reportsMemory;
+            default -> reportsSlow(resource);
+        };
+    }
+
+    private boolean reportsSlow(String resource) {
         if (node.getStatus() == null) {
             return false;
         }
