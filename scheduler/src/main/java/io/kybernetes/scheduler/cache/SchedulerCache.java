@@ -1,6 +1,7 @@
 package io.kybernetes.scheduler.cache;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -34,8 +35,11 @@ public final class SchedulerCache {
     private final Map<String, Boolean> assumed = new HashMap<>();
     private final Map<String, NodeInfo> infos = new HashMap<>();
     private final Set<String> dirty = new HashSet<>();
-    /** The last snapshot; null when nodes were added or removed since. */
+    /** The last snapshot (over {@code current}); null when nodes were added or removed since. */
     private List<NodeInfo> last;
+    private NodeInfo[] current;
+    /** Node name to its index in {@code current}. */
+    private Map<String, Integer> positions;
 
     public synchronized void putNode(Node node) {
         String name = node.getMetadata().getName();
@@ -100,25 +104,40 @@ public final class SchedulerCache {
         if (last != null && dirty.isEmpty()) {
             return last;
         }
+        if (last == null || positions == null) {
+            // nodes were added or removed: lay the list out again (rare)
+            positions = new HashMap<>();
+            NodeInfo[] all = new NodeInfo[nodes.size()];
+            int i = 0;
+            for (String name : nodes.keySet()) {
+                positions.put(name, i);
+                all[i++] = dirty.contains(name) || !infos.containsKey(name) ? build(name) : infos.get(name);
+            }
+            dirty.clear();
+            return publish(all);
+        }
+        // copy on write: the previous snapshot may still be in use by a cycle
+        NodeInfo[] all = current.clone();
         for (String name : dirty) {
-            Node n = nodes.get(name);
-            if (n != null) {
-                Map<String, Pod> on = podsByNode.get(name);
-                infos.put(name, new NodeInfo(n, on == null ? List.of() : new ArrayList<>(on.values())));
+            Integer i = positions.get(name);
+            if (i != null) {
+                all[i] = build(name);
             }
         }
         dirty.clear();
-        List<NodeInfo> out = new ArrayList<>(nodes.size());
-        for (String name : nodes.keySet()) {
-            NodeInfo info = infos.get(name);
-            if (info == null) {
-                Map<String, Pod> on = podsByNode.get(name);
-                info = new NodeInfo(nodes.get(name), on == null ? List.of() : new ArrayList<>(on.values()));
-                infos.put(name, info);
-            }
-            out.add(info);
-        }
-        last = Collections.unmodifiableList(out);
+        return publish(all);
+    }
+
+    private NodeInfo build(String name) {
+        Map<String, Pod> on = podsByNode.get(name);
+        NodeInfo info = new NodeInfo(nodes.get(name), on == null ? List.of() : new ArrayList<>(on.values()));
+        infos.put(name, info);
+        return info;
+    }
+
+    private List<NodeInfo> publish(NodeInfo[] all) {
+        current = all;
+        last = Collections.unmodifiableList(Arrays.asList(all));
         return last;
     }
 

@@ -129,22 +129,40 @@ public final class InterPodAffinity implements PreFilterPlugin, FilterPlugin, Pr
         Map<Pair, Integer> affCounts = new HashMap<>();
         Map<Pair, Integer> antiCounts = new HashMap<>();
         Map<Pair, Integer> existing = new HashMap<>();
-        // As upstream: existing pods' anti-affinity comes from the per-node lists; every pod is visited only when
-        // the incoming pod has terms of its own.
+        // As upstream: existing pods' anti-affinity comes from the per-node lists. The incoming pod's own terms
+        // visit every pod, unless each is a single matchLabels pair in the pod's namespace: then a per-node count
+        // of pods by namespace and label answers it in one lookup per node.
         boolean incoming = !aff.isEmpty() || !anti.isEmpty();
+        boolean indexed = anti.stream().allMatch(InterPodAffinity::singleLabel)
+                && (aff.isEmpty() || (aff.size() == 1 && singleLabel(aff.get(0))));
         for (NodeInfo n : state.nodes()) {
-            List<Pod> visit = incoming ? n.pods() : n.podsWithRequiredAntiAffinity();
-            if (visit.isEmpty()) {
+            List<Pod> withAnti = n.podsWithRequiredAntiAffinity();
+            if (withAnti.isEmpty() && (!incoming || n.pods().isEmpty())) {
                 continue;
             }
             Map<String, String> labels = n.labels();
-            for (Pod p : visit) {
+            for (Pod p : withAnti) {
                 for (PodAffinityTerm t : requiredAntiAffinity(p)) {
                     String v = labels.get(t.getTopologyKey());
                     if (v != null && matches(t, p.getMetadata().getNamespace(), pod)) {
                         existing.merge(new Pair(t.getTopologyKey(), v), 1, Integer::sum);
                     }
                 }
+            }
+            if (!incoming) {
+                continue;
+            }
+            if (indexed) {
+                Map<String, Integer> index = n.memo(NAME + "/labels", InterPodAffinity::labelIndex);
+                for (PodAffinityTerm t : aff) {
+                    count(affCounts, labels, t, index.getOrDefault(indexKey(ns, t), 0));
+                }
+                for (PodAffinityTerm t : anti) {
+                    count(antiCounts, labels, t, index.getOrDefault(indexKey(ns, t), 0));
+                }
+                continue;
+            }
+            for (Pod p : n.pods()) {
                 if (!aff.isEmpty() && matchesAll(aff, ns, p)) {
                     for (PodAffinityTerm t : aff) {
                         String v = labels.get(t.getTopologyKey());
@@ -163,6 +181,41 @@ public final class InterPodAffinity implements PreFilterPlugin, FilterPlugin, Pr
         }
         state.write(FILTER_KEY, new FilterState(aff, anti, affCounts, antiCounts, existing));
         return Status.success();
+    }
+
+    /** A term selecting pods of the owner's namespace by exactly one label (the common case). */
+    static boolean singleLabel(PodAffinityTerm t) {
+        var sel = t.getLabelSelector();
+        return sel != null && sel.getMatchLabels() != null && sel.getMatchLabels().size() == 1
+                && (sel.getMatchExpressions() == null || sel.getMatchExpressions().isEmpty())
+                && (t.getNamespaces() == null || t.getNamespaces().isEmpty()) && t.getNamespaceSelector() == null;
+    }
+
+    private static String indexKey(String namespace, PodAffinityTerm t) {
+        var e = t.getLabelSelector().getMatchLabels().entrySet().iterator().next();
+        return namespace + "/" + e.getKey() + "=" + e.getValue();
+    }
+
+    /** Pods on the node by {@code namespace/key=value} of each of their labels. */
+    static Map<String, Integer> labelIndex(NodeInfo node) {
+        Map<String, Integer> index = new HashMap<>();
+        for (Pod p : node.pods()) {
+            Map<String, String> l = p.getMetadata().getLabels();
+            if (l != null) {
+                for (Map.Entry<String, String> e : l.entrySet()) {
+                    index.merge(p.getMetadata().getNamespace() + "/" + e.getKey() + "=" + e.getValue(), 1,
+                            Integer::sum);
+                }
+            }
+        }
+        return index;
+    }
+
+    private static void count(Map<Pair, Integer> counts, Map<String, String> labels, PodAffinityTerm t, int pods) {
+        String v = labels.get(t.getTopologyKey());
+        if (pods > 0 && v != null) {
+            counts.merge(new Pair(t.getTopologyKey(), v), pods, Integer::sum);
+        }
     }
 
     @Override
