@@ -141,10 +141,26 @@ public final class InterPodAffinity implements PreFilterPlugin, FilterPlugin, Pr
                 continue;
             }
             Map<String, String> labels = n.labels();
-            for (Pod p : withAnti) {
-                for (PodAffinityTerm t : requiredAntiAffinity(p)) {
+            if (!withAnti.isEmpty()) {
+                ExistingAnti ea = n.memo(NAME + "/existingAnti", InterPodAffinity::existingAnti);
+                Map<String, String> podLabels = pod.getMetadata().getLabels();
+                if (podLabels != null && !ea.bySingleLabel().isEmpty()) {
+                    for (Map.Entry<String, String> l : podLabels.entrySet()) {
+                        List<String> keys = ea.bySingleLabel().get(ns + "/" + l.getKey() + "=" + l.getValue());
+                        if (keys != null) {
+                            for (String key : keys) {
+                                String v = labels.get(key);
+                                if (v != null) {
+                                    existing.merge(new Pair(key, v), 1, Integer::sum);
+                                }
+                            }
+                        }
+                    }
+                }
+                for (Map.Entry<Pod, PodAffinityTerm> e : ea.others()) {
+                    PodAffinityTerm t = e.getValue();
                     String v = labels.get(t.getTopologyKey());
-                    if (v != null && matches(t, p.getMetadata().getNamespace(), pod)) {
+                    if (v != null && matches(t, e.getKey().getMetadata().getNamespace(), pod)) {
                         existing.merge(new Pair(t.getTopologyKey(), v), 1, Integer::sum);
                     }
                 }
@@ -181,6 +197,41 @@ public final class InterPodAffinity implements PreFilterPlugin, FilterPlugin, Pr
         }
         state.write(FILTER_KEY, new FilterState(aff, anti, affCounts, antiCounts, existing));
         return Status.success();
+    }
+
+    /**
+     * The required anti-affinity terms of a node's pods: single-label terms by {@code namespace/key=value} (to their
+     * topology keys, one entry per term), the rest with their pod.
+     */
+    record ExistingAnti(Map<String, List<String>> bySingleLabel, List<Map.Entry<Pod, PodAffinityTerm>> others) {
+    }
+
+    /** The node's pods whose terms can add to a score: required affinity or preferred (anti-)affinity. */
+    static List<Pod> scoringPods(NodeInfo node) {
+        List<Pod> out = new java.util.ArrayList<>();
+        for (Pod p : node.podsWithAffinity()) {
+            if (!requiredAffinity(p).isEmpty() || !preferredAffinity(p).isEmpty()
+                    || !preferredAntiAffinity(p).isEmpty()) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    static ExistingAnti existingAnti(NodeInfo node) {
+        Map<String, List<String>> bySingleLabel = new HashMap<>();
+        List<Map.Entry<Pod, PodAffinityTerm>> others = new java.util.ArrayList<>();
+        for (Pod p : node.podsWithRequiredAntiAffinity()) {
+            for (PodAffinityTerm t : requiredAntiAffinity(p)) {
+                if (singleLabel(t)) {
+                    bySingleLabel.computeIfAbsent(indexKey(p.getMetadata().getNamespace(), t),
+                            k -> new java.util.ArrayList<>()).add(t.getTopologyKey());
+                } else {
+                    others.add(Map.entry(p, t));
+                }
+            }
+        }
+        return new ExistingAnti(bySingleLabel, others);
     }
 
     /** A term selecting pods of the owner's namespace by exactly one label (the common case). */
@@ -269,6 +320,13 @@ public final class InterPodAffinity implements PreFilterPlugin, FilterPlugin, Pr
             List<Pod> visit = incoming ? n.pods() : n.podsWithAffinity();
             if (visit.isEmpty()) {
                 continue;
+            }
+            if (!incoming) {
+                // pods with nothing but required anti-affinity add no score
+                visit = n.memo(NAME + "/scoring", InterPodAffinity::scoringPods);
+                if (visit.isEmpty()) {
+                    continue;
+                }
             }
             Map<String, String> labels = n.labels();
             for (Pod p : visit) {
