@@ -153,11 +153,13 @@ public final class ControllersBenchmark {
         while (System.nanoTime() - t0 < timeout) {
             String body = send("GET", url, null).body();
             long generation = number(GENERATION, body);
-            long observed = number(Pattern.compile("\"observedGeneration\":(\\d+)"), body);
-            long updated = number(Pattern.compile("\"updatedReplicas\":(\\d+)"), body);
-            long total = number(Pattern.compile("\"status\":\\{[^}]*?\"replicas\":(\\d+)"), body);
-            long ready = number(Pattern.compile("\"readyReplicas\":(\\d+)"), body);
-            long available = number(Pattern.compile("\"availableReplicas\":(\\d+)"), body);
+            int at = body.indexOf("\"status\":");
+            String status = at < 0 ? "" : body.substring(at);
+            long observed = number(Pattern.compile("\"observedGeneration\":(\\d+)"), status);
+            long updated = number(Pattern.compile("\"updatedReplicas\":(\\d+)"), status);
+            long total = number(Pattern.compile("\"replicas\":(\\d+)"), status);
+            long ready = number(Pattern.compile("\"readyReplicas\":(\\d+)"), status);
+            long available = number(Pattern.compile("\"availableReplicas\":(\\d+)"), status);
             if (observed >= generation && updated == replicas && total == replicas && available == replicas
                     && ready == replicas) {
                 return (System.nanoTime() - t0) / 1e9;
