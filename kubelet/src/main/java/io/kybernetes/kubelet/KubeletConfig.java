@@ -44,6 +44,37 @@ public interface KubeletConfig {
     /** Directory of static pod manifests (absent: no static pods). */
     Optional<String> podManifestPath();
 
+    /** With N > 0: run N hollow nodes with a fake runtime instead of this node (scale tests only). */
+    @WithDefault("0")
+    int hollowNodes();
+
+    @WithDefault("hollow-node-")
+    String hollowNodePrefix();
+
+    /** Hollow nodes are spread round-robin over this many topology.kubernetes.io/zone values. */
+    @WithDefault("3")
+    int hollowZones();
+
+    @WithDefault("4")
+    int hollowNodeCpu();
+
+    @WithDefault("32Gi")
+    String hollowNodeMemory();
+
+    @WithDefault("10s")
+    java.time.Duration hollowLeaseInterval();
+
+    @WithDefault("5m")
+    java.time.Duration hollowStatusInterval();
+
+    /** How long after a hollow node sees a pod it reports it Running and Ready. */
+    @WithDefault("200ms")
+    java.time.Duration hollowStartDelay();
+
+    /** Concurrent API calls of the hollow nodes. */
+    @WithDefault("16")
+    int hollowWorkers();
+
     /** Off in tests that wire the agent themselves. */
     @WithDefault("true")
     boolean agentEnabled();

@@ -28,6 +28,16 @@ public class KubeletMain {
                 new Flag("resolv-conf", "/etc/resolv.conf", "resolver configuration of pods with dnsPolicy Default"),
                 new Flag("pod-manifest-path", null, "directory of static pod manifests (mirror pods are created for them)"),
                 new Flag("pod-log-dir", "/var/log/kybernetes/pods", "directory of the pods' container logs"),
+                new Flag("hollow-nodes", "0", "scale tests only: register N hollow nodes with a fake runtime instead of "
+                        + "this node (pods bound to them are reported Running; nothing runs)"),
+                new Flag("hollow-node-prefix", "hollow-node-", "name prefix of the hollow nodes (<prefix>0, <prefix>1, ...)"),
+                new Flag("hollow-zones", "3", "number of topology.kubernetes.io/zone values the hollow nodes spread over"),
+                new Flag("hollow-node-cpu", "4", "CPU capacity of each hollow node"),
+                new Flag("hollow-node-memory", "32Gi", "memory capacity of each hollow node"),
+                new Flag("hollow-lease-interval", "10s", "how often each hollow node renews its Lease"),
+                new Flag("hollow-status-interval", "5m", "how often each hollow node re-posts its status"),
+                new Flag("hollow-start-delay", "200ms", "delay before a hollow node reports a pod Running"),
+                new Flag("hollow-workers", "16", "concurrent API calls of the hollow nodes"),
                 Flag.of("address", defaultAddress, "IP address to serve the kubelet HTTP API on", "quarkus.http.host"),
                 Flag.of("port", "10250", "port of the kubelet HTTP API (logs, health, metrics)", "quarkus.http.port")))
                 .run(args);

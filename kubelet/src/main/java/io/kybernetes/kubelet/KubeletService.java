@@ -12,7 +12,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.kybernetes.kubelet.cri.CriClient;
+import io.kybernetes.kubelet.hollow.HollowFleet;
+import io.kybernetes.kubelet.hollow.HollowKubelet;
 import io.kybernetes.kubelet.logs.ContainerLogs;
 import io.kybernetes.kubelet.node.NodeAddresses;
 import io.kybernetes.launcher.ApiClients;
@@ -41,9 +44,14 @@ public class KubeletService {
     private volatile Kubelet kubelet;
     private volatile ContainerLogs logs;
     private volatile boolean stopping;
+    private volatile HollowKubelet hollow;
 
     void start(@Observes StartupEvent ev) {
         if (!config.agentEnabled()) {
+            return;
+        }
+        if (config.hollowNodes() > 0) {
+            startHollow();
             return;
         }
         String nodeName = config.hostnameOverride().filter(s -> !s.isBlank()).map(String::toLowerCase)
@@ -62,6 +70,45 @@ public class KubeletService {
         logs = new ContainerLogs(cri);
         // The runtime and the API server may come up after us: keep trying in the background, as upstream does.
         Thread starter = new Thread(() -> connect(nodeName, nodeIp), "kubelet-start");
+        starter.setDaemon(true);
+        starter.start();
+    }
+
+    /** Scale tests: many hollow nodes with a fake runtime, and no CRI connection at all. */
+    private void startHollow() {
+        HollowKubelet h;
+        try {
+            HollowFleet fleet = new HollowFleet(config.hollowNodePrefix(), config.hollowNodes(), config.hollowZones(),
+                    config.hollowNodeCpu(),
+                    Quantity.getAmountInBytes(new Quantity(config.hollowNodeMemory())).longValue() / 1024);
+            h = new HollowKubelet(ApiClients.fromKubeconfig(Path.of(config.kubeconfig()), true), fleet,
+                    new HollowKubelet.Settings(config.hollowLeaseInterval(), config.hollowStatusInterval(),
+                            config.hollowStartDelay(), config.hollowWorkers()), java.time.Clock.systemUTC());
+        } catch (RuntimeException e) {
+            LOG.errorf("hollow kubelet cannot start: %s", e.getMessage());
+            Quarkus.asyncExit(1);
+            return;
+        }
+        hollow = h;
+        Thread starter = new Thread(() -> {
+            long delay = 500;
+            while (!stopping) {
+                try {
+                    h.start();
+                    metrics.gauge("kubelet_hollow_nodes", h, HollowKubelet::nodeCount);
+                    metrics.gauge("kubelet_hollow_pods_started", h, HollowKubelet::podsStarted);
+                    return;
+                } catch (RuntimeException e) {
+                    LOG.warnf("hollow nodes not registered yet (%s); retrying in %d ms", e.getMessage(), delay);
+                    try {
+                        Thread.sleep(delay);
+                    } catch (InterruptedException ie) {
+                        return;
+                    }
+                    delay = Math.min(delay * 2, 10_000);
+                }
+            }
+        }, "kubelet-hollow-start");
         starter.setDaemon(true);
         starter.start();
     }
@@ -108,6 +155,9 @@ public class KubeletService {
 
     void stop(@Observes ShutdownEvent ev) {
         stopping = true;
+        if (hollow != null) {
+            hollow.close();
+        }
         if (kubelet != null) {
             kubelet.close();
         }
@@ -141,6 +191,9 @@ public class KubeletService {
 
     /** The runtime's version, or null when it does not answer. */
     public String runtimeVersion() {
+        if (hollow != null) {
+            return HollowKubelet.RUNTIME_VERSION;
+        }
         if (cri == null) {
             return null;
         }
@@ -153,6 +206,10 @@ public class KubeletService {
     }
 
     public boolean podsSynced() {
+        HollowKubelet h = hollow;
+        if (h != null) {
+            return h.podsSynced();
+        }
         return kubelet != null && kubelet.podsSynced();
     }
 }

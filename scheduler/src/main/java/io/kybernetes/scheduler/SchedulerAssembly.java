@@ -3,6 +3,9 @@ package io.kybernetes.scheduler;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jboss.logging.Logger;
 
@@ -27,6 +30,11 @@ public final class SchedulerAssembly implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(SchedulerAssembly.class);
 
+    /** Concurrent binding cycles (each one POST of a Binding and one Event). */
+    static final int BIND_THREADS = 16;
+    private static final AtomicInteger BIND_SEQ = new AtomicInteger();
+
+    private final ExecutorService binder;
     private final ClusterObjects objects = new ClusterObjects();
     private final SchedulingQueue queue = new SchedulingQueue();
     private final Scheduler scheduler;
@@ -45,7 +53,12 @@ public final class SchedulerAssembly implements AutoCloseable {
         for (SchedulerConfiguration.Profile p : cfg.profiles()) {
             profiles.put(p.schedulerName(), Profiles.build(p, objects, api::preempt, api::selectNode, new Random()));
         }
-        scheduler = new Scheduler(profiles, new SchedulerCache(), queue, api, objects);
+        binder = Executors.newFixedThreadPool(BIND_THREADS, r -> {
+            Thread t = new Thread(r, "scheduler-bind-" + BIND_SEQ.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        scheduler = new Scheduler(profiles, new SchedulerCache(), queue, api, objects).bindWith(binder);
         if (elect) {
             scheduler.setLeading(false);
         }
@@ -92,6 +105,7 @@ public final class SchedulerAssembly implements AutoCloseable {
             election.stop();
         }
         scheduler.stop();
+        binder.shutdown();
         objects.stop();
         for (SharedIndexInformer<?> i : informers) {
             i.stop();

@@ -48,7 +48,9 @@ public class EtcdStore {
         String[] endpoints = Arrays.stream(config.etcdServers().split(",")).map(String::trim)
                 .filter(s -> !s.isEmpty()).toArray(String[]::new);
         LOG.infof("using etcd at %s", String.join(",", endpoints));
-        this.client = Client.builder().endpoints(endpoints).build();
+        // A list without a limit is one Range response: gRPC's default 4 MiB cap failed an informer's pod list at
+        // ~900 pods (upstream's apiserver lifts the cap the same way).
+        this.client = Client.builder().endpoints(endpoints).maxInboundMessageSize(Integer.MAX_VALUE).build();
         this.kv = client.getKVClient();
     }
 

@@ -30,6 +30,12 @@ public final class CycleState {
         data.put(key, value);
     }
 
+    /** The value under {@code key}, computed once per cycle (e.g. the pod's requests, shared by every node's score). */
+    @SuppressWarnings("unchecked")
+    public <T> T memo(String key, java.util.function.Supplier<T> compute) {
+        return (T) data.computeIfAbsent(key, k -> compute.get());
+    }
+
     public <T> T read(String key, Class<T> type) {
         return type.cast(data.get(key));
     }

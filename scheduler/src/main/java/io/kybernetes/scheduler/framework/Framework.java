@@ -198,7 +198,7 @@ public final class Framework {
 
     /** PreScore, then the weighted sum of every score plugin's normalized score, per node name, in input order. */
     public Map<String, Long> prioritize(CycleState state, Pod pod, List<NodeInfo> feasible) {
-        Map<String, Long> total = new LinkedHashMap<>();
+        Map<String, Long> total = new LinkedHashMap<>(feasible.size() * 2);
         feasible.forEach(n -> total.put(n.name(), 0L));
         for (PreScorePlugin p : preScores) {
             Status s = p.preScore(state, pod, feasible);
@@ -207,7 +207,7 @@ public final class Framework {
             }
         }
         for (WeightedScore ws : scores) {
-            Map<String, Long> s = new HashMap<>();
+            Map<String, Long> s = new HashMap<>(feasible.size() * 2);
             for (NodeInfo n : feasible) {
                 s.put(n.name(), ws.plugin().score(state, pod, n));
             }

@@ -15,16 +15,41 @@ public final class NodeInfo {
     private final Resources requested;
     private final Resources nonZeroRequested;
     private final Resources allocatable;
+    /** What {@link #reports} answers for the resources every cycle asks about (the filter runs per node). */
+    private final boolean reportsPods;
+    private final boolean reportsCpu;
+    private final boolean reportsMemory;
+    /** Pods with any pod affinity or anti-affinity, and those with required anti-affinity (as upstream's NodeInfo). */
+    private final List<Pod> podsWithAffinity;
+    private final List<Pod> podsWithRequiredAntiAffinity;
+    private final java.util.concurrent.ConcurrentHashMap<String, Object> memo =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public NodeInfo(Node node, List<Pod> pods) {
         this.node = node;
         this.pods = Collections.unmodifiableList(new ArrayList<>(pods));
         Resources req = Resources.ZERO;
         Resources nz = Resources.ZERO;
+        List<Pod> withAffinity = new ArrayList<>();
+        List<Pod> withAnti = new ArrayList<>();
         for (Pod p : pods) {
+            var a = p.getSpec() == null ? null : p.getSpec().getAffinity();
+            if (a != null && (a.getPodAffinity() != null || a.getPodAntiAffinity() != null)) {
+                withAffinity.add(p);
+                if (a.getPodAntiAffinity() != null
+                        && a.getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution() != null
+                        && !a.getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution().isEmpty()) {
+                    withAnti.add(p);
+                }
+            }
             req = req.plus(PodRequests.of(p));
             nz = nz.plus(PodRequests.nonZero(p));
         }
+        this.reportsPods = reportsSlow("pods");
+        this.reportsCpu = reportsSlow("cpu");
+        this.reportsMemory = reportsSlow("memory");
+        this.podsWithAffinity = withAffinity.isEmpty() ? List.of() : Collections.unmodifiableList(withAffinity);
+        this.podsWithRequiredAntiAffinity = withAnti.isEmpty() ? List.of() : Collections.unmodifiableList(withAnti);
         this.requested = req;
         this.nonZeroRequested = nz;
         this.allocatable = node.getStatus() == null ? Resources.ZERO
@@ -50,6 +75,30 @@ public final class NodeInfo {
         return pods;
     }
 
+    /** The pods with pod affinity or anti-affinity terms of any kind. */
+    public List<Pod> podsWithAffinity() {
+        return podsWithAffinity;
+    }
+
+    /** The pods with required pod anti-affinity terms. */
+    public List<Pod> podsWithRequiredAntiAffinity() {
+        return podsWithRequiredAntiAffinity;
+    }
+
+    /**
+     * A value derived from this (immutable) node info, computed once: a plugin's view of the node (implicit
+     * taints, images) then costs one lookup per cycle until the node or its pods change.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T memo(String key, java.util.function.Function<NodeInfo, T> compute) {
+        Object v = memo.get(key);
+        if (v == null) {
+            v = compute.apply(this);
+            memo.put(key, v);
+        }
+        return (T) v;
+    }
+
     /** Sum of the pods' requests; {@code pods()} counts the pods. */
     public Resources requested() {
         return requested;
@@ -66,6 +115,15 @@ public final class NodeInfo {
 
     /** Whether the node reports an allocatable (or capacity) amount of {@code resource}, e.g. "pods". */
     public boolean reports(String resource) {
+        return switch (resource) {
+            case "pods" -> reportsPods;
+            case "cpu" -> reportsCpu;
+            case "memory" -> reportsMemory;
+            default -> reportsSlow(resource);
+        };
+    }
+
+    private boolean reportsSlow(String resource) {
         if (node.getStatus() == null) {
             return false;
         }

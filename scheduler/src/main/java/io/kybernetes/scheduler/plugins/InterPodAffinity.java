@@ -129,15 +129,56 @@ public final class InterPodAffinity implements PreFilterPlugin, FilterPlugin, Pr
         Map<Pair, Integer> affCounts = new HashMap<>();
         Map<Pair, Integer> antiCounts = new HashMap<>();
         Map<Pair, Integer> existing = new HashMap<>();
+        // As upstream: existing pods' anti-affinity comes from the per-node lists. The incoming pod's own terms
+        // visit every pod, unless each is a single matchLabels pair in the pod's namespace: then a per-node count
+        // of pods by namespace and label answers it in one lookup per node.
+        boolean incoming = !aff.isEmpty() || !anti.isEmpty();
+        boolean indexed = anti.stream().allMatch(InterPodAffinity::singleLabel)
+                && (aff.isEmpty() || (aff.size() == 1 && singleLabel(aff.get(0))));
         for (NodeInfo n : state.nodes()) {
+            List<Pod> withAnti = n.podsWithRequiredAntiAffinity();
+            if (withAnti.isEmpty() && (!incoming || n.pods().isEmpty())) {
+                continue;
+            }
             Map<String, String> labels = n.labels();
-            for (Pod p : n.pods()) {
-                for (PodAffinityTerm t : requiredAntiAffinity(p)) {
+            if (!withAnti.isEmpty()) {
+                ExistingAnti ea = n.memo(NAME + "/existingAnti", InterPodAffinity::existingAnti);
+                Map<String, String> podLabels = pod.getMetadata().getLabels();
+                if (podLabels != null && !ea.bySingleLabel().isEmpty()) {
+                    for (Map.Entry<String, String> l : podLabels.entrySet()) {
+                        List<String> keys = ea.bySingleLabel().get(ns + "/" + l.getKey() + "=" + l.getValue());
+                        if (keys != null) {
+                            for (String key : keys) {
+                                String v = labels.get(key);
+                                if (v != null) {
+                                    existing.merge(new Pair(key, v), 1, Integer::sum);
+                                }
+                            }
+                        }
+                    }
+                }
+                for (Map.Entry<Pod, PodAffinityTerm> e : ea.others()) {
+                    PodAffinityTerm t = e.getValue();
                     String v = labels.get(t.getTopologyKey());
-                    if (v != null && matches(t, p.getMetadata().getNamespace(), pod)) {
+                    if (v != null && matches(t, e.getKey().getMetadata().getNamespace(), pod)) {
                         existing.merge(new Pair(t.getTopologyKey(), v), 1, Integer::sum);
                     }
                 }
+            }
+            if (!incoming) {
+                continue;
+            }
+            if (indexed) {
+                Map<String, Integer> index = n.memo(NAME + "/labels", InterPodAffinity::labelIndex);
+                for (PodAffinityTerm t : aff) {
+                    count(affCounts, labels, t, index.getOrDefault(indexKey(ns, t), 0));
+                }
+                for (PodAffinityTerm t : anti) {
+                    count(antiCounts, labels, t, index.getOrDefault(indexKey(ns, t), 0));
+                }
+                continue;
+            }
+            for (Pod p : n.pods()) {
                 if (!aff.isEmpty() && matchesAll(aff, ns, p)) {
                     for (PodAffinityTerm t : aff) {
                         String v = labels.get(t.getTopologyKey());
@@ -156,6 +197,76 @@ public final class InterPodAffinity implements PreFilterPlugin, FilterPlugin, Pr
         }
         state.write(FILTER_KEY, new FilterState(aff, anti, affCounts, antiCounts, existing));
         return Status.success();
+    }
+
+    /**
+     * The required anti-affinity terms of a node's pods: single-label terms by {@code namespace/key=value} (to their
+     * topology keys, one entry per term), the rest with their pod.
+     */
+    record ExistingAnti(Map<String, List<String>> bySingleLabel, List<Map.Entry<Pod, PodAffinityTerm>> others) {
+    }
+
+    /** The node's pods whose terms can add to a score: required affinity or preferred (anti-)affinity. */
+    static List<Pod> scoringPods(NodeInfo node) {
+        List<Pod> out = new java.util.ArrayList<>();
+        for (Pod p : node.podsWithAffinity()) {
+            if (!requiredAffinity(p).isEmpty() || !preferredAffinity(p).isEmpty()
+                    || !preferredAntiAffinity(p).isEmpty()) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    static ExistingAnti existingAnti(NodeInfo node) {
+        Map<String, List<String>> bySingleLabel = new HashMap<>();
+        List<Map.Entry<Pod, PodAffinityTerm>> others = new java.util.ArrayList<>();
+        for (Pod p : node.podsWithRequiredAntiAffinity()) {
+            for (PodAffinityTerm t : requiredAntiAffinity(p)) {
+                if (singleLabel(t)) {
+                    bySingleLabel.computeIfAbsent(indexKey(p.getMetadata().getNamespace(), t),
+                            k -> new java.util.ArrayList<>()).add(t.getTopologyKey());
+                } else {
+                    others.add(Map.entry(p, t));
+                }
+            }
+        }
+        return new ExistingAnti(bySingleLabel, others);
+    }
+
+    /** A term selecting pods of the owner's namespace by exactly one label (the common case). */
+    static boolean singleLabel(PodAffinityTerm t) {
+        var sel = t.getLabelSelector();
+        return sel != null && sel.getMatchLabels() != null && sel.getMatchLabels().size() == 1
+                && (sel.getMatchExpressions() == null || sel.getMatchExpressions().isEmpty())
+                && (t.getNamespaces() == null || t.getNamespaces().isEmpty()) && t.getNamespaceSelector() == null;
+    }
+
+    private static String indexKey(String namespace, PodAffinityTerm t) {
+        var e = t.getLabelSelector().getMatchLabels().entrySet().iterator().next();
+        return namespace + "/" + e.getKey() + "=" + e.getValue();
+    }
+
+    /** Pods on the node by {@code namespace/key=value} of each of their labels. */
+    static Map<String, Integer> labelIndex(NodeInfo node) {
+        Map<String, Integer> index = new HashMap<>();
+        for (Pod p : node.pods()) {
+            Map<String, String> l = p.getMetadata().getLabels();
+            if (l != null) {
+                for (Map.Entry<String, String> e : l.entrySet()) {
+                    index.merge(p.getMetadata().getNamespace() + "/" + e.getKey() + "=" + e.getValue(), 1,
+                            Integer::sum);
+                }
+            }
+        }
+        return index;
+    }
+
+    private static void count(Map<Pair, Integer> counts, Map<String, String> labels, PodAffinityTerm t, int pods) {
+        String v = labels.get(t.getTopologyKey());
+        if (pods > 0 && v != null) {
+            counts.merge(new Pair(t.getTopologyKey(), v), pods, Integer::sum);
+        }
     }
 
     @Override
@@ -206,8 +317,19 @@ public final class InterPodAffinity implements PreFilterPlugin, FilterPlugin, Pr
         List<WeightedPodAffinityTerm> prefAnti = preferredAntiAffinity(pod);
         boolean incoming = !prefAff.isEmpty() || !prefAnti.isEmpty();
         for (NodeInfo n : state.nodes()) {
+            List<Pod> visit = incoming ? n.pods() : n.podsWithAffinity();
+            if (visit.isEmpty()) {
+                continue;
+            }
+            if (!incoming) {
+                // pods with nothing but required anti-affinity add no score
+                visit = n.memo(NAME + "/scoring", InterPodAffinity::scoringPods);
+                if (visit.isEmpty()) {
+                    continue;
+                }
+            }
             Map<String, String> labels = n.labels();
-            for (Pod p : n.pods()) {
+            for (Pod p : visit) {
                 if (incoming) {
                     add(scores, labels, prefAff, ns, p, 1);
                     add(scores, labels, prefAnti, ns, p, -1);

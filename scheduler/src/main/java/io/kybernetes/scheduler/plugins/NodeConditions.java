@@ -41,7 +41,11 @@ public final class NodeConditions implements FilterPlugin {
 
     @Override
     public Status filter(CycleState state, Pod pod, NodeInfo node) {
-        for (Taint t : implicitTaints(node)) {
+        List<Taint> implicit = node.memo(NAME, NodeConditions::implicitTaints);
+        if (implicit.isEmpty()) {
+            return Status.success();
+        }
+        for (Taint t : implicit) {
             if (!carries(node, t) && !Tolerations.tolerates(pod.getSpec().getTolerations(), t)) {
                 return Status.unresolvable(NAME, TaintToleration.untolerated(t));
             }

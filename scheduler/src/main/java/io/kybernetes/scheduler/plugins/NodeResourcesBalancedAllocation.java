@@ -23,7 +23,7 @@ public final class NodeResourcesBalancedAllocation implements ScorePlugin {
 
     @Override
     public long score(CycleState state, Pod pod, NodeInfo node) {
-        Resources podReq = PodRequests.of(pod);
+        Resources podReq = state.memo(NAME + "/requests", () -> PodRequests.of(pod));
         Resources alloc = node.allocatable();
         Resources used = node.requested();
         double[] fractions = new double[2];

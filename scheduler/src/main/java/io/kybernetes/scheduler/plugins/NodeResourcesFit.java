@@ -107,7 +107,7 @@ public final class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, Sc
     @Override
     public long score(CycleState state, Pod pod, NodeInfo node) {
         // Both strategies count pods without requests at upstream's non-zero defaults (100m cpu, 200Mi memory).
-        Resources podReq = PodRequests.nonZero(pod);
+        Resources podReq = state.memo("NodeResourcesFit/nonZero", () -> PodRequests.nonZero(pod));
         Resources used = node.nonZeroRequested();
         Resources alloc = node.allocatable();
         long total = 0;

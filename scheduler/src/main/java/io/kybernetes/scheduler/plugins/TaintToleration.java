@@ -47,11 +47,16 @@ public final class TaintToleration implements FilterPlugin, ScorePlugin {
     @Override
     public long score(CycleState state, Pod pod, NodeInfo node) {
         List<Taint> taints = node.node().getSpec() == null ? null : node.node().getSpec().getTaints();
-        if (taints == null) {
+        if (taints == null || taints.isEmpty()) {
             return 0;
         }
-        return taints.stream().filter(t -> "PreferNoSchedule".equals(t.getEffect()))
-                .filter(t -> !Tolerations.tolerates(pod.getSpec().getTolerations(), t)).count();
+        long count = 0;
+        for (Taint t : taints) {
+            if ("PreferNoSchedule".equals(t.getEffect()) && !Tolerations.tolerates(pod.getSpec().getTolerations(), t)) {
+                count++;
+            }
+        }
+        return count;
     }
 
     @Override

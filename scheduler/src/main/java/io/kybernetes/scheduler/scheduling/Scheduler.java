@@ -53,6 +53,8 @@ public final class Scheduler {
     /** Told the result of every attempt: scheduled, unschedulable or error (as upstream's metric labels). */
     private volatile BiConsumer<String, String> attempts = (profile, result) -> { };
     private volatile Thread thread;
+    /** Runs binding cycles; the caller's thread unless {@link #bindWith} set a pool. */
+    private volatile java.util.concurrent.Executor binder = Runnable::run;
 
     public Scheduler(String schedulerName, SchedulerCache cache, SchedulingQueue queue, Framework framework,
             ApiWriter api) {
@@ -72,6 +74,12 @@ public final class Scheduler {
     /** A cluster event (claim bound, volume added...) may have made room: retry the unschedulable pods. */
     public void clusterChanged() {
         queue.moveAllToActiveOrBackoff();
+    }
+
+    /** Binding cycles run on {@code executor} (a bounded pool) instead of the scheduling loop's thread. */
+    public Scheduler bindWith(java.util.concurrent.Executor executor) {
+        this.binder = executor;
+        return this;
     }
 
     /** Told (profile, result) of every attempt, result as upstream's metric label. */
@@ -258,6 +266,13 @@ public final class Scheduler {
             return;
         }
         cache.assume(pod, node);
+        // The binding cycle runs beside the scheduling loop, as upstream's goroutine per bind: the assumed pod
+        // already counts on its node, so the next cycle need not wait for the API server's answer.
+        binder.execute(() -> bind(pod, key, node, framework.profileName()));
+    }
+
+    /** The binding cycle: POST the Binding, then record the outcome (forget the assumption on failure). */
+    private void bind(Pod pod, String key, String node, String profile) {
         try {
             api.bind(pod, node);
         } catch (KubernetesClientException e) {
@@ -271,7 +286,13 @@ public final class Scheduler {
             LOG.warnf("binding %s to %s failed: %s", key, node, e.getMessage());
             queue.addBackoff(pod);
             attempts.accept(profileOf(pod), "error");
-            reportFailure(pod, "Binding rejected: " + e.getMessage(), null, framework.profileName());
+            reportFailure(pod, "Binding rejected: " + e.getMessage(), null, profile);
+            return;
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "error binding %s; retrying after back-off", key);
+            cache.forget(pod);
+            queue.addBackoff(pod);
+            attempts.accept(profileOf(pod), "error");
             return;
         }
         queue.done(pod);
