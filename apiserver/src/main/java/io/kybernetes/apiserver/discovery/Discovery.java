@@ -140,6 +140,14 @@ public class Discovery {
                         s.put("kind", t.kind());
                         sv.add("update");
                     }
+                    case "exec", "attach", "portforward" -> {
+                        s.put("kind", switch (sub) {
+                            case "exec" -> "PodExecOptions";
+                            case "attach" -> "PodAttachOptions";
+                            default -> "PodPortForwardOptions";
+                        });
+                        List.of("create", "get").forEach(sv::add);
+                    }
                     case "eviction" -> {
                         s.put("group", "policy");
                         s.put("version", "v1");

@@ -70,7 +70,7 @@ public class Registry implements ResourceRegistry {
         List<String> none = List.of();
         add("", "v1", "namespaces", "Namespace", false, List.of("ns"), none, List.of("status", "finalize"), namespaces);
         add("", "v1", "nodes", "Node", false, List.of("no"), none, status, nodes);
-        add("", "v1", "pods", "Pod", true, List.of("po"), ALL, List.of("status", "binding", "log", "eviction"), pods);
+        add("", "v1", "pods", "Pod", true, List.of("po"), ALL, List.of("status", "binding", "log", "eviction", "exec", "attach", "portforward"), pods);
         add("", "v1", "bindings", "Binding", true, none, none, none, plain);
         add("", "v1", "services", "Service", true, List.of("svc"), ALL, status, services);
         add("", "v1", "endpoints", "Endpoints", true, List.of("ep"), none, none, endpoints);
