@@ -21,6 +21,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Issue 8, Done-when 1 (node failure): two hollow kubelet processes join the cluster, one with the node
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * toleration runs out, and the ReplicaSet recreates it on the free spare node. Everything is removed afterwards.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Tag("node")
 class NodeFailureTest {
 
     private static final Path KUBELET_JAR = Path.of(System.getProperty("e2e.kubelet-jar",
