@@ -26,7 +26,8 @@ public class KubeletMain {
                 new Flag("cluster-dns", "10.96.0.10", "comma-separated IPs of the cluster DNS servers"),
                 new Flag("cluster-domain", "cluster.local", "DNS domain of the cluster"),
                 new Flag("resolv-conf", "/etc/resolv.conf", "resolver configuration of pods with dnsPolicy Default"),
-                new Flag("pod-manifest-path", null, "directory of static pod manifests (mirror pods are created for them)"),
+                new Flag("pod-manifest-path", "/etc/kybernetes/manifests",
+                        "directory of static pod manifests, watched even before it exists (empty: no static pods)"),
                 new Flag("pod-log-dir", "/var/log/kybernetes/pods", "directory of the pods' container logs"),
                 Flag.of("address", defaultAddress, "IP address to serve the kubelet HTTP API on", "quarkus.http.host"),
                 Flag.of("port", "10250", "port of the kubelet HTTP API (logs, health, metrics)", "quarkus.http.port")))
