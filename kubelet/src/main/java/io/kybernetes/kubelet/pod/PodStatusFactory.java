@@ -98,8 +98,10 @@ public final class PodStatusFactory {
         List<PodCondition> conditions = new ArrayList<>();
         conditions.add(condition(previous, "PodReadyToStartContainers", rt.readySandbox().isPresent(), null, ts));
         conditions.add(condition(previous, "Initialized", initialized, initialized ? null : "ContainersNotInitialized", ts));
-        conditions.add(condition(previous, "Ready", ready, ready ? null : "ContainersNotReady", ts));
-        conditions.add(condition(previous, "ContainersReady", allReady, allReady ? null : "ContainersNotReady", ts));
+        // a pod whose containers all ended is not ready because it completed, as upstream reports it
+        String notReady = "Succeeded".equals(phase) || "Failed".equals(phase) ? "PodCompleted" : "ContainersNotReady";
+        conditions.add(condition(previous, "Ready", ready, ready ? null : notReady, ts));
+        conditions.add(condition(previous, "ContainersReady", allReady, allReady ? null : notReady, ts));
         conditions.add(condition(previous, "PodScheduled", true, null, ts));
 
         PodStatusBuilder b = new PodStatusBuilder();

@@ -79,6 +79,10 @@ class PodStatusFactoryTest {
         assertEquals("10.0.0.5", st.getPodIP());
         boolean allRunning = containers.trim().chars().filter(ch -> ch == 'R').count() == states.length;
         assertEquals(allRunning && "Running".equals(phase) ? "True" : "False", condition(st, "Ready"));
+        boolean completed = phase.equals("Succeeded") || phase.equals("Failed");
+        String reason = st.getConditions().stream().filter(c -> c.getType().equals("Ready")).findFirst().orElseThrow()
+                .getReason();
+        assertEquals(completed ? "PodCompleted" : "True".equals(condition(st, "Ready")) ? null : "ContainersNotReady", reason);
     }
 
     @Test
