@@ -3,7 +3,7 @@
 #
 #   kubelet/bench.sh [--pods N] [--rate PODS_PER_SECOND|0] [--image IMAGE] [--cri-workers N] [--command CMD...]
 #
-# Creates N pods (default 100 of pause:3.9, 10 per second; --rate 0 creates them all at once) and prints p50/p99
+# Creates N pods (default 100 of pause:3.9, 5 per second; --rate 0 creates them all at once) and prints p50/p99
 # from creation to Running and to Ready as seen by a watch, then the raw containerd floor measured in the same run
 # (RunPodSandbox + CreateContainer + StartContainer through CRI, same rate, as many at once as the kubelet's pod
 # workers), and the ratio of the p99 to upstream's SLO (5 s). Needs python3-kubernetes and python3-grpcio (apt).
