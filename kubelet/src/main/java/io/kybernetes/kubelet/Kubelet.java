@@ -145,6 +145,11 @@ public final class Kubelet implements AutoCloseable {
             public boolean started(String containerId, io.fabric8.kubernetes.api.model.Container spec) {
                 return probeManager.started(containerId, spec);
             }
+
+            @Override
+            public boolean probed(String containerId, io.fabric8.kubernetes.api.model.Container spec) {
+                return probeManager.probed(containerId, spec);
+            }
         });
         events = new PodEvents(client, node.nodeName());
         probes.setEvents(events);
