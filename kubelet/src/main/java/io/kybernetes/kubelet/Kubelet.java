@@ -174,7 +174,9 @@ public final class Kubelet implements AutoCloseable {
             @Override
             public void onUpdate(Pod oldPod, Pod pod) {
                 keysByUid.put(pod.getMetadata().getUid(), key(pod));
-                workers.enqueue(pod.getMetadata().getUid());
+                if (io.kybernetes.kubelet.pod.PodUpdates.needsSync(oldPod, pod)) {
+                    workers.enqueue(pod.getMetadata().getUid());
+                }
             }
 
             @Override

@@ -61,6 +61,8 @@ public final class PodSyncer {
     private final Backoff backoff = Backoff.standard();
     private final LifecycleHooks hooks;
     static final long POST_START_TIMEOUT_SECONDS = 30;
+    /** How long ErrImagePull stands before the sync that reports ImagePullBackOff. */
+    static final Duration PULL_ERROR_SHOWN = Duration.ofSeconds(5);
     private volatile PodStatusFactory.Readiness readiness = (id, c) -> true;
     private volatile PodEvents events = PodEvents.none();
     private volatile PodVolumes volumes;
@@ -386,7 +388,9 @@ public final class PodSyncer {
             pullFailedAt.put(pullKey, clock.instant());
             Duration d = backoff.next(pullKey, clock.instant());
             podWaiting.put(c.getName(), new Waiting("ErrImagePull", msg));
-            return Optional.of(d);
+            // look again within the back-off, as upstream's pod worker does: ErrImagePull shows for a few seconds,
+            // then ImagePullBackOff until the back-off ends and the pull is tried again
+            return Optional.of(d.compareTo(PULL_ERROR_SHOWN) < 0 ? d : PULL_ERROR_SHOWN);
         } catch (ImageNotPresentException e) {
             podWaiting.put(c.getName(), new Waiting("ErrImageNeverPull", e.getMessage()));
             return Optional.empty();
