@@ -368,7 +368,13 @@ public final class PodSyncer {
         String pullKey = key + "/pull";
         if (podWaiting.get(c.getName()) != null && "ErrImagePull".equals(podWaiting.get(c.getName()).reason())
                 || podWaiting.get(c.getName()) != null && "ImagePullBackOff".equals(podWaiting.get(c.getName()).reason())) {
-            Duration left = backoff.remaining(pullKey, pullFailedAt.getOrDefault(pullKey, Instant.EPOCH), clock.instant());
+            Instant failedAt = pullFailedAt.getOrDefault(pullKey, Instant.EPOCH);
+            Duration left = backoff.remaining(pullKey, failedAt, clock.instant());
+            Duration shown = Duration.between(failedAt, clock.instant());
+            if (!left.isZero() && "ErrImagePull".equals(podWaiting.get(c.getName()).reason())
+                    && shown.compareTo(PULL_ERROR_SHOWN) < 0) {
+                return Optional.of(PULL_ERROR_SHOWN.minus(shown)); // another sync (a relist) leaves the error standing
+            }
             if (!left.isZero()) {
                 if (!"ImagePullBackOff".equals(podWaiting.get(c.getName()).reason())) {
                     events.normal(pod, c.getName(), "BackOff", "Back-off pulling image \"" + c.getImage() + "\"");
