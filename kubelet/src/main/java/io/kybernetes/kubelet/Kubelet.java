@@ -145,6 +145,11 @@ public final class Kubelet implements AutoCloseable {
             public boolean started(String containerId, io.fabric8.kubernetes.api.model.Container spec) {
                 return probeManager.started(containerId, spec);
             }
+
+            @Override
+            public boolean probed(String containerId, io.fabric8.kubernetes.api.model.Container spec) {
+                return probeManager.probed(containerId, spec);
+            }
         });
         events = new PodEvents(client, node.nodeName());
         probes.setEvents(events);
@@ -169,7 +174,9 @@ public final class Kubelet implements AutoCloseable {
             @Override
             public void onUpdate(Pod oldPod, Pod pod) {
                 keysByUid.put(pod.getMetadata().getUid(), key(pod));
-                workers.enqueue(pod.getMetadata().getUid());
+                if (io.kybernetes.kubelet.pod.PodUpdates.needsSync(oldPod, pod)) {
+                    workers.enqueue(pod.getMetadata().getUid());
+                }
             }
 
             @Override

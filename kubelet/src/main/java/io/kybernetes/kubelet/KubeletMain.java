@@ -26,7 +26,8 @@ public class KubeletMain {
                 new Flag("cluster-dns", "10.96.0.10", "comma-separated IPs of the cluster DNS servers"),
                 new Flag("cluster-domain", "cluster.local", "DNS domain of the cluster"),
                 new Flag("resolv-conf", "/etc/resolv.conf", "resolver configuration of pods with dnsPolicy Default"),
-                new Flag("pod-manifest-path", null, "directory of static pod manifests (mirror pods are created for them)"),
+                new Flag("pod-manifest-path", "/etc/kybernetes/manifests",
+                        "directory of static pod manifests, watched even before it exists (empty: no static pods)"),
                 new Flag("pod-log-dir", "/var/log/kybernetes/pods", "directory of the pods' container logs"),
                 new Flag("hollow-nodes", "0", "scale tests only: register N hollow nodes with a fake runtime instead of "
                         + "this node (pods bound to them are reported Running; nothing runs)"),

@@ -115,10 +115,13 @@ public final class ContainerSecurity {
         return b.build();
     }
 
-    /** Capability names as the runtime expects them: upper case with the CAP_ prefix ("ALL" stays as is). */
+    /**
+     * Capability names as CRI carries them: upper case without the CAP_ prefix, which the runtime adds (containerd
+     * 1.6 prepends it unconditionally, so "CAP_NET_ADMIN" became the unknown "CAP_CAP_NET_ADMIN" and was lost).
+     */
     static String capability(String name) {
-        String n = name.toUpperCase();
-        return n.equals("ALL") || n.startsWith("CAP_") ? n : "CAP_" + n;
+        String n = name.toUpperCase(java.util.Locale.ROOT);
+        return n.startsWith("CAP_") ? n.substring(4) : n;
     }
 
     /**

@@ -39,6 +39,14 @@ public final class PodStatusFactory {
         default boolean started(String containerId, Container spec) {
             return true;
         }
+
+        /**
+         * Whether the container's readiness and startup probes have produced a result since this kubelet started
+         * (true when it has none). Until then, the status the API shows for the same container is kept.
+         */
+        default boolean probed(String containerId, Container spec) {
+            return true;
+        }
     }
 
     /** The termination message of an exited container (its terminationMessagePath file or log tail), or null. */
@@ -71,7 +79,8 @@ public final class PodStatusFactory {
         List<Container> inits = pod.getSpec().getInitContainers() == null ? List.of() : pod.getSpec().getInitContainers();
         for (Container c : inits) {
             io.fabric8.kubernetes.api.model.ContainerStatus s = containerStatus(c, rt, waiting,
-                    initialized ? "ContainerCreating" : "PodInitializing", true, readiness, messages);
+                    initialized ? "ContainerCreating" : "PodInitializing", true, readiness, messages,
+                    reported(previous.getInitContainerStatuses(), c.getName()));
             initStatuses.add(s);
             ContainerState st = s.getState();
             boolean done = st.getTerminated() != null && st.getTerminated().getExitCode() == 0;
@@ -85,7 +94,7 @@ public final class PodStatusFactory {
         List<io.fabric8.kubernetes.api.model.ContainerStatus> statuses = new ArrayList<>();
         for (Container c : pod.getSpec().getContainers()) {
             statuses.add(containerStatus(c, rt, waiting, initialized ? "ContainerCreating" : "PodInitializing", false,
-                    readiness, messages));
+                    readiness, messages, reported(previous.getContainerStatuses(), c.getName())));
         }
 
         String phase = initFailed ? "Failed" : initialized ? phase(statuses, restartPolicy) : "Pending";
@@ -98,8 +107,10 @@ public final class PodStatusFactory {
         List<PodCondition> conditions = new ArrayList<>();
         conditions.add(condition(previous, "PodReadyToStartContainers", rt.readySandbox().isPresent(), null, ts));
         conditions.add(condition(previous, "Initialized", initialized, initialized ? null : "ContainersNotInitialized", ts));
-        conditions.add(condition(previous, "Ready", ready, ready ? null : "ContainersNotReady", ts));
-        conditions.add(condition(previous, "ContainersReady", allReady, allReady ? null : "ContainersNotReady", ts));
+        // a pod whose containers all ended is not ready because it completed, as upstream reports it
+        String notReady = "Succeeded".equals(phase) || "Failed".equals(phase) ? "PodCompleted" : "ContainersNotReady";
+        conditions.add(condition(previous, "Ready", ready, ready ? null : notReady, ts));
+        conditions.add(condition(previous, "ContainersReady", allReady, allReady ? null : notReady, ts));
         conditions.add(condition(previous, "PodScheduled", true, null, ts));
 
         PodStatusBuilder b = new PodStatusBuilder();
@@ -159,9 +170,17 @@ public final class PodStatusFactory {
         return "Pending";
     }
 
+    private static io.fabric8.kubernetes.api.model.ContainerStatus reported(
+            List<io.fabric8.kubernetes.api.model.ContainerStatus> list, String name) {
+        if (list == null) {
+            return null;
+        }
+        return list.stream().filter(s -> name.equals(s.getName())).findFirst().orElse(null);
+    }
+
     static io.fabric8.kubernetes.api.model.ContainerStatus containerStatus(Container c, RuntimePod rt,
             Map<String, Waiting> waiting, String defaultWaiting, boolean init, Readiness readiness,
-            TerminationMessages messages) {
+            TerminationMessages messages, io.fabric8.kubernetes.api.model.ContainerStatus reported) {
         List<ContainerStatus> instances = rt.instances(c.getName());
         ContainerStatusBuilder b = new ContainerStatusBuilder().withName(c.getName()).withImage(c.getImage())
                 .withImageID("").withReady(false).withStarted(false).withRestartCount(0);
@@ -181,9 +200,16 @@ public final class PodStatusFactory {
         switch (cur.getState()) {
             case CONTAINER_RUNNING -> {
                 boolean started = readiness.started(cur.getId(), c);
+                boolean ready = !init && started && readiness.ready(cur.getId(), c);
+                if (!readiness.probed(cur.getId(), c) && reported != null
+                        && ("containerd://" + cur.getId()).equals(reported.getContainerID())) {
+                    // adopted after a kubelet restart: the probes have not run again yet, and this very container
+                    // was reported before, so its readiness stands (no flap of the pod's endpoints)
+                    started = started || Boolean.TRUE.equals(reported.getStarted());
+                    ready = ready || !init && started && Boolean.TRUE.equals(reported.getReady());
+                }
                 b.withState(new ContainerStateBuilder().withNewRunning().withStartedAt(nanos(cur.getStartedAt()))
-                        .endRunning().build()).withStarted(started)
-                        .withReady(!init && started && readiness.ready(cur.getId(), c));
+                        .endRunning().build()).withStarted(started).withReady(ready);
                 prev.ifPresent(p -> b.withLastState(terminated(p, messages.of(c, p))));
             }
             case CONTAINER_EXITED -> {

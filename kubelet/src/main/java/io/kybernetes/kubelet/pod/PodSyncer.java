@@ -61,6 +61,8 @@ public final class PodSyncer {
     private final Backoff backoff = Backoff.standard();
     private final LifecycleHooks hooks;
     static final long POST_START_TIMEOUT_SECONDS = 30;
+    /** How long ErrImagePull stands before the sync that reports ImagePullBackOff. */
+    static final Duration PULL_ERROR_SHOWN = Duration.ofSeconds(5);
     private volatile PodStatusFactory.Readiness readiness = (id, c) -> true;
     private volatile PodEvents events = PodEvents.none();
     private volatile PodVolumes volumes;
@@ -366,7 +368,13 @@ public final class PodSyncer {
         String pullKey = key + "/pull";
         if (podWaiting.get(c.getName()) != null && "ErrImagePull".equals(podWaiting.get(c.getName()).reason())
                 || podWaiting.get(c.getName()) != null && "ImagePullBackOff".equals(podWaiting.get(c.getName()).reason())) {
-            Duration left = backoff.remaining(pullKey, pullFailedAt.getOrDefault(pullKey, Instant.EPOCH), clock.instant());
+            Instant failedAt = pullFailedAt.getOrDefault(pullKey, Instant.EPOCH);
+            Duration left = backoff.remaining(pullKey, failedAt, clock.instant());
+            Duration shown = Duration.between(failedAt, clock.instant());
+            if (!left.isZero() && "ErrImagePull".equals(podWaiting.get(c.getName()).reason())
+                    && shown.compareTo(PULL_ERROR_SHOWN) < 0) {
+                return Optional.of(PULL_ERROR_SHOWN.minus(shown)); // another sync (a relist) leaves the error standing
+            }
             if (!left.isZero()) {
                 if (!"ImagePullBackOff".equals(podWaiting.get(c.getName()).reason())) {
                     events.normal(pod, c.getName(), "BackOff", "Back-off pulling image \"" + c.getImage() + "\"");
@@ -386,7 +394,9 @@ public final class PodSyncer {
             pullFailedAt.put(pullKey, clock.instant());
             Duration d = backoff.next(pullKey, clock.instant());
             podWaiting.put(c.getName(), new Waiting("ErrImagePull", msg));
-            return Optional.of(d);
+            // look again within the back-off, as upstream's pod worker does: ErrImagePull shows for a few seconds,
+            // then ImagePullBackOff until the back-off ends and the pull is tried again
+            return Optional.of(d.compareTo(PULL_ERROR_SHOWN) < 0 ? d : PULL_ERROR_SHOWN);
         } catch (ImageNotPresentException e) {
             podWaiting.put(c.getName(), new Waiting("ErrImageNeverPull", e.getMessage()));
             return Optional.empty();

@@ -91,6 +91,20 @@ public final class ProbeManager implements AutoCloseable {
         return s != null && s.result;
     }
 
+    /** Whether the container's readiness and startup probes (those it has) have run at least once. */
+    public boolean probed(String containerId, Container spec) {
+        return ran(containerId, spec.getReadinessProbe(), Kind.READINESS)
+                && ran(containerId, spec.getStartupProbe(), Kind.STARTUP);
+    }
+
+    private boolean ran(String containerId, io.fabric8.kubernetes.api.model.Probe probe, Kind kind) {
+        if (probe == null) {
+            return true;
+        }
+        State s = states.get(containerId + "/" + kind);
+        return s != null && (s.successes > 0 || s.failures > 0 || s.result);
+    }
+
     /** Started as far as the startup probe is concerned (true when the container has none). */
     public boolean started(String containerId, Container spec) {
         if (spec.getStartupProbe() == null) {

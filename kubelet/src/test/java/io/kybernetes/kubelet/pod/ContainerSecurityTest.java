@@ -77,10 +77,17 @@ class ContainerSecurityTest {
         assertTrue(sc.getReadonlyRootfs());
         assertTrue(sc.getNoNewPrivs());
         assertFalse(sc.getPrivileged());
-        assertEquals(List.of("CAP_NET_ADMIN"), sc.getCapabilities().getAddCapabilitiesList());
+        assertEquals(List.of("NET_ADMIN"), sc.getCapabilities().getAddCapabilitiesList());
         assertEquals(List.of("ALL"), sc.getCapabilities().getDropCapabilitiesList());
         assertFalse(ContainerSpecs.sandboxConfig(p, java.nio.file.Path.of("/l"), 0).getLinux().getSecurityContext()
                 .getPrivileged());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"NET_ADMIN, NET_ADMIN", "net_raw, NET_RAW", "CAP_SYS_TIME, SYS_TIME",
+            "cap_chown, CHOWN", "ALL, ALL", "all, ALL"})
+    void capabilityNamesGoToCriWithoutThePrefix(String spec, String cri) {
+        assertEquals(cri, ContainerSecurity.capability(spec));
     }
 
     @Test

@@ -79,6 +79,10 @@ class PodStatusFactoryTest {
         assertEquals("10.0.0.5", st.getPodIP());
         boolean allRunning = containers.trim().chars().filter(ch -> ch == 'R').count() == states.length;
         assertEquals(allRunning && "Running".equals(phase) ? "True" : "False", condition(st, "Ready"));
+        boolean completed = phase.equals("Succeeded") || phase.equals("Failed");
+        String reason = st.getConditions().stream().filter(c -> c.getType().equals("Ready")).findFirst().orElseThrow()
+                .getReason();
+        assertEquals(completed ? "PodCompleted" : "True".equals(condition(st, "Ready")) ? null : "ContainersNotReady", reason);
     }
 
     @Test
@@ -95,6 +99,38 @@ class PodStatusFactoryTest {
         assertEquals(3, cs.getLastState().getTerminated().getExitCode());
         assertEquals("Error", cs.getLastState().getTerminated().getReason());
         assertEquals("containerd://c-1", cs.getContainerID());
+    }
+
+    /** After a kubelet restart: readiness reported for the same container stands until its probe runs again. */
+    @ParameterizedTest(name = "reported {0} for {1}, probed {2} -> ready {3}")
+    @CsvSource({
+            "true,  containerd://c-0, false, true",
+            "true,  containerd://c-0, true,  false",
+            "true,  containerd://old, false, false",
+            "false, containerd://c-0, false, false",
+    })
+    void reportedReadinessStandsUntilTheProbesRunAgain(boolean reportedReady, String reportedId, boolean probed,
+                                                       boolean expected) {
+        Pod pod = new PodBuilder().withNewMetadata().withName("p").withNamespace("ns").withUid("u").endMetadata()
+                .withNewSpec().addNewContainer().withName("c").withImage("busybox").withNewReadinessProbe().withNewExec()
+                .withCommand("true").endExec().endReadinessProbe().endContainer().endSpec()
+                .withNewStatus().addNewContainerStatus().withName("c").withContainerID(reportedId).withReady(reportedReady)
+                .withStarted(true).endContainerStatus().endStatus().build();
+        var rt = new RuntimePod("u", List.of(sandbox()), List.of(container("c", 0, ContainerState.CONTAINER_RUNNING, 0)));
+        PodStatusFactory.Readiness notYetProbed = new PodStatusFactory.Readiness() {
+            @Override
+            public boolean ready(String containerId, io.fabric8.kubernetes.api.model.Container spec) {
+                return false;
+            }
+
+            @Override
+            public boolean probed(String containerId, io.fabric8.kubernetes.api.model.Container spec) {
+                return probed;
+            }
+        };
+        PodStatus st = PodStatusFactory.build(pod, rt, List.of("10.0.0.5"), "h", Map.of(), NOW, notYetProbed);
+        assertEquals(expected, st.getContainerStatuses().get(0).getReady());
+        assertEquals(expected ? "True" : "False", condition(st, "Ready"));
     }
 
     @Test
