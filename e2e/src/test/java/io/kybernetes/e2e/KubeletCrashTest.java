@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,6 +28,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * `./kybernetes up` starts it. The pods keep their containers (same IDs, same processes, restartCount unchanged) and
  * their status; a pod deleted gracefully and one force-deleted while the kubelet was down are cleaned up after it.
  */
+@Tag("node")
 class KubeletCrashTest {
 
     private static final String NS = "kubeletcrash";

@@ -25,6 +25,7 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,6 +36,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * at once so that they start in parallel; each test looks at its own pod, so tests are independent of one another.
  * A scratch directory on the host (hostPath) lets pods leave traces that outlive them (SIGTERM traps, preStop hooks).
  */
+@Tag("node")
 class PodScenariosTest {
 
     private static final String NS = "podsuite";

@@ -65,6 +65,46 @@ public final class PodSpecs {
                 }
             }
         }
+        for (String kind : new String[] {"livenessProbe", "readinessProbe", "startupProbe"}) {
+            if (c.get(kind) instanceof ObjectNode probe) {
+                probeDefaults(probe);
+            }
+        }
+        if (c.get("lifecycle") instanceof ObjectNode lifecycle) {
+            for (String hook : new String[] {"postStart", "preStop"}) {
+                if (lifecycle.get(hook) instanceof ObjectNode handler) {
+                    handlerDefaults(handler);
+                }
+            }
+        }
+    }
+
+    /** Upstream's probe defaults: 1 s timeout, 10 s period, 1 success, 3 failures, and the handler's. */
+    static void probeDefaults(ObjectNode probe) {
+        if (!probe.has("timeoutSeconds")) {
+            probe.put("timeoutSeconds", 1);
+        }
+        if (!probe.has("periodSeconds")) {
+            probe.put("periodSeconds", 10);
+        }
+        if (!probe.has("successThreshold")) {
+            probe.put("successThreshold", 1);
+        }
+        if (!probe.has("failureThreshold")) {
+            probe.put("failureThreshold", 3);
+        }
+        handlerDefaults(probe);
+    }
+
+    /** httpGet gets path "/" and scheme HTTP; grpc gets service "" (clients read it unconditionally). */
+    private static void handlerDefaults(ObjectNode handler) {
+        if (handler.get("httpGet") instanceof ObjectNode http) {
+            putIfAbsent(http, "path", "/");
+            putIfAbsent(http, "scheme", "HTTP");
+        }
+        if (handler.get("grpc") instanceof ObjectNode grpc) {
+            putIfAbsent(grpc, "service", "");
+        }
     }
 
     /** Always for ":latest" or untagged images (without a digest), else IfNotPresent. */

@@ -49,6 +49,25 @@ class StrategyDefaultsTest {
     }
 
     @Test
+    void probesAndHooksGetUpstreamDefaults() throws IOException {
+        ObjectNode c = obj("{'name':'c','image':'busybox','livenessProbe':{'grpc':{'port':9000}},"
+                + "'readinessProbe':{'httpGet':{'port':80},'periodSeconds':3},'startupProbe':{'exec':{'command':['true']}},"
+                + "'lifecycle':{'preStop':{'httpGet':{'port':80,'path':'/quit'}}}}");
+        PodSpecs.containerDefaults(c);
+        assertEquals("", c.at("/livenessProbe/grpc/service").asText("missing"));
+        assertEquals(1, c.at("/livenessProbe/timeoutSeconds").asInt());
+        assertEquals(10, c.at("/livenessProbe/periodSeconds").asInt());
+        assertEquals(1, c.at("/livenessProbe/successThreshold").asInt());
+        assertEquals(3, c.at("/livenessProbe/failureThreshold").asInt());
+        assertEquals(3, c.at("/readinessProbe/periodSeconds").asInt());
+        assertEquals("/", c.at("/readinessProbe/httpGet/path").asText());
+        assertEquals("HTTP", c.at("/readinessProbe/httpGet/scheme").asText());
+        assertEquals(3, c.at("/startupProbe/failureThreshold").asInt());
+        assertEquals("/quit", c.at("/lifecycle/preStop/httpGet/path").asText());
+        assertEquals("HTTP", c.at("/lifecycle/preStop/httpGet/scheme").asText());
+    }
+
+    @Test
     void deploymentSelectorMustMatchTemplate() throws IOException {
         ObjectNode d = obj(DEPLOYMENT.replace("'labels':{'app':'web'}", "'labels':{'app':'other'}"));
         new DeploymentStrategy().prepareForCreate(d);
