@@ -53,9 +53,10 @@ class MetricsTest {
         kubectl("create", "namespace", NS).ok();
         kubectl("-n", NS, "run", "burn", "--image=busybox", "--labels=app=burn", "--restart=Never",
                 "--", "sh", "-c", "while :; do :; done").ok();
-        // ~50 MB held in a shell variable (anonymous memory of the container)
+        // ~50 MB held in a shell variable (anonymous memory of the container); a loop last, because busybox sh
+        // execs a last simple command, which would free the variable
         kubectl("-n", NS, "run", "hog", "--image=busybox", "--labels=app=hog", "--restart=Never",
-                "--", "sh", "-c", "x=$(yes | head -c 50000000); echo held; sleep 3600").ok();
+                "--", "sh", "-c", "x=$(yes | head -c 50000000); echo held; while :; do sleep 3600; done").ok();
         for (String pod : List.of("burn", "hog")) {
             kubectl(Duration.ofSeconds(100), "-n", NS, "wait", "--for=condition=Ready", "pod/" + pod,
                     "--timeout=90s").ok();

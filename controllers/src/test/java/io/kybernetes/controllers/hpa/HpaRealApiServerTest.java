@@ -153,7 +153,9 @@ class HpaRealApiServerTest {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             HorizontalPodAutoscaler h = client.autoscaling().v2().horizontalPodAutoscalers().inNamespace("default")
                     .withName("web").get();
-            var current = h.getStatus().getCurrentMetrics().get(0).getResource().getCurrent();
+            var resource = h.getStatus().getCurrentMetrics().get(0).getResource();
+            assertTrue(resource != null, () -> "status " + h.getStatus());
+            var current = resource.getCurrent();
             assertTrue(current.getAverageUtilization() >= 180 && current.getAverageUtilization() <= 220,
                     () -> "status " + h.getStatus());
             assertTrue(h.getStatus().getConditions().stream().anyMatch(c -> c.getType().equals("ScalingActive")
