@@ -10,6 +10,7 @@ import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -20,13 +21,17 @@ import org.junit.jupiter.api.Test;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kybernetes.controllers.ControllerManager;
+import io.kybernetes.controllers.ControllersIntegrationTest;
+import io.kybernetes.controllers.FakeKubelet;
 import io.kybernetes.controllers.leaderelection.LeaderElection;
 import io.kybernetes.controllers.leaderelection.LeaseSettings;
 
 /**
  * Leader election of the controller manager against the real kybernetes apiserver on a real etcd, with a short
  * lease (4 s, renew deadline 3 s, retry 1 s): one leader among two candidates, hand-over on release, take-over of
- * a lease whose holder died, and a leader that loses its lease stops and campaigns again.
+ * a lease whose holder died, a leader that loses its lease stops and campaigns again, and only the leader runs
+ * the controllers (the next leader carries a Deployment on without duplicating pods).
  */
 class LeaderElectionRealApiServerTest {
 
@@ -122,6 +127,49 @@ class LeaderElectionRealApiServerTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> c.election().isLeader());
         await().atMost(Duration.ofSeconds(5)).until(() -> c.transitions().equals(List.of("start", "stop", "start")));
         assertEquals(c.election().identity(), lease().getSpec().getHolderIdentity());
+    }
+
+    @Test
+    void onlyTheLeaderReconcilesAndTheNextOneCarriesOnWithoutDuplicates() throws Exception {
+        // two controller managers, each running the controllers only while it leads, as ControllerManager does
+        List<LeaderElection> managers = new ArrayList<>();
+        List<AtomicReference<ControllerManager.Running>> running = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            AtomicReference<ControllerManager.Running> r = new AtomicReference<>();
+            LeaderElection e = new LeaderElection(client, FAST,
+                    () -> r.set(ControllerManager.start(client, List.of("deployment", "replicaset"), 2,
+                            List.of("pods"))),
+                    () -> r.getAndSet(null).stop());
+            elections.add(e);
+            managers.add(e);
+            running.add(r);
+            e.start();
+        }
+        try (FakeKubelet kubelet = new FakeKubelet(client, true)) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> managers.stream().anyMatch(LeaderElection::isLeader));
+            int leader = managers.get(0).isLeader() ? 0 : 1;
+            assertEquals(null, running.get(1 - leader).get(), "the standby runs controllers");
+            var deployments = client.apps().deployments().inNamespace("default");
+            deployments.resource(ControllersIntegrationTest.web(3, "nginx")).create();
+            await().atMost(Duration.ofSeconds(60)).until(() -> pods() == 3);
+
+            managers.get(leader).stop();
+            assertEquals(null, running.get(leader).get(), "the old leader still runs controllers");
+            await().atMost(Duration.ofSeconds(10)).until(() -> managers.get(1 - leader).isLeader());
+            deployments.withName("web").scale(6);
+            await().atMost(Duration.ofSeconds(60)).until(() -> pods() == 6);
+            Thread.sleep(2000);
+            assertEquals(6, pods(), "pods after the hand-over");
+            assertEquals(1, client.apps().replicaSets().inNamespace("default").list().getItems().size());
+        } finally {
+            client.apps().deployments().inNamespace("default").withName("web").delete();
+            client.pods().inNamespace("default").withGracePeriod(0).delete();
+        }
+    }
+
+    private static long pods() {
+        return client.pods().inNamespace("default").withLabel("app", "web").list().getItems().stream()
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null).count();
     }
 
     private Candidate candidate() {
