@@ -36,6 +36,8 @@ import io.kybernetes.controllers.events.KubeEventRecorder;
 import io.kybernetes.controllers.informers.Informers;
 import io.kybernetes.controllers.job.JobController;
 import io.kybernetes.controllers.job.KubeJobControl;
+import io.kybernetes.controllers.leaderelection.LeaderElection;
+import io.kybernetes.controllers.leaderelection.LeaseSettings;
 import io.kybernetes.controllers.reconcile.QueueController;
 import io.kybernetes.controllers.replicaset.KubePodControl;
 import io.kybernetes.controllers.replicaset.ReplicaSetController;
@@ -48,7 +50,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-/** Starts the shared informers and the enabled controllers; ready once the informers have synced. */
+/**
+ * Starts the shared informers and the enabled controllers, by default only while this instance holds the Lease
+ * kube-system/kube-controller-manager (see {@link LeaderElection}); ready once the informers have synced, or, on a
+ * standby, once it knows the leader.
+ */
 @ApplicationScoped
 @Readiness
 public class ControllerManager implements HealthCheck {
@@ -75,7 +81,8 @@ public class ControllerManager implements HealthCheck {
                 java.time.Duration.ofMinutes(5));
     }
 
-    private Running running;
+    private volatile Running running;
+    private LeaderElection election;
 
     /** The informers and controllers of one running manager. */
     public record Running(Informers informers, List<QueueController> controllers) {
@@ -86,22 +93,83 @@ public class ControllerManager implements HealthCheck {
     }
 
     void onStart(@Observes StartupEvent ev) {
-        running = start(client, config.controllers(), config.workers(), config.gc().dependents(),
-                new HpaSettings(config.horizontalPodAutoscalerSyncPeriod(), config.horizontalPodAutoscalerTolerance(),
-                        config.horizontalPodAutoscalerDownscaleStabilization()));
-        for (QueueController c : running.controllers()) {
-            Gauge.builder("workqueue_depth", c, QueueController::depth).tag("name", c.name())
-                    .description("Current depth of the work queue").register(registry);
-            FunctionCounter.builder("workqueue_retries_total", c, QueueController::retries).tag("name", c.name())
-                    .description("Retries handled by the work queue").register(registry);
+        validate(config.controllers());
+        for (String name : KNOWN) {
+            if (isEnabled(name, config.controllers())) {
+                Gauge.builder("workqueue_depth", this, m -> m.queue(name, QueueController::depth))
+                        .tag("name", name).description("Current depth of the work queue").register(registry);
+                FunctionCounter.builder("workqueue_retries_total", this, m -> m.queue(name, QueueController::retries))
+                        .tag("name", name).description("Retries handled by the work queue").register(registry);
+            }
         }
-        LOG.infof("controllers %s started against %s", running.controllers().stream().map(QueueController::name)
-                .toList(), client.getConfiguration().getMasterUrl());
+        LeaseSettings lease = leaseSettings(config);
+        Gauge.builder("leader_election_master_status", this, m -> m.running != null ? 1 : 0)
+                .tag("name", lease.name()).description("1 while this instance leads and runs the controllers")
+                .register(registry);
+        if (!config.leaderElect()) {
+            startControllers();
+            return;
+        }
+        election = new LeaderElection(client, lease, this::startControllers, this::stopControllers);
+        election.start();
+        LOG.infof("campaigning for Lease %s as %s", lease, election.identity());
+    }
+
+    static LeaseSettings leaseSettings(ControllersConfig config) {
+        if (!config.leaderElectResourceLock().equals("leases")) {
+            throw new IllegalArgumentException("--leader-elect-resource-lock=" + config.leaderElectResourceLock()
+                    + " is not supported: only leases");
+        }
+        return new LeaseSettings(config.leaderElectResourceNamespace(), config.leaderElectResourceName(),
+                LeaseSettings.parseDuration(config.leaderElectLeaseDuration()),
+                LeaseSettings.parseDuration(config.leaderElectRenewDeadline()),
+                LeaseSettings.parseDuration(config.leaderElectRetryPeriod()));
+    }
+
+    private synchronized void startControllers() {
+        if (running == null) {
+            running = start(client, config.controllers(), config.workers(), config.gc().dependents(),
+                    new HpaSettings(config.horizontalPodAutoscalerSyncPeriod(),
+                            config.horizontalPodAutoscalerTolerance(),
+                            config.horizontalPodAutoscalerDownscaleStabilization()));
+            LOG.infof("controllers %s started against %s", running.controllers().stream()
+                    .map(QueueController::name).toList(), client.getConfiguration().getMasterUrl());
+        }
+    }
+
+    private synchronized void stopControllers() {
+        if (running != null) {
+            running.stop();
+            running = null;
+            LOG.info("controllers stopped");
+        }
+    }
+
+    private double queue(String name, java.util.function.ToDoubleFunction<QueueController> value) {
+        Running r = running;
+        if (r != null) {
+            for (QueueController c : r.controllers()) {
+                if (c.name().equals(name)) {
+                    return value.applyAsDouble(c);
+                }
+            }
+        }
+        return 0;
     }
 
     void onStop(@Observes ShutdownEvent ev) {
-        if (running != null) {
-            running.stop();
+        if (election != null) {
+            election.stop();
+        }
+        stopControllers();
+    }
+
+    static void validate(List<String> enabled) {
+        for (String name : enabled) {
+            String n = name.trim().startsWith("-") ? name.trim().substring(1) : name.trim();
+            if (!n.equals("*") && !KNOWN.contains(n)) {
+                throw new IllegalArgumentException("unknown controller \"" + n + "\"; known: " + KNOWN);
+            }
         }
     }
 
@@ -113,12 +181,7 @@ public class ControllerManager implements HealthCheck {
 
     public static Running start(KubernetesClient client, List<String> enabled, int workers,
             List<String> gcDependents, HpaSettings hpa) {
-        for (String name : enabled) {
-            String n = name.trim().startsWith("-") ? name.trim().substring(1) : name.trim();
-            if (!n.equals("*") && !KNOWN.contains(n)) {
-                throw new IllegalArgumentException("unknown controller \"" + n + "\"; known: " + KNOWN);
-            }
-        }
+        validate(enabled);
         Informers informers = new Informers(client);
         Map<String, Supplier<QueueController>> known = new LinkedHashMap<>();
         known.put(DeploymentController.NAME, () -> new DeploymentController(informers,
@@ -202,9 +265,19 @@ public class ControllerManager implements HealthCheck {
         return star;
     }
 
+    /**
+     * Ready when the leader's informers have synced, or, on a standby, once it has seen who leads: a standby is a
+     * healthy replica waiting for the Lease.
+     */
     @Override
     public HealthCheckResponse call() {
-        boolean synced = running != null && running.informers().hasSynced();
-        return HealthCheckResponse.named("informers").status(synced).build();
+        Running r = running;
+        LeaderElection e = election;
+        boolean ready = r != null ? r.informers().hasSynced() : e != null && e.leader() != null;
+        var response = HealthCheckResponse.named("informers").status(ready).withData("leading", r != null);
+        if (e != null) {
+            response.withData("identity", e.identity()).withData("leader", String.valueOf(e.leader()));
+        }
+        return response.build();
     }
 }

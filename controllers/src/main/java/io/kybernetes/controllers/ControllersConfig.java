@@ -33,6 +33,32 @@ public interface ControllersConfig {
     @WithDefault("5m")
     java.time.Duration horizontalPodAutoscalerDownscaleStabilization();
 
+    /** Run the controllers only while holding the Lease (upstream --leader-elect). */
+    @WithDefault("true")
+    boolean leaderElect();
+
+    /** How long a lease lasts without renewal (--leader-elect-lease-duration). */
+    @WithDefault("12s")
+    String leaderElectLeaseDuration();
+
+    /** How long the leader retries renewing before it stops leading (--leader-elect-renew-deadline). */
+    @WithDefault("8s")
+    String leaderElectRenewDeadline();
+
+    /** Interval between attempts to acquire or renew (--leader-elect-retry-period). */
+    @WithDefault("1s")
+    String leaderElectRetryPeriod();
+
+    /** Kind of the lock object (--leader-elect-resource-lock); only "leases", as upstream since 1.24. */
+    @WithDefault("leases")
+    String leaderElectResourceLock();
+
+    @WithDefault("kube-system")
+    String leaderElectResourceNamespace();
+
+    @WithDefault("kube-controller-manager")
+    String leaderElectResourceName();
+
     interface Gc {
         /** Dependents the garbage collector watches, as plural resource names the informers know. */
         @WithDefault("pods,replicasets,jobs,controllerrevisions,endpointslices")

@@ -24,6 +24,17 @@ public class ControllersMain {
                         new Flag("horizontal-pod-autoscaler-downscale-stabilization", "5m",
                                 "period for which the autoscaler looks backwards and does not scale down below any "
                                         + "recommendation it made during that period"),
+                        new Flag("leader-elect", "true", "run the controllers only while holding the Lease "
+                                + "kube-system/kube-controller-manager, so that a standby replica can take over"),
+                        new Flag("leader-elect-lease-duration", "12s", "how long a lease lasts without renewal; a "
+                                + "standby takes over this long after the leader's last renewal (upstream: 15s)"),
+                        new Flag("leader-elect-renew-deadline", "8s", "how long the leader retries renewing before "
+                                + "it stops leading (upstream: 10s)"),
+                        new Flag("leader-elect-retry-period", "1s", "interval between attempts to acquire or renew "
+                                + "the lease (upstream: 2s)"),
+                        new Flag("leader-elect-resource-lock", "leases", "kind of the lock object (only leases)"),
+                        new Flag("leader-elect-resource-namespace", "kube-system", "namespace of the Lease"),
+                        new Flag("leader-elect-resource-name", "kube-controller-manager", "name of the Lease"),
                         Flag.of("bind-address", "127.0.0.1", "address of the health/metrics HTTP server",
                                 "quarkus.http.host"),
                         Flag.of("secure-port", "10257", "port of the health/metrics HTTP server (plain HTTP for now)",

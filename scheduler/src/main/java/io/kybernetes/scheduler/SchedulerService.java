@@ -24,7 +24,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-/** Runs the scheduler (see {@link SchedulerAssembly}) with metrics; ready once the node and pod informers synced. */
+/**
+ * Runs the scheduler (see {@link SchedulerAssembly}) with metrics; ready once the node and pod informers synced (a
+ * standby too: its informers run, only its scheduling loop waits for the Lease). The readiness data carry the
+ * Lease identity and whether this instance leads.
+ */
 @ApplicationScoped
 @Readiness
 public class SchedulerService implements HealthCheck {
@@ -94,6 +98,13 @@ public class SchedulerService implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("informers").status(assembly != null && assembly.synced()).build();
+        var response = HealthCheckResponse.named("informers").status(assembly != null && assembly.synced());
+        if (assembly != null) {
+            response.withData("leading", assembly.scheduler().isRunning());
+            if (assembly.election() != null) {
+                response.withData("identity", assembly.election().identity());
+            }
+        }
+        return response.build();
     }
 }

@@ -2,13 +2,17 @@ package io.kybernetes.scheduler.election;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
 
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
@@ -62,7 +66,8 @@ public final class Election {
                             leading.accept(false);
                         },
                         leader -> LOG.infof("new leader elected: %s", leader)))
-                .withReleaseOnCancel(true)
+                // fabric8 releases with a JSON merge patch whose null holder is dropped: see release()
+                .withReleaseOnCancel(false)
                 .build();
         running = client.leaderElector().withConfig(config).build().start();
         running.whenComplete((v, t) -> {
@@ -85,13 +90,40 @@ public final class Election {
         if (r == null) {
             return;
         }
-        Thread release = new Thread(() -> r.cancel(true), "lease-release");
+        Thread release = new Thread(() -> {
+            r.cancel(true);
+            release();
+        }, "lease-release");
         release.setDaemon(true);
         release.start();
         try {
             release.join(2000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Gives the lease up as upstream does (no holder, a 1 s duration, renewed now), so that a standby acquires it
+     * on its next try. Written here because fabric8's release sends the empty holder as a JSON merge patch that
+     * omits nulls, which leaves the holder in place; an update with the read resourceVersion cannot clobber a new
+     * holder.
+     */
+    private void release() {
+        try {
+            var leases = client.leases().inNamespace(cfg.resourceNamespace());
+            Lease lease = leases.withName(cfg.resourceName()).get();
+            if (lease == null || lease.getSpec() == null || !identity.equals(lease.getSpec().getHolderIdentity())) {
+                return;
+            }
+            lease.getSpec().setHolderIdentity("");
+            lease.getSpec().setLeaseDurationSeconds(1);
+            lease.getSpec().setRenewTime(ZonedDateTime.now(ZoneOffset.UTC));
+            leases.resource(lease).update();
+            LOG.infof("%s released lease %s/%s", identity, cfg.resourceNamespace(), cfg.resourceName());
+        } catch (KubernetesClientException e) {
+            LOG.warnf("could not release lease %s/%s: %s", cfg.resourceNamespace(), cfg.resourceName(),
+                    e.getMessage());
         }
     }
 
