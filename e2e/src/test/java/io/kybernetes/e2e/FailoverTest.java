@@ -99,16 +99,19 @@ class FailoverTest {
                     p.destroyForcibly();
                 }
             }
-            if (client != null) {
-                client.close();
-            }
             kubectl("delete", "namespace", NS, "--ignore-not-found", "--wait=false");
         }
-        if (killed) {
-            // the restarted originals lead again (the standbys released their Leases)
-            for (Component c : List.of(CONTROLLERS, SCHEDULER)) {
-                String id = eventually(Duration.ofSeconds(60), () -> identity(c.port()), i -> i != null);
-                eventually(Duration.ofSeconds(30), () -> holder(c.lease()), id::equals);
+        try {
+            if (killed) {
+                // the restarted originals lead again (the standbys released their Leases)
+                for (Component c : List.of(CONTROLLERS, SCHEDULER)) {
+                    String id = eventually(Duration.ofSeconds(60), () -> identity(c.port()), i -> i != null);
+                    eventually(Duration.ofSeconds(30), () -> holder(c.lease()), id::equals);
+                }
+            }
+        } finally {
+            if (client != null) {
+                client.close();
             }
         }
     }
