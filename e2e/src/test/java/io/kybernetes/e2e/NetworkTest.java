@@ -86,6 +86,7 @@ class NetworkTest {
               template:
                 metadata: {labels: {app: solo}}
                 spec:
+                  nodeName: %NODE%
                   terminationGracePeriodSeconds: 1
                   containers:
                   - name: http
@@ -140,6 +141,8 @@ class NetworkTest {
 
     private static String mode;
     private static String nodeIp;
+    /** The node the test runs on (the first one {@code up} started); the Local-policy pod is pinned to it. */
+    private static String nodeName;
     private static Set<String> echoPods;
     private static Set<String> echoPodIps;
     private static String echoIp;
@@ -154,14 +157,15 @@ class NetworkTest {
         }
         System.out.println("NetworkTest: proxy mode " + mode);
         assertTrue(Set.of("iptables", "nftables").contains(mode), "proxy mode: " + mode);
-        nodeIp = kubectl("get", "nodes", "-o",
-                "jsonpath={.items[0].status.addresses[?(@.type==\"InternalIP\")].address}").ok().out().trim();
+        nodeName = Cli.run(Duration.ofSeconds(5), "hostname").ok().out().trim().toLowerCase(java.util.Locale.ROOT);
+        nodeIp = kubectl("get", "node", nodeName, "-o",
+                "jsonpath={.status.addresses[?(@.type==\"InternalIP\")].address}").ok().out().trim();
 
         kubectl(Duration.ofSeconds(120), "delete", "namespace", NS, "--ignore-not-found", "--wait=true", "--timeout=90s");
         kubectl("create", "namespace", NS).ok();
         Path manifest = Files.createTempFile("e2e-network", ".yaml");
         Files.writeString(manifest, MANIFEST.replace("%UDP%", UDP_SERVER.replace("\"", "\\\""))
-                .replace("%HCNP%", Integer.toString(HEALTH_CHECK_NODE_PORT)));
+                .replace("%HCNP%", Integer.toString(HEALTH_CHECK_NODE_PORT)).replace("%NODE%", nodeName));
         kubectl("-n", NS, "apply", "-f", manifest.toString()).ok();
         Files.delete(manifest);
         kubectl(Duration.ofSeconds(200), "-n", NS, "rollout", "status", "deployment/echo", "--timeout=180s").ok();
@@ -299,6 +303,67 @@ class NetworkTest {
         eventually(Duration.ofSeconds(20), () -> curlStatus(hc), s -> s.startsWith("200 "));
     }
 
+    /**
+     * With a second node ({@code ./kybernetes join}): pods {@code near} on this node and {@code far} on the other,
+     * each behind its own Service; clients pinned to each node reach the other node's pod by pod IP (the VXLAN
+     * overlay) and by cluster IP (their own node's proxy DNATs to a pod across the overlay), and so does the host.
+     */
+    @Test
+    @Order(7)
+    void podToPodAndPodToServiceAcrossTwoNodes() throws IOException {
+        String other = List.of(kubectl("get", "nodes", "-o", "jsonpath={.items[*].metadata.name}").ok().out().trim().split("\\s+"))
+                .stream().filter(n -> !n.equals(nodeName)).findFirst().orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(other != null, "a single node: './kybernetes join' adds a second");
+        Path manifest = Files.createTempFile("e2e-network-nodes", ".yaml");
+        StringBuilder yaml = new StringBuilder();
+        for (String[] p : List.of(new String[] {"near", nodeName}, new String[] {"far", other})) {
+            yaml.append("""
+                    apiVersion: v1
+                    kind: Pod
+                    metadata: {name: %1$s, labels: {app: %1$s}}
+                    spec:
+                      nodeName: %2$s
+                      terminationGracePeriodSeconds: 1
+                      containers:
+                      - name: http
+                        image: busybox
+                        command: [sh, -c, 'mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 8080 -h /www']
+                    ---
+                    apiVersion: v1
+                    kind: Service
+                    metadata: {name: %1$s}
+                    spec:
+                      selector: {app: %1$s}
+                      ports: [{name: http, port: 80, targetPort: 8080}]
+                    ---
+                    """.formatted(p[0], p[1]));
+        }
+        Files.writeString(manifest, yaml.toString());
+        kubectl("-n", NS, "apply", "-f", manifest.toString()).ok();
+        Files.delete(manifest);
+        kubectl(Duration.ofSeconds(150), "-n", NS, "wait", "--for=condition=Ready", "pod/near", "pod/far", "--timeout=120s").ok();
+        String nearIp = kubectl("-n", NS, "get", "pod", "near", "-o", "jsonpath={.status.podIP}").ok().out().trim();
+        String farIp = kubectl("-n", NS, "get", "pod", "far", "-o", "jsonpath={.status.podIP}").ok().out().trim();
+        String nearSvc = kubectl("-n", NS, "get", "service", "near", "-o", "jsonpath={.spec.clusterIP}").ok().out().trim();
+        String farSvc = kubectl("-n", NS, "get", "service", "far", "-o", "jsonpath={.spec.clusterIP}").ok().out().trim();
+        assertTrue(!nearIp.isEmpty() && !farIp.isEmpty() && !nearIp.equals(farIp), nearIp + " " + farIp);
+
+        assertEquals("far", eventually(Duration.ofSeconds(20), () -> curl(farIp + ":8080"), "far"::equals), "host -> far pod");
+        assertEquals("far", eventually(Duration.ofSeconds(20), () -> curl(farSvc + ":80"), "far"::equals), "host -> far Service");
+
+        String fromHere = inPodOn("fromnear", nodeName, "echo \"pod $(wget -qO- -T 3 http://" + farIp + ":8080/)\";"
+                + " echo \"svc $(wget -qO- -T 3 http://" + farSvc + "/)\"; echo \"dns $(wget -qO- -T 3 http://far/)\"");
+        assertEquals(Set.of("far"), answers(fromHere, "pod "), "pod on " + nodeName + " -> pod on " + other + ": " + fromHere);
+        assertEquals(Set.of("far"), answers(fromHere, "svc "), "pod on " + nodeName + " -> Service on " + other + ": " + fromHere);
+        assertEquals(Set.of("far"), answers(fromHere, "dns "), "by name: " + fromHere);
+
+        String fromThere = inPodOn("fromfar", other, "echo \"pod $(wget -qO- -T 3 http://" + nearIp + ":8080/)\";"
+                + " echo \"svc $(wget -qO- -T 3 http://" + nearSvc + "/)\"; echo \"dns $(wget -qO- -T 3 http://near/)\"");
+        assertEquals(Set.of("near"), answers(fromThere, "pod "), "pod on " + other + " -> pod on " + nodeName + ": " + fromThere);
+        assertEquals(Set.of("near"), answers(fromThere, "svc "), "pod on " + other + " -> Service on " + nodeName + ": " + fromThere);
+        assertEquals(Set.of("near"), answers(fromThere, "dns "), "by name (the DNS add-on runs on " + nodeName + "): " + fromThere);
+    }
+
     // ------------------------------------------------------------------------------------------ clients
 
     /** One HTTP GET with curl from the host; the body's first line, or "" when nothing answered. */
@@ -345,8 +410,19 @@ class NetworkTest {
 
     /** Runs {@code script} with sh in a fresh pod of {@code image}; extra args become $0, $1... Returns the logs. */
     private static String inPod(String name, String image, String script, String... args) {
-        List<String> cmd = new ArrayList<>(List.of("-n", NS, "run", name, "--image=" + image, "--restart=Never",
-                "--", "sh", "-c", script));
+        return run(name, image, null, script, args);
+    }
+
+    private static String inPodOn(String name, String node, String script) {
+        return run(name, "busybox", node, script);
+    }
+
+    private static String run(String name, String image, String node, String script, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("-n", NS, "run", name, "--image=" + image, "--restart=Never"));
+        if (node != null) {
+            cmd.add("--overrides={\"apiVersion\":\"v1\",\"spec\":{\"nodeName\":\"" + node + "\"}}");
+        }
+        cmd.addAll(List.of("--", "sh", "-c", script));
         cmd.addAll(List.of(args));
         kubectl(cmd.toArray(String[]::new)).ok();
         String phase = eventually(Duration.ofSeconds(120),
