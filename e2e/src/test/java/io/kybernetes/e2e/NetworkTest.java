@@ -37,7 +37,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  *
  * <p>Two {@code echo} pods answer with their own hostname: busybox httpd on TCP 8080, and a perl UDP responder on
  * 5353 (the nginx image is Debian with perl-base; busybox's nc has no UDP). Clients: curl and a
- * {@link DatagramSocket} on the host, busybox wget and a perl UDP client in pods.
+ * {@link DatagramSocket} on the host, busybox wget and a perl UDP client in pods. (Debian's static busybox wget
+ * segfaults with {@code -T}, so pods bound it with {@code timeout 5 wget}.)
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NetworkTest {
@@ -230,8 +231,8 @@ class NetworkTest {
     @Test
     @Order(3)
     void clusterIpAndNodePortTcpFromAPod() {
-        String out = inPod("tcpclient", "busybox", "for i in $(seq 20); do echo \"cip $(wget -qO- -T 3 http://" + echoIp
-                + "/)\"; echo \"np $(wget -qO- -T 3 http://" + nodeIp + ":" + echoHttpNodePort + "/)\"; done");
+        String out = inPod("tcpclient", "busybox", "for i in $(seq 20); do echo \"cip $(timeout 5 wget -qO- http://" + echoIp
+                + "/)\"; echo \"np $(timeout 5 wget -qO- http://" + nodeIp + ":" + echoHttpNodePort + "/)\"; done");
         assertEquals(echoPods, answers(out, "cip "), out);
         assertEquals(echoPods, answers(out, "np "), out);
     }
@@ -259,7 +260,7 @@ class NetworkTest {
         assertEquals(1, hostHits.size(), "100 requests from the host: " + hostHits);
         assertTrue(echoPods.containsAll(hostHits), hostHits.toString());
 
-        String out = inPod("stickyclient", "busybox", "for i in $(seq 100); do echo \"hit $(wget -qO- -T 3 http://" + sticky + "/)\"; done");
+        String out = inPod("stickyclient", "busybox", "for i in $(seq 100); do echo \"hit $(timeout 5 wget -qO- http://" + sticky + "/)\"; done");
         assertEquals(100, out.lines().filter(l -> l.startsWith("hit ")).count(), out);
         Set<String> podHits = answers(out, "hit ");
         assertEquals(1, podHits.size(), "100 requests from one pod: " + podHits);
@@ -351,14 +352,14 @@ class NetworkTest {
         assertEquals("far", eventually(Duration.ofSeconds(20), () -> curl(farIp + ":8080"), "far"::equals), "host -> far pod");
         assertEquals("far", eventually(Duration.ofSeconds(20), () -> curl(farSvc + ":80"), "far"::equals), "host -> far Service");
 
-        String fromHere = inPodOn("fromnear", nodeName, "echo \"pod $(wget -qO- -T 3 http://" + farIp + ":8080/)\";"
-                + " echo \"svc $(wget -qO- -T 3 http://" + farSvc + "/)\"; echo \"dns $(wget -qO- -T 3 http://far/)\"");
+        String fromHere = inPodOn("fromnear", nodeName, "echo \"pod $(timeout 5 wget -qO- http://" + farIp + ":8080/)\";"
+                + " echo \"svc $(timeout 5 wget -qO- http://" + farSvc + "/)\"; echo \"dns $(timeout 5 wget -qO- http://far/)\"");
         assertEquals(Set.of("far"), answers(fromHere, "pod "), "pod on " + nodeName + " -> pod on " + other + ": " + fromHere);
         assertEquals(Set.of("far"), answers(fromHere, "svc "), "pod on " + nodeName + " -> Service on " + other + ": " + fromHere);
         assertEquals(Set.of("far"), answers(fromHere, "dns "), "by name: " + fromHere);
 
-        String fromThere = inPodOn("fromfar", other, "echo \"pod $(wget -qO- -T 3 http://" + nearIp + ":8080/)\";"
-                + " echo \"svc $(wget -qO- -T 3 http://" + nearSvc + "/)\"; echo \"dns $(wget -qO- -T 3 http://near/)\"");
+        String fromThere = inPodOn("fromfar", other, "echo \"pod $(timeout 5 wget -qO- http://" + nearIp + ":8080/)\";"
+                + " echo \"svc $(timeout 5 wget -qO- http://" + nearSvc + "/)\"; echo \"dns $(timeout 5 wget -qO- http://near/)\"");
         assertEquals(Set.of("near"), answers(fromThere, "pod "), "pod on " + other + " -> pod on " + nodeName + ": " + fromThere);
         assertEquals(Set.of("near"), answers(fromThere, "svc "), "pod on " + other + " -> Service on " + nodeName + ": " + fromThere);
         assertEquals(Set.of("near"), answers(fromThere, "dns "), "by name (the DNS add-on runs on " + nodeName + "): " + fromThere);
