@@ -2,6 +2,7 @@ package io.kybernetes.proxy.healthcheck;
 
 import java.time.Instant;
 
+import io.kybernetes.proxy.ProxyConfig;
 import io.kybernetes.proxy.sync.ServiceWatcher;
 import io.kybernetes.proxy.sync.SyncStatus;
 import jakarta.inject.Inject;
@@ -13,12 +14,23 @@ import jakarta.ws.rs.core.Response;
 /**
  * kube-proxy's {@code /healthz} (and {@code /livez}): {@code lastUpdated} (the last successful sync),
  * {@code currentTime}, and 200 while the rules are fresh (synced within twice the sync period), else 503.
+ * Also {@code /proxyMode}.
  */
 @Path("/")
 public class HealthzResource {
 
     @Inject
     ServiceWatcher watcher;
+
+    @Inject
+    ProxyConfig config;
+
+    /** The running mode as plain text, as upstream's {@code /proxyMode} ("iptables", "nftables", "ipvs"). */
+    @GET
+    @Path("proxyMode")
+    public Response proxyMode() {
+        return Response.ok(config.proxyMode()).type(MediaType.TEXT_PLAIN).build();
+    }
 
     @GET
     @Path("healthz")

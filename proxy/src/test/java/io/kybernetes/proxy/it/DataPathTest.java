@@ -161,6 +161,7 @@ abstract class DataPathTest {
         given().get("/healthz").then().statusCode(200)
                 .body(matchesPattern("\\{\"lastUpdated\":\"20[^\"]+\",\"currentTime\":\"20[^\"]+\",\"nodeEligible\":true\\}"));
         given().get("/livez").then().statusCode(200);
+        given().get("/proxyMode").then().statusCode(200).body(org.hamcrest.Matchers.equalTo(mode()));
         given().get("/readyz").then().statusCode(200);
         given().get("/metrics").then().statusCode(200)
                 .body(containsString("kubeproxy_sync_proxy_rules_duration_seconds_count"));
