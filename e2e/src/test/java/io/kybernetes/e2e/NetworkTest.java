@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Tag;
  * segfaults with {@code -T}, so pods bound it with {@code timeout 5 wget}.)
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@Tag("node")
+@Tag("network")
 class NetworkTest {
 
     private static final String NS = "nettest";
