@@ -152,9 +152,11 @@ class NodeFailureTest {
     @Test
     @Order(4)
     void itsPodIsEvictedAndRecreatedOnASpareNode() {
-        // the evicted pod is deleted gracefully; with no kubelet to finish the deletion it stays Terminating
-        eventually(Duration.ofSeconds(90), () -> kubectl("-n", NS, "get", "pod", evicted, "-o",
-                "jsonpath={.metadata.deletionTimestamp}").out().trim(), ts -> !ts.isEmpty());
+        // the evicted pod is deleted: it stays Terminating while no kubelet finishes the deletion, or is gone
+        eventually(Duration.ofSeconds(90), () -> {
+            Cli.Result r = kubectl("-n", NS, "get", "pod", evicted, "-o", "jsonpath={.metadata.deletionTimestamp}");
+            return r.exit() != 0 && r.err().contains("NotFound") ? "gone" : r.out().trim();
+        }, ts -> !ts.isEmpty());
         String placement = eventually(Duration.ofSeconds(90), () -> kubectl("-n", NS, "get", "pods", "-l",
                 "app=failover", "--field-selector=status.phase=Running", "-o",
                 "jsonpath={range .items[?(!@.metadata.deletionTimestamp)]}{.spec.nodeName} {end}").out().trim(),
