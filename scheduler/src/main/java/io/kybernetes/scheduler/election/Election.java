@@ -2,8 +2,6 @@ package io.kybernetes.scheduler.election;
 
 import java.net.InetAddress;
 import java.time.Duration;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -12,11 +10,11 @@ import org.jboss.logging.Logger;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.kybernetes.scheduler.config.SchedulerConfiguration;
+import io.kybernetes.launcher.leases.LeaseRelease;
 
 /**
  * Leader election on a coordination.k8s.io/v1 Lease with fabric8's LeaderElector (identity
@@ -103,28 +101,8 @@ public final class Election {
         }
     }
 
-    /**
-     * Gives the lease up as upstream does (no holder, a 1 s duration, renewed now), so that a standby acquires it
-     * on its next try. Written here because fabric8's release sends the empty holder as a JSON merge patch that
-     * omits nulls, which leaves the holder in place; an update with the read resourceVersion cannot clobber a new
-     * holder.
-     */
     private void release() {
-        try {
-            var leases = client.leases().inNamespace(cfg.resourceNamespace());
-            Lease lease = leases.withName(cfg.resourceName()).get();
-            if (lease == null || lease.getSpec() == null || !identity.equals(lease.getSpec().getHolderIdentity())) {
-                return;
-            }
-            lease.getSpec().setHolderIdentity("");
-            lease.getSpec().setLeaseDurationSeconds(1);
-            lease.getSpec().setRenewTime(ZonedDateTime.now(ZoneOffset.UTC));
-            leases.resource(lease).update();
-            LOG.infof("%s released lease %s/%s", identity, cfg.resourceNamespace(), cfg.resourceName());
-        } catch (KubernetesClientException e) {
-            LOG.warnf("could not release lease %s/%s: %s", cfg.resourceNamespace(), cfg.resourceName(),
-                    e.getMessage());
-        }
+        LeaseRelease.release(client, cfg.resourceNamespace(), cfg.resourceName(), identity);
     }
 
     private static String hostname() {
