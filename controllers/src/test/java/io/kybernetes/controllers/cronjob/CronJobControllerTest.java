@@ -94,6 +94,12 @@ class CronJobControllerTest {
             api.client.batch().v1().jobs().resource(j).create();
         }
         informers.start().get(10, TimeUnit.SECONDS);
+        // The CI once saw a reconcile miss one of four Jobs right after start(): wait until the cache holds them all.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (informers.of(Job.class).getStore().list().size() < jobs.length && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(jobs.length, informers.of(Job.class).getStore().list().size(), "jobs in the cache");
         return stored;
     }
 
