@@ -10,7 +10,11 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 public class ControllersMain {
 
     public static void main(String... args) {
-        new Launcher("kybernetes-controllers", "the kybernetes controllers (workloads, endpoints, namespaces, nodes, "
+        launcher().run(args);
+    }
+
+    static Launcher launcher() {
+        return new Launcher("kybernetes-controllers", "the kybernetes controllers (workloads, endpoints, namespaces, nodes, "
                 + "garbage collector, horizontal pod autoscaler, disruption budgets, node IPAM)", List.of(
                         new Flag("kubeconfig", "/etc/kybernetes/admin.conf",
                                 "path to the kubeconfig file of the API server"),
@@ -45,7 +49,6 @@ public class ControllersMain {
                         Flag.of("bind-address", "127.0.0.1", "address of the health/metrics HTTP server",
                                 "quarkus.http.host"),
                         Flag.of("secure-port", "10257", "port of the health/metrics HTTP server (plain HTTP for now)",
-                                "quarkus.http.port")))
-                .run(args);
+                                "quarkus.http.port")));
     }
 }
