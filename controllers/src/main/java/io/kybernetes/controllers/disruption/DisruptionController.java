@@ -16,6 +16,8 @@ import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.ReplicationController;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
@@ -39,7 +41,9 @@ import io.kybernetes.controllers.reconcile.Times;
  * The disruption controller (policy/v1): keeps every PodDisruptionBudget's status (expectedPods, desiredHealthy,
  * currentHealthy, disruptionsAllowed, disruptedPods, observedGeneration and the DisruptionAllowed condition) in
  * line with its pods, which the eviction subresource of the API server reads and decrements. Evicted pods that
- * were not deleted within 2 minutes leave status.disruptedPods (a NotDeleted event on the pod).
+ * were not deleted within 2 minutes leave status.disruptedPods (a NotDeleted event on the pod). As upstream, a
+ * pod's DisruptionTarget=True condition that is 2 minutes old on a pod that is not being deleted is set back to
+ * False (the disruption it announced did not happen).
  */
 public final class DisruptionController implements Reconciler {
 
@@ -49,6 +53,8 @@ public final class DisruptionController implements Reconciler {
     public static final String SUFFICIENT = "SufficientPods";
     public static final String INSUFFICIENT = "InsufficientPods";
     public static final String SYNC_FAILED = "SyncFailed";
+    public static final String DISRUPTION_TARGET = "DisruptionTarget";
+    private static final String POD_PREFIX = "pod|";
 
     private final SharedIndexInformer<PodDisruptionBudget> budgets;
     private final SharedIndexInformer<Pod> pods;
@@ -75,7 +81,13 @@ public final class DisruptionController implements Reconciler {
         this.queue = new QueueController(NAME, this, workers).dependsOn(budgets, pods, replicaSets, deployments,
                 statefulSets, replicationControllers);
         budgets.addEventHandler(queue.ownKeyHandler());
-        pods.addEventHandler(queue.handler(this::budgetKeysOf));
+        pods.addEventHandler(queue.handler((Pod p) -> {
+            List<String> keys = budgetKeysOf(p);
+            if (staleConditionSince(p) != null) {
+                keys.add(POD_PREFIX + QueueController.key(p));
+            }
+            return keys;
+        }));
     }
 
     public QueueController queue() {
@@ -93,8 +105,52 @@ public final class DisruptionController implements Reconciler {
         return keys;
     }
 
+    /** When the pod's DisruptionTarget=True condition was set, if it has one and is not being deleted. */
+    static Instant staleConditionSince(Pod p) {
+        if (p.getMetadata().getDeletionTimestamp() != null || p.getStatus() == null
+                || p.getStatus().getConditions() == null) {
+            return null;
+        }
+        return p.getStatus().getConditions().stream()
+                .filter(c -> DISRUPTION_TARGET.equals(c.getType()) && "True".equals(c.getStatus())).findFirst()
+                .map(c -> {
+                    Instant t = Times.parse(c.getLastTransitionTime());
+                    return t == null ? Instant.EPOCH : t;
+                }).orElse(null);
+    }
+
+    /** Resets a DisruptionTarget condition 2 minutes old on a pod that was not deleted. */
+    private Result reconcilePod(String key) {
+        Pod pod = pods.getIndexer().getByKey(key);
+        Instant since = pod == null ? null : staleConditionSince(pod);
+        if (since == null) {
+            return Result.done();
+        }
+        Instant now = clock.instant();
+        Instant due = since.plus(Budgets.DELETION_TIMEOUT);
+        if (now.isBefore(due)) {
+            return Result.requeueAfter(Duration.between(now, due).plusSeconds(1));
+        }
+        Pod copy = new PodBuilder(pod).build();
+        copy.getStatus().getConditions().replaceAll(c -> DISRUPTION_TARGET.equals(c.getType())
+                ? new PodConditionBuilder(c).withStatus("False").withLastTransitionTime(Times.format(now)).build()
+                : c);
+        try {
+            client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(copy).updateStatus();
+            LOG.infof("reset the stale DisruptionTarget condition of pod %s", key);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 404) {
+                throw e;
+            }
+        }
+        return Result.done();
+    }
+
     @Override
     public Result reconcile(String key) {
+        if (key.startsWith(POD_PREFIX)) {
+            return reconcilePod(key.substring(POD_PREFIX.length()));
+        }
         PodDisruptionBudget pdb = budgets.getIndexer().getByKey(key);
         if (pdb == null) {
             return Result.done();

@@ -135,6 +135,25 @@ class DisruptionControllerTest {
     }
 
     @Test
+    void aDisruptionTargetConditionTwoMinutesOldOnAPodNotDeletedIsSetBackToFalse() {
+        String old = Times.format(Instant.now().minusSeconds(150));
+        String recent = Times.format(Instant.now().minusSeconds(10));
+        for (String[] p : new String[][] {{"stale", old}, {"fresh", recent}}) {
+            api.client.pods().inNamespace("ns").resource(new PodBuilder().withNewMetadata().withName(p[0])
+                    .endMetadata().withNewSpec().endSpec().withNewStatus().withPhase("Running").addNewCondition()
+                    .withType("DisruptionTarget").withStatus("True").withReason("PreemptionByScheduler")
+                    .withLastTransitionTime(p[1]).endCondition().endStatus().build()).create();
+        }
+        await().atMost(WAIT).untilAsserted(() -> assertEquals("False", target("stale")));
+        assertEquals("True", target("fresh"), "a recent condition stays until it is 2 minutes old");
+    }
+
+    String target(String pod) {
+        return api.client.pods().inNamespace("ns").withName(pod).get().getStatus().getConditions().stream()
+                .filter(c -> c.getType().equals("DisruptionTarget")).findFirst().orElseThrow().getStatus();
+    }
+
+    @Test
     void evictionsOlderThanTwoMinutesLeaveDisruptedPods() {
         deployment(3, 3);
         budget("min1", new IntOrString(1), null);
