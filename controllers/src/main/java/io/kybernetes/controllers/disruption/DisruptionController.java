@@ -163,8 +163,6 @@ public final class DisruptionController implements Reconciler {
         try {
             c = Budgets.compute(pdb, selected, this::scaleOf, now);
         } catch (Budgets.CountFailed e) {
-            events.warning(pdb, "CalculateExpectedPodCountFailed",
-                    "Failed to calculate the number of expected pods: " + e.getMessage());
             LOG.infof("disruption budget %s: %s", key, e.getMessage());
             failSafe(pdb, e.getMessage(), now);
             return Result.requeue();
@@ -202,7 +200,9 @@ public final class DisruptionController implements Reconciler {
         PodDisruptionBudgetStatus old = pdb.getStatus() == null ? new PodDisruptionBudgetStatus() : pdb.getStatus();
         PodDisruptionBudgetStatus status = status(pdb, zero(old.getCurrentHealthy()), zero(old.getDesiredHealthy()),
                 zero(old.getExpectedPods()), 0, old.getDisruptedPods(), message, now);
-        if (!same(pdb.getStatus(), status)) {
+        if (!same(pdb.getStatus(), status)) { // the event too only once per failure, not on every retry
+            events.warning(pdb, "CalculateExpectedPodCountFailed",
+                    "Failed to calculate the number of expected pods: " + message);
             write(pdb, status);
         }
     }
