@@ -29,8 +29,10 @@ import io.kybernetes.controllers.cronjob.CronJobController;
 import io.kybernetes.controllers.cronjob.KubeCronJobControl;
 import io.kybernetes.controllers.daemonset.DaemonSetController;
 import io.kybernetes.controllers.discovery.KubeResourceDiscovery;
+import io.kybernetes.controllers.disruption.DisruptionController;
 import io.kybernetes.controllers.endpointslice.EndpointSliceController;
 import io.kybernetes.controllers.namespace.NamespaceController;
+import io.kybernetes.controllers.nodeipam.RangeAllocator;
 import io.kybernetes.controllers.nodelifecycle.NodeLifecycleController;
 import io.kybernetes.controllers.events.KubeEventRecorder;
 import io.kybernetes.controllers.informers.Informers;
@@ -72,7 +74,8 @@ public class ControllerManager implements HealthCheck {
             EndpointsController.NAME, GarbageCollector.NAME, JobController.NAME, CronJobController.NAME,
             EndpointSliceController.NAME, NamespaceController.NAME, DaemonSetController.NAME,
             StatefulSetController.NAME, ServiceAccountController.NAME,
-            NodeLifecycleController.NAME, ReplicationControllers.NAME, HorizontalPodAutoscalerController.NAME);
+            NodeLifecycleController.NAME, ReplicationControllers.NAME, HorizontalPodAutoscalerController.NAME,
+            DisruptionController.NAME, RangeAllocator.NAME);
 
     /** The HPA controller's settings (upstream's --horizontal-pod-autoscaler-* flags). */
     public record HpaSettings(java.time.Duration syncPeriod, double tolerance,
@@ -103,6 +106,10 @@ public class ControllerManager implements HealthCheck {
             }
         }
         LeaseSettings lease = leaseSettings(config);
+        RangeAllocator.Settings ipam = ipamSettings(config);
+        if (ipam.allocateNodeCidrs()) {
+            ipam.cidrs(); // a bad --cluster-cidr or --node-cidr-mask-size fails the start, not the first term
+        }
         Gauge.builder("leader_election_master_status", this, m -> m.running != null ? 1 : 0)
                 .tag("name", lease.name()).description("1 while this instance leads and runs the controllers")
                 .register(registry);
@@ -126,12 +133,17 @@ public class ControllerManager implements HealthCheck {
                 LeaseSettings.parseDuration(config.leaderElectRetryPeriod()));
     }
 
+    static RangeAllocator.Settings ipamSettings(ControllersConfig config) {
+        return new RangeAllocator.Settings(config.allocateNodeCidrs(), config.clusterCidr().orElse(""),
+                config.nodeCidrMaskSize(), config.serviceClusterIpRange().orElse(""));
+    }
+
     private synchronized void startControllers() {
         if (running == null) {
             running = start(client, config.controllers(), config.workers(), config.gc().dependents(),
                     new HpaSettings(config.horizontalPodAutoscalerSyncPeriod(),
                             config.horizontalPodAutoscalerTolerance(),
-                            config.horizontalPodAutoscalerDownscaleStabilization()));
+                            config.horizontalPodAutoscalerDownscaleStabilization()), ipamSettings(config));
             LOG.infof("controllers %s started against %s", running.controllers().stream()
                     .map(QueueController::name).toList(), client.getConfiguration().getMasterUrl());
         }
@@ -181,6 +193,11 @@ public class ControllerManager implements HealthCheck {
 
     public static Running start(KubernetesClient client, List<String> enabled, int workers,
             List<String> gcDependents, HpaSettings hpa) {
+        return start(client, enabled, workers, gcDependents, hpa, RangeAllocator.Settings.DISABLED);
+    }
+
+    public static Running start(KubernetesClient client, List<String> enabled, int workers,
+            List<String> gcDependents, HpaSettings hpa, RangeAllocator.Settings ipam) {
         validate(enabled);
         Informers informers = new Informers(client);
         Map<String, Supplier<QueueController>> known = new LinkedHashMap<>();
@@ -212,6 +229,13 @@ public class ControllerManager implements HealthCheck {
                 new KubeAutoscalerClient(client), new KubeEventRecorder(client, "horizontal-pod-autoscaler",
                         Clock.systemUTC()), Clock.systemUTC(), hpa.syncPeriod(), hpa.tolerance(),
                 hpa.downscaleStabilization(), workers).queue());
+        known.put(DisruptionController.NAME, () -> new DisruptionController(informers, client,
+                new KubeEventRecorder(client, "controllermanager", Clock.systemUTC()), Clock.systemUTC(), workers)
+                .queue());
+        if (ipam.allocateNodeCidrs()) { // as upstream, the node IPAM controller runs only with --allocate-node-cidrs
+            known.put(RangeAllocator.NAME, () -> new RangeAllocator(informers, client,
+                    new KubeEventRecorder(client, "cidrAllocator", Clock.systemUTC()), ipam.cidrs(), workers).queue());
+        }
         known.put(GarbageCollector.NAME, () -> {
             GarbageCollector gc = GarbageCollector.standard(client, informers, gcDependents, workers);
             if (isEnabled(DaemonSetController.NAME, enabled) || isEnabled(StatefulSetController.NAME, enabled)) {

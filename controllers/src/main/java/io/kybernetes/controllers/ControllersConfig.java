@@ -59,6 +59,20 @@ public interface ControllersConfig {
     @WithDefault("kube-controller-manager")
     String leaderElectResourceName();
 
+    /** Give every Node without spec.podCIDR a subnet of the cluster CIDR (upstream --allocate-node-cidrs). */
+    @WithDefault("false")
+    boolean allocateNodeCidrs();
+
+    /** The CIDR the node subnets are cut from (--cluster-cidr), needed with --allocate-node-cidrs. */
+    java.util.Optional<String> clusterCidr();
+
+    /** The prefix length of a node's subnet (--node-cidr-mask-size). */
+    @WithDefault("24")
+    int nodeCidrMaskSize();
+
+    /** The service range (--service-cluster-ip-range): no node gets a subnet overlapping it. */
+    java.util.Optional<String> serviceClusterIpRange();
+
     interface Gc {
         /** Dependents the garbage collector watches, as plural resource names the informers know. */
         @WithDefault("pods,replicasets,jobs,controllerrevisions,endpointslices")

@@ -10,12 +10,16 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 public class ControllersMain {
 
     public static void main(String... args) {
-        new Launcher("kybernetes-controllers", "the kybernetes controllers (workloads, endpoints, namespaces, nodes, "
-                + "garbage collector, horizontal pod autoscaler)", List.of(
+        launcher().run(args);
+    }
+
+    static Launcher launcher() {
+        return new Launcher("kybernetes-controllers", "the kybernetes controllers (workloads, endpoints, namespaces, nodes, "
+                + "garbage collector, horizontal pod autoscaler, disruption budgets, node IPAM)", List.of(
                         new Flag("kubeconfig", "/etc/kybernetes/admin.conf",
                                 "path to the kubeconfig file of the API server"),
                         new Flag("controllers", "*", "controllers to run: '*' for all, 'name' to enable, "
-                                + "'-name' to disable; known: deployment, replicaset, endpoints, garbagecollector, job, cronjob, endpointslice, namespace, daemonset, statefulset, serviceaccount, nodelifecycle, replicationcontroller, horizontalpodautoscaling"),
+                                + "'-name' to disable; known: deployment, replicaset, endpoints, garbagecollector, job, cronjob, endpointslice, namespace, daemonset, statefulset, serviceaccount, nodelifecycle, replicationcontroller, horizontalpodautoscaling, disruption, nodeipam"),
                         new Flag("horizontal-pod-autoscaler-sync-period", "15s",
                                 "period for syncing the number of pods in horizontal pod autoscaler"),
                         new Flag("horizontal-pod-autoscaler-tolerance", "0.1",
@@ -24,6 +28,13 @@ public class ControllersMain {
                         new Flag("horizontal-pod-autoscaler-downscale-stabilization", "5m",
                                 "period for which the autoscaler looks backwards and does not scale down below any "
                                         + "recommendation it made during that period"),
+                        new Flag("allocate-node-cidrs", "false", "give every Node without spec.podCIDR the next "
+                                + "free subnet of --cluster-cidr (the nodeipam controller)"),
+                        new Flag("cluster-cidr", null, "CIDR range of the pods, cut into node subnets with "
+                                + "--allocate-node-cidrs, e.g. 10.244.0.0/16"),
+                        new Flag("node-cidr-mask-size", "24", "prefix length of a node's pod subnet"),
+                        new Flag("service-cluster-ip-range", null, "CIDR range of the services, kept out of the "
+                                + "node subnets"),
                         new Flag("leader-elect", "true", "run the controllers only while holding the Lease "
                                 + "kube-system/kube-controller-manager, so that a standby replica can take over"),
                         new Flag("leader-elect-lease-duration", "12s", "how long a lease lasts without renewal; a "
@@ -38,7 +49,6 @@ public class ControllersMain {
                         Flag.of("bind-address", "127.0.0.1", "address of the health/metrics HTTP server",
                                 "quarkus.http.host"),
                         Flag.of("secure-port", "10257", "port of the health/metrics HTTP server (plain HTTP for now)",
-                                "quarkus.http.port")))
-                .run(args);
+                                "quarkus.http.port")));
     }
 }

@@ -45,10 +45,8 @@ public class SchedulerService implements HealthCheck {
     private SchedulerAssembly assembly;
 
     void onStart(@Observes StartupEvent ev) throws IOException {
-        SchedulerConfiguration cfg = config.config().isPresent()
-                ? SchedulerConfiguration.load(Path.of(config.config().get()))
-                : SchedulerConfiguration.defaults();
-        assembly = new SchedulerAssembly(client, cfg, config.leaderElect());
+        SchedulerConfiguration cfg = configuration(config);
+        assembly = new SchedulerAssembly(client, cfg, true);
         SchedulingQueue queue = assembly.queue();
         String[] places = {"active", "backoff", "unschedulable"};
         for (int i = 0; i < places.length; i++) {
@@ -62,6 +60,17 @@ public class SchedulerService implements HealthCheck {
                 .tag("name", cfg.leaderElection().resourceName())
                 .description("1 while this instance leads and schedules").register(registry);
         assembly.start();
+    }
+
+    /** The --config file (or the defaults) with the leader-election flags that were given applied over it. */
+    static SchedulerConfiguration configuration(SchedulerConfig config) throws IOException {
+        SchedulerConfiguration file = config.config().isPresent()
+                ? SchedulerConfiguration.load(Path.of(config.config().get()))
+                : SchedulerConfiguration.defaults();
+        return file.withLeaderElection(file.leaderElection().withFlags(config.leaderElect().orElse(null),
+                config.leaderElectLeaseDuration().orElse(null), config.leaderElectRenewDeadline().orElse(null),
+                config.leaderElectRetryPeriod().orElse(null), config.leaderElectResourceLock().orElse(null),
+                config.leaderElectResourceName().orElse(null), config.leaderElectResourceNamespace().orElse(null)));
     }
 
     /** Starts informers for nodes then pods, and the scheduling loop. Also used by the integration tests. */

@@ -237,6 +237,9 @@ public final class GarbageCollector implements Reconciler {
                 LOG.infof("orphaned %d dependents of %s %s", deps.size(), ownerKind, nsName);
                 return Result.requeueAfter(RECHECK); // the finalizer goes once the cache shows them released
             }
+            if (liveDependents(owner, false) > 0) {
+                return Result.requeueAfter(RECHECK); // the informers have not delivered them yet
+            }
             removeFinalizer(kind.type(), owner, ORPHAN);
             return Result.done();
         }
@@ -258,12 +261,39 @@ public final class GarbageCollector implements Reconciler {
                             ? DeletionPropagation.FOREGROUND : DeletionPropagation.BACKGROUND);
                 }
             }
-            if (blocking > 0) {
+            if (blocking > 0 || liveDependents(owner, true) > 0) {
                 return Result.requeueAfter(RECHECK);
             }
             removeFinalizer(kind.type(), owner, FOREGROUND);
         }
         return Result.done();
+    }
+
+    /**
+     * Dependents of {@code owner} (only blocking ones if {@code blockingOnly}) as the API server lists them now.
+     * The owner's update and its dependents' creations arrive on separate watches in no common order: a dependent
+     * created just before the owner's deletion may not be in the cache yet. The finalizer is removed only when
+     * the API server too shows none, as the background policy never trusts a cache alone either.
+     */
+    private int liveDependents(HasMetadata owner, boolean blockingOnly) {
+        String uid = owner.getMetadata().getUid();
+        String ns = owner.getMetadata().getNamespace();
+        int n = 0;
+        for (Dependent d : dependents.values()) {
+            var op = client.resources(d.type());
+            List<? extends HasMetadata> items = (ns == null ? op.inAnyNamespace() : op.inNamespace(ns)).list()
+                    .getItems();
+            for (HasMetadata o : items) {
+                if (o.getMetadata().getOwnerReferences() != null && o.getMetadata().getOwnerReferences().stream()
+                        .anyMatch(r -> uid.equals(r.getUid())
+                                && (!blockingOnly || Boolean.TRUE.equals(r.getBlockOwnerDeletion())))) {
+                    LOG.debugf("%s %s still depends on %s %s (not yet in the cache)", d.resource(),
+                            QueueController.key(o), owner.getKind(), QueueController.key(owner));
+                    n++;
+                }
+            }
+        }
+        return n;
     }
 
     private boolean hasDependents(String uid) {

@@ -1,5 +1,6 @@
 package io.kybernetes.scheduler.config;
 
+import java.time.Duration;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,9 +42,59 @@ public record SchedulerConfiguration(int percentageOfNodesToScore, LeaderElectio
      * jitter (12 + 2.2 s). Upstream's 15 s lease and 2 s retry give 13 to 19.4 s.
      */
     public record LeaderElection(boolean leaderElect, String resourceName, String resourceNamespace,
-            long leaseDurationSeconds, long renewDeadlineSeconds, long retryPeriodSeconds) {
-        public static final LeaderElection DEFAULT = new LeaderElection(true, "kube-scheduler", "kube-system", 12,
-                8, 1);
+            Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
+        public static final LeaderElection DEFAULT = new LeaderElection(true, "kube-scheduler", "kube-system",
+                Duration.ofSeconds(12), Duration.ofSeconds(8), Duration.ofSeconds(1));
+
+        /**
+         * These settings with the {@code --leader-elect*} flags that were given (null: not given) applied over
+         * them, as upstream applies the explicitly set leader-election flags over the {@code --config} file;
+         * validated as upstream validates them when leader election is on.
+         */
+        public LeaderElection withFlags(String leaderElect, String leaseDuration, String renewDeadline,
+                String retryPeriod, String resourceLock, String resourceName, String resourceNamespace) {
+            if (resourceLock != null && !resourceLock.equals("leases")) {
+                throw new IllegalArgumentException("--leader-elect-resource-lock=" + resourceLock
+                        + " is not supported: only leases");
+            }
+            if (leaderElect != null && !leaderElect.equals("true") && !leaderElect.equals("false")) {
+                throw new IllegalArgumentException("--leader-elect: invalid value \"" + leaderElect + "\"");
+            }
+            LeaderElection l = new LeaderElection(leaderElect == null ? leaderElect() : leaderElect.equals("true"),
+                    resourceName == null ? resourceName() : resourceName,
+                    resourceNamespace == null ? resourceNamespace() : resourceNamespace,
+                    leaseDuration == null ? leaseDuration() : duration("--leader-elect-lease-duration", leaseDuration),
+                    renewDeadline == null ? renewDeadline() : duration("--leader-elect-renew-deadline", renewDeadline),
+                    retryPeriod == null ? retryPeriod() : duration("--leader-elect-retry-period", retryPeriod));
+            l.validate();
+            return l;
+        }
+
+        /** Upstream's checks: positive durations, lease > renew deadline > 1.2 x retry period, a name. */
+        public void validate() {
+            if (!leaderElect) {
+                return;
+            }
+            if (resourceName.isBlank() || resourceNamespace.isBlank()) {
+                throw new IllegalArgumentException("leader election needs a resource name and namespace");
+            }
+            if (leaseDuration.isZero() || leaseDuration.isNegative() || renewDeadline.isZero()
+                    || renewDeadline.isNegative() || retryPeriod.isZero() || retryPeriod.isNegative()) {
+                throw new IllegalArgumentException("leader election durations must be greater than zero");
+            }
+            if (leaseDuration.compareTo(renewDeadline) <= 0) {
+                throw new IllegalArgumentException("leaseDuration (" + text(leaseDuration)
+                        + ") must be greater than renewDeadline (" + text(renewDeadline) + ")");
+            }
+            if (renewDeadline.toMillis() <= 1.2 * retryPeriod.toMillis()) {
+                throw new IllegalArgumentException("renewDeadline (" + text(renewDeadline)
+                        + ") must be greater than retryPeriod*JitterFactor (" + text(retryPeriod) + "*1.2)");
+            }
+        }
+
+        private static String text(Duration d) {
+            return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+        }
     }
 
     public static final String DEFAULT_SCHEDULER = "default-scheduler";
@@ -80,6 +131,10 @@ public record SchedulerConfiguration(int percentageOfNodesToScore, LeaderElectio
     static final List<String> EXTENSION_POINTS = List.of("preFilter", "filter", "postFilter", "preScore", "score",
             "preBind");
 
+    public SchedulerConfiguration withLeaderElection(LeaderElection election) {
+        return new SchedulerConfiguration(percentageOfNodesToScore, election, profiles);
+    }
+
     public static SchedulerConfiguration defaults() {
         return parse(MissingNode.getInstance());
     }
@@ -106,9 +161,10 @@ public record SchedulerConfiguration(int percentageOfNodesToScore, LeaderElectio
         LeaderElection election = new LeaderElection(le.path("leaderElect").asBoolean(d.leaderElect()),
                 le.path("resourceName").asText(d.resourceName()),
                 le.path("resourceNamespace").asText(d.resourceNamespace()),
-                seconds(le.path("leaseDuration"), d.leaseDurationSeconds()),
-                seconds(le.path("renewDeadline"), d.renewDeadlineSeconds()),
-                seconds(le.path("retryPeriod"), d.retryPeriodSeconds()));
+                duration(le.path("leaseDuration"), d.leaseDuration()),
+                duration(le.path("renewDeadline"), d.renewDeadline()),
+                duration(le.path("retryPeriod"), d.retryPeriod()));
+        election.validate();
         List<Profile> profiles = new ArrayList<>();
         JsonNode ps = root.path("profiles");
         if (!ps.isArray() || ps.isEmpty()) {
@@ -138,12 +194,16 @@ public record SchedulerConfiguration(int percentageOfNodesToScore, LeaderElectio
         return v;
     }
 
-    /** A Go duration such as "15s", "1m30s", "500ms" (whole seconds, at least 1). */
-    static long seconds(JsonNode n, long fallback) {
+    static Duration duration(JsonNode n, Duration fallback) {
         if (n.isMissingNode() || n.isNull()) {
             return fallback;
         }
-        String s = n.asText().trim();
+        return duration("--config", n.asText());
+    }
+
+    /** A Go duration such as "15s", "1m30s", "1.5s", "500ms"; {@code what} names the source in errors. */
+    static Duration duration(String what, String text) {
+        String s = text.trim();
         var m = java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)").matcher(s);
         double total = 0;
         int end = 0;
@@ -161,9 +221,9 @@ public record SchedulerConfiguration(int percentageOfNodesToScore, LeaderElectio
             };
         }
         if (end != s.length() || s.isEmpty()) {
-            throw new IllegalArgumentException("--config: invalid duration \"" + s + "\"");
+            throw new IllegalArgumentException(what + ": invalid duration \"" + s + "\" (want e.g. 15s, 1m30s, 500ms)");
         }
-        return Math.max(1, Math.round(total));
+        return Duration.ofMillis(Math.round(total * 1000));
     }
 
     static Profile profile(JsonNode p, int globalPercentage) {

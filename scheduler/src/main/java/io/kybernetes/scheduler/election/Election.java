@@ -1,9 +1,9 @@
 package io.kybernetes.scheduler.election;
 
 import java.net.InetAddress;
-import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
@@ -11,6 +11,7 @@ import org.jboss.logging.Logger;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfig;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.kybernetes.scheduler.config.SchedulerConfiguration;
@@ -47,11 +48,24 @@ public final class Election {
         if (stopped) {
             return;
         }
-        var config = new LeaderElectionConfigBuilder()
+        running = client.leaderElector().withConfig(config()).build().start();
+        running.whenComplete((v, t) -> {
+            leading.accept(false);
+            if (!stopped) {
+                LOG.debugf("leader election ended (%s); running again", t == null ? "lease lost" : t.getMessage());
+                CompletableFuture.delayedExecutor(cfg.retryPeriod().toMillis(), TimeUnit.MILLISECONDS)
+                        .execute(this::start);
+            }
+        });
+    }
+
+    /** What the fabric8 elector runs with: the Lease, its durations and the callbacks. */
+    public LeaderElectionConfig config() {
+        return new LeaderElectionConfigBuilder()
                 .withName(cfg.resourceName())
-                .withLeaseDuration(Duration.ofSeconds(cfg.leaseDurationSeconds()))
-                .withRenewDeadline(Duration.ofSeconds(cfg.renewDeadlineSeconds()))
-                .withRetryPeriod(Duration.ofSeconds(cfg.retryPeriodSeconds()))
+                .withLeaseDuration(cfg.leaseDuration())
+                .withRenewDeadline(cfg.renewDeadline())
+                .withRetryPeriod(cfg.retryPeriod())
                 .withLock(new LeaseLock(cfg.resourceNamespace(), cfg.resourceName(), identity))
                 .withLeaderCallbacks(new LeaderCallbacks(
                         () -> {
@@ -67,15 +81,6 @@ public final class Election {
                 // fabric8 releases with a JSON merge patch whose null holder is dropped: see release()
                 .withReleaseOnCancel(false)
                 .build();
-        running = client.leaderElector().withConfig(config).build().start();
-        running.whenComplete((v, t) -> {
-            leading.accept(false);
-            if (!stopped) {
-                LOG.debugf("leader election ended (%s); running again", t == null ? "lease lost" : t.getMessage());
-                CompletableFuture.delayedExecutor(cfg.retryPeriodSeconds(), java.util.concurrent.TimeUnit.SECONDS)
-                        .execute(this::start);
-            }
-        });
     }
 
     /** Stops and releases the lease (so a standby takes over at once), waiting at most 2 s for the API server. */

@@ -37,7 +37,7 @@ class SchedulerConfigurationTest {
         assertTrue(c.leaderElection().leaderElect());
         assertEquals("kube-scheduler", c.leaderElection().resourceName());
         assertEquals("kube-system", c.leaderElection().resourceNamespace());
-        assertEquals(12, c.leaderElection().leaseDurationSeconds());
+        assertEquals(java.time.Duration.ofSeconds(12), c.leaderElection().leaseDuration());
     }
 
     @Test
@@ -78,7 +78,7 @@ class SchedulerConfigurationTest {
                 """);
         assertEquals(30, c.percentageOfNodesToScore());
         assertFalse(c.leaderElection().leaderElect());
-        assertEquals(90, c.leaderElection().leaseDurationSeconds());
+        assertEquals(java.time.Duration.ofSeconds(90), c.leaderElection().leaseDuration());
         var d = c.profiles().get(0);
         assertEquals(30, d.percentageOfNodesToScore());
         assertFalse(d.filter().contains("NodePorts"));
