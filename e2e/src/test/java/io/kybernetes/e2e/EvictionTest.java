@@ -122,9 +122,12 @@ class EvictionTest {
         assertEquals("Failed", phase);
         assertEquals("Evicted", get(pod, "{.status.reason}"));
         assertEquals(message, get(pod, "{.status.message}"));
-        // kubectl get shows the reason in its STATUS column, as for upstream's evicted pods
-        String row = kubectl("-n", NS, "get", "pod", pod, "--no-headers").ok().out();
-        assertTrue(row.contains("Evicted"), row);
+        // (kubectl get's STATUS column shows the stopped container's reason, Error, as for upstream's evicted pods)
+        String describe = kubectl("-n", NS, "describe", "pod", pod).ok().out();
+        System.out.println(describe);
+        assertTrue(describe.lines().anyMatch(l -> l.matches("Status:\\s+Failed")), describe);
+        assertTrue(describe.lines().anyMatch(l -> l.matches("Reason:\\s+Evicted")), describe);
+        assertTrue(describe.contains("Message:") && describe.contains(message), describe);
         eventually(Duration.ofSeconds(30), () -> kubectl("-n", NS, "get", "events", "--field-selector",
                 "involvedObject.name=" + pod + ",reason=Evicted", "-o", "jsonpath={.items[*].message}").out(),
                 m -> m.contains(message.trim()));
