@@ -56,6 +56,12 @@ public final class Kubelet implements AutoCloseable {
         /** Directory of static pod manifests; null: none. */
         public Path podManifestPath;
         public Duration staticPodInterval = Duration.ofSeconds(20);
+        /** Eviction thresholds and periods; null: upstream's defaults. */
+        public io.kybernetes.kubelet.eviction.EvictionManager.Config eviction;
+        /** How often the eviction manager runs (upstream's housekeeping interval). */
+        public Duration evictionInterval = Duration.ofSeconds(10);
+        /** Where the eviction manager reads signals and usage; null: this host and the runtime. */
+        public io.kybernetes.kubelet.eviction.StatsSource evictionStats;
     }
 
     private final KubernetesClient client;
@@ -76,6 +82,8 @@ public final class Kubelet implements AutoCloseable {
     private ProbeManager probes;
     private PodEvents events;
     private SharedIndexInformer<Pod> informer;
+    private io.kybernetes.kubelet.eviction.EvictionManager evictionManager;
+    private PodSyncer syncer;
     private volatile Map<String, Set<String>> lastFingerprints = new HashMap<>();
     private volatile boolean podsSynced;
     /** namespace/name of each pod uid seen in the cache (the cache's own uid index is not safe to read concurrently). */
@@ -119,14 +127,13 @@ public final class Kubelet implements AutoCloseable {
     }
 
     public void start() {
-        node.setPressure(() -> io.kybernetes.kubelet.node.HostPressure.read(rootDir));
         node.register();
         loops.scheduleWithFixedDelay(guard("node status", node::postStatus), settings.statusInterval.toMillis(),
                 settings.statusInterval.toMillis(), TimeUnit.MILLISECONDS);
         loops.scheduleWithFixedDelay(guard("node lease", node::renewLease), 0, settings.statusInterval.toMillis(),
                 TimeUnit.MILLISECONDS);
 
-        PodSyncer syncer = new PodSyncer(cri, client, this::podByUid, node.nodeName(), nodeIp, podLogDir,
+        PodSyncer syncer = this.syncer = new PodSyncer(cri, client, this::podByUid, node.nodeName(), nodeIp, podLogDir,
                 (uid, d) -> workers.enqueueAfter(uid, d), Clock.systemUTC());
         workers = new PodWorkers(settings.workers, syncer::sync);
         probes = new ProbeManager(new Prober(cri), this::boundPods, uid -> workers.enqueue(uid),
@@ -205,11 +212,42 @@ public final class Kubelet implements AutoCloseable {
                 settings.housekeepingInterval.toMillis(), settings.housekeepingInterval.toMillis(),
                 TimeUnit.MILLISECONDS);
         loops.scheduleWithFixedDelay(guard("probes", probes::tick), 1, 1, TimeUnit.SECONDS);
+        startEviction();
         if (settings.podManifestPath != null) {
             StaticPods statics = new StaticPods(client, settings.podManifestPath, node.nodeName(), this::boundPods);
             loops.scheduleWithFixedDelay(guard("static pods", statics::sync), 0,
                     settings.staticPodInterval.toMillis(), TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** The eviction manager: it also sets the node's pressure conditions, so it runs before the pods are synced. */
+    private void startEviction() {
+        var config = settings.eviction != null ? settings.eviction : new io.kybernetes.kubelet.eviction.EvictionManager.Config(
+                io.kybernetes.kubelet.eviction.Thresholds.parse(io.kybernetes.kubelet.eviction.Thresholds.DEFAULT_HARD,
+                        "", "", ""), Duration.ofMinutes(5), 0);
+        var stats = settings.evictionStats != null ? settings.evictionStats
+                : new io.kybernetes.kubelet.eviction.HostStats(cri, rootDir, podLogDir);
+        evictionManager = new io.kybernetes.kubelet.eviction.EvictionManager(config, stats, this::evictablePods,
+                (pod, grace, message, disruption) -> {
+                    events.warning(pod, null, io.kybernetes.kubelet.eviction.EvictionMessages.REASON, message);
+                    if (syncer.evict(pod.getMetadata().getUid(), new PodSyncer.Eviction(grace, message, disruption))) {
+                        workers.enqueue(pod.getMetadata().getUid());
+                    }
+                });
+        var manager = evictionManager;
+        node.setPressure(manager::pressure);
+        loops.scheduleWithFixedDelay(guard("eviction", () -> manager.synchronize(java.time.Instant.now())), 0,
+                settings.evictionInterval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Pods that are running or starting here and not already being deleted or evicted. */
+    private List<Pod> evictablePods() {
+        return boundPods().stream()
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                .filter(p -> p.getStatus() == null || !"Succeeded".equals(p.getStatus().getPhase())
+                        && !"Failed".equals(p.getStatus().getPhase()))
+                .filter(p -> !syncer.evicting(p.getMetadata().getUid()))
+                .toList();
     }
 
     private List<Pod> boundPods() {

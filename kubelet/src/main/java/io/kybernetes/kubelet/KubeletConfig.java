@@ -75,6 +75,28 @@ public interface KubeletConfig {
     @WithDefault("16")
     int hollowWorkers();
 
+    /** Hard eviction thresholds, {@code signal<value} comma-separated (setting it replaces every default). */
+    @WithDefault(io.kybernetes.kubelet.eviction.Thresholds.DEFAULT_HARD)
+    String evictionHard();
+
+    Optional<String> evictionSoft();
+
+    Optional<String> evictionSoftGracePeriod();
+
+    Optional<String> evictionMinimumReclaim();
+
+    /** A Go duration: how long a pressure condition stays True after its threshold was last met. */
+    @WithDefault("5m")
+    String evictionPressureTransitionPeriod();
+
+    /** Grace period (seconds) of pods evicted for a soft threshold. */
+    @WithDefault("0")
+    long evictionMaxPodGracePeriod();
+
+    /** A Go duration: how often the eviction manager looks at the signals (and evicts at most one pod). */
+    @WithDefault("10s")
+    String housekeepingInterval();
+
     /** Off in tests that wire the agent themselves. */
     @WithDefault("true")
     boolean agentEnabled();

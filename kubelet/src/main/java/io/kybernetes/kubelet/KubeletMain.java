@@ -29,6 +29,22 @@ public class KubeletMain {
                 new Flag("pod-manifest-path", "/etc/kybernetes/manifests",
                         "directory of static pod manifests, watched even before it exists (empty: no static pods)"),
                 new Flag("pod-log-dir", "/var/log/kybernetes/pods", "directory of the pods' container logs"),
+                new Flag("eviction-hard", io.kybernetes.kubelet.eviction.Thresholds.DEFAULT_HARD,
+                        "hard eviction thresholds, signal<quantity or percentage, comma-separated; setting it replaces "
+                        + "all defaults, and a value of 0 turns a signal off (signals: memory.available, "
+                        + "nodefs.available, nodefs.inodesFree, imagefs.available, imagefs.inodesFree, pid.available)"),
+                new Flag("eviction-soft", null, "soft eviction thresholds (same syntax as --eviction-hard), each "
+                        + "acted on once met for its grace period"),
+                new Flag("eviction-soft-grace-period", null,
+                        "grace periods of the soft thresholds, signal=duration comma-separated (e.g. memory.available=1m30s)"),
+                new Flag("eviction-minimum-reclaim", null, "how far past its threshold a signal must recover before "
+                        + "the pressure ends, signal=quantity comma-separated (e.g. nodefs.available=500Mi)"),
+                new Flag("eviction-pressure-transition-period", "5m",
+                        "how long a pressure node condition stays True after its threshold was last met"),
+                new Flag("eviction-max-pod-grace-period", "0",
+                        "grace period in seconds of pods evicted for a soft threshold (hard: 0)"),
+                new Flag("housekeeping-interval", "10s",
+                        "how often the eviction manager reads the signals and usage (it evicts at most one pod each time)"),
                 new Flag("hollow-nodes", "0", "scale tests only: register N hollow nodes with a fake runtime instead of "
                         + "this node (pods bound to them are reported Running; nothing runs)"),
                 new Flag("hollow-node-prefix", "hollow-node-", "name prefix of the hollow nodes (<prefix>0, <prefix>1, ...)"),

@@ -45,6 +45,7 @@ public class KubeletService {
     private volatile ContainerLogs logs;
     private volatile boolean stopping;
     private volatile HollowKubelet hollow;
+    private io.kybernetes.kubelet.eviction.EvictionManager.Config eviction;
 
     void start(@Observes StartupEvent ev) {
         if (!config.agentEnabled()) {
@@ -57,6 +58,13 @@ public class KubeletService {
         String nodeName = config.hostnameOverride().filter(s -> !s.isBlank()).map(String::toLowerCase)
                 .orElseGet(NodeAddresses::hostname);
         String nodeIp = config.nodeIp().filter(s -> !s.isBlank()).orElseGet(NodeAddresses::firstNonLoopbackIPv4);
+        try {
+            eviction = evictionConfig();
+        } catch (IllegalArgumentException e) {
+            LOG.errorf("kubelet cannot start: %s", e.getMessage());
+            Quarkus.asyncExit(1);
+            return;
+        }
         try {
             client = ApiClients.fromKubeconfig(Path.of(config.kubeconfig()), true);
             cri = new CriClient(config.containerRuntimeEndpoint());
@@ -150,7 +158,27 @@ public class KubeletService {
         s.clusterDomain = config.clusterDomain();
         s.resolvConf = Path.of(config.resolvConf());
         s.podManifestPath = config.podManifestPath().filter(x -> !x.isBlank()).map(Path::of).orElse(null);
+        s.eviction = eviction;
+        s.evictionInterval = io.kybernetes.kubelet.eviction.Thresholds.goDuration(config.housekeepingInterval());
         return s;
+    }
+
+    /** The eviction flags, parsed (bad flags stop the kubelet with a clear message). */
+    private io.kybernetes.kubelet.eviction.EvictionManager.Config evictionConfig() {
+        var thresholds = io.kybernetes.kubelet.eviction.Thresholds.parse(config.evictionHard(),
+                config.evictionSoft().orElse(""), config.evictionSoftGracePeriod().orElse(""),
+                config.evictionMinimumReclaim().orElse(""));
+        var transition = io.kybernetes.kubelet.eviction.Thresholds.goDuration(config.evictionPressureTransitionPeriod());
+        var interval = io.kybernetes.kubelet.eviction.Thresholds.goDuration(config.housekeepingInterval());
+        if (interval.isZero() || interval.isNegative()) {
+            throw new IllegalArgumentException("--housekeeping-interval must be positive: " + config.housekeepingInterval());
+        }
+        if (config.evictionMaxPodGracePeriod() < 0) {
+            throw new IllegalArgumentException("--eviction-max-pod-grace-period must not be negative");
+        }
+        LOG.infof("eviction thresholds: %s; pressure transition period %s", thresholds, transition);
+        return new io.kybernetes.kubelet.eviction.EvictionManager.Config(thresholds, transition,
+                config.evictionMaxPodGracePeriod());
     }
 
     void stop(@Observes ShutdownEvent ev) {

@@ -182,6 +182,12 @@ public final class CriClient implements AutoCloseable {
         return r.hasImage() && !r.getImage().getId().isEmpty() ? r : null;
     }
 
+    /** The file systems the runtime keeps images (and container layers) on, with their usage. */
+    public io.kybernetes.kubelet.cri.v1.ImageFsInfoResponse imageFsInfo() {
+        return images.withDeadlineAfter(CALL_SECONDS, TimeUnit.SECONDS)
+                .imageFsInfo(io.kybernetes.kubelet.cri.v1.ImageFsInfoRequest.getDefaultInstance());
+    }
+
     /** Pulls the image and returns its reference (image id). */
     public String pullImage(String image, PodSandboxConfig sandboxConfig) {
         return images.withDeadlineAfter(PULL_SECONDS, TimeUnit.SECONDS)

@@ -130,6 +130,34 @@ public final class PodStatusFactory {
         return b.build();
     }
 
+    /**
+     * The status of a pod the kubelet evicted, from the status its stopped containers give: phase Failed, reason
+     * Evicted and the eviction's message; Ready and ContainersReady False (PodFailed); with {@code disruption}, the
+     * DisruptionTarget condition (reason TerminationByKubelet) carrying the same message.
+     */
+    public static PodStatus evicted(PodStatus base, String message, boolean disruption, Instant now) {
+        String ts = time(now);
+        List<PodCondition> conditions = new ArrayList<>();
+        for (PodCondition c : base.getConditions() == null ? List.<PodCondition>of() : base.getConditions()) {
+            if ("DisruptionTarget".equals(c.getType())) {
+                continue;
+            }
+            if ("Ready".equals(c.getType()) || "ContainersReady".equals(c.getType())) {
+                String transition = "False".equals(c.getStatus()) && c.getLastTransitionTime() != null
+                        ? c.getLastTransitionTime() : ts;
+                c = new PodConditionBuilder().withType(c.getType()).withStatus("False").withReason("PodFailed")
+                        .withLastTransitionTime(transition).build();
+            }
+            conditions.add(c);
+        }
+        if (disruption) {
+            conditions.add(new PodConditionBuilder().withType("DisruptionTarget").withStatus("True")
+                    .withReason("TerminationByKubelet").withMessage(message).withLastTransitionTime(ts).build());
+        }
+        return new PodStatusBuilder(base).withPhase("Failed").withReason("Evicted").withMessage(message)
+                .withConditions(conditions).build();
+    }
+
     public static String restartPolicy(Pod pod) {
         return pod.getSpec().getRestartPolicy() == null ? "Always" : pod.getSpec().getRestartPolicy();
     }

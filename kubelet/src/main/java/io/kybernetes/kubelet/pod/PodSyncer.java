@@ -72,6 +72,13 @@ public final class PodSyncer {
     private volatile long nodeMemoryBytes;
     /** When each image pull last failed (uid/container/pull), for the pull back-off. */
     private final Map<String, Instant> pullFailedAt = new ConcurrentHashMap<>();
+    /** Evictions decided for a pod uid, carried out by its next sync (kept until the pod is forgotten). */
+    private final Map<String, Eviction> evictions = new ConcurrentHashMap<>();
+
+    /** An eviction: stop the pod's containers with this grace period, then mark it Failed with reason Evicted. */
+    public record Eviction(long graceSeconds, String message, boolean disruptionTarget) {
+    }
+
     /** Waiting reasons (pull errors, back-off) per pod uid and container name. */
     private final Map<String, Map<String, Waiting>> waiting = new ConcurrentHashMap<>();
 
@@ -124,6 +131,11 @@ public final class PodSyncer {
             return;
         }
         String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+        Eviction eviction = evictions.get(uid);
+        if (eviction != null && !"Succeeded".equals(phase) && !"Failed".equals(phase)) {
+            carryOut(pod, rt, eviction);
+            return;
+        }
         if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
             // terminal: nothing runs again; free the sandbox (its network) but keep containers for their logs
             for (PodSandbox s : rt.sandboxes()) {
@@ -157,6 +169,41 @@ public final class PodSyncer {
         writeStatus(pod, PodStatusFactory.build(pod, now, podIPs, nodeIp, podWaiting, clock.instant(), readiness,
                 this::terminationMessage));
         again.ifPresent(d -> requeue.accept(uid, d));
+    }
+
+    /**
+     * Marks a pod for eviction: the caller enqueues its sync, which stops it (through {@link #carryOut}) on the pod's
+     * own worker, so no other sync of the pod restarts its containers meanwhile. Returns false when already marked.
+     */
+    public boolean evict(String uid, Eviction eviction) {
+        return evictions.putIfAbsent(uid, eviction) == null;
+    }
+
+    /** Whether an eviction of this pod uid was decided (the pod may not show it yet). */
+    public boolean evicting(String uid) {
+        return evictions.containsKey(uid);
+    }
+
+    /** Kills an evicted pod's containers and sandbox (kept for their logs) and reports it Failed/Evicted. */
+    private void carryOut(Pod pod, RuntimePod rt, Eviction eviction) {
+        String uid = pod.getMetadata().getUid();
+        boolean running = rt.containers().stream().anyMatch(c -> c.getState() == ContainerState.CONTAINER_RUNNING)
+                || rt.readySandbox().isPresent();
+        if (running) {
+            for (ContainerStatus c : rt.containers()) {
+                if (c.getState() == ContainerState.CONTAINER_RUNNING) {
+                    events.normal(pod, c.getMetadata().getName(), "Killing",
+                            "Stopping container " + c.getMetadata().getName());
+                }
+            }
+            killPod(rt, eviction.graceSeconds(), false, pod);
+        }
+        RuntimePod now = runtime.pod(uid);
+        var base = PodStatusFactory.build(pod, now, List.of(), nodeIp,
+                waiting.computeIfAbsent(uid, k -> new ConcurrentHashMap<>()), clock.instant(), readiness,
+                this::terminationMessage);
+        writeStatus(pod, PodStatusFactory.evicted(base, eviction.message(), eviction.disruptionTarget(),
+                clock.instant()));
     }
 
     /**
@@ -247,6 +294,7 @@ public final class PodSyncer {
         }
         pullFailedAt.keySet().removeIf(k -> k.startsWith(uid + "/"));
         waiting.remove(uid);
+        evictions.remove(uid);
         backoff.forgetPrefix(uid + "/");
     }
 

@@ -11,11 +11,11 @@ import java.util.OptionalLong;
  * root's usage minus its inactive file pages (v1 memory.usage_in_bytes minus total_inactive_file). Either may be
  * absent (a v2 root has no memory.current); the caller then falls back to /proc.
  */
-final class RootCgroup {
+public final class RootCgroup {
 
     private final Path root;
 
-    RootCgroup(Path root) {
+    public RootCgroup(Path root) {
         this.root = root;
     }
 
@@ -35,7 +35,7 @@ final class RootCgroup {
     }
 
     /** Memory in use minus inactive file pages (what can be reclaimed without I/O), in bytes. */
-    OptionalLong workingSetBytes() {
+    public OptionalLong workingSetBytes() {
         OptionalLong usage = number(root.resolve("memory/memory.usage_in_bytes"));
         if (usage.isEmpty()) {
             return OptionalLong.empty();

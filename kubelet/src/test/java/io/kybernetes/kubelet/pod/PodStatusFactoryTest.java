@@ -187,4 +187,34 @@ class PodStatusFactoryTest {
         }
         return b.build();
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void evictedPodsAreFailedWithReasonMessageAndDisruptionTarget(boolean disruption) {
+        var base = new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase("Running")
+                .addNewCondition().withType("Ready").withStatus("True").withLastTransitionTime("2026-11-24T09:00:00Z")
+                .endCondition()
+                .addNewCondition().withType("PodScheduled").withStatus("True").endCondition()
+                .withPodIP("10.244.0.9").build();
+        var st = PodStatusFactory.evicted(base, "The node was low on resource: memory. ", disruption,
+                java.time.Instant.parse("2026-11-24T10:00:00Z"));
+        org.junit.jupiter.api.Assertions.assertEquals("Failed", st.getPhase());
+        org.junit.jupiter.api.Assertions.assertEquals("Evicted", st.getReason());
+        org.junit.jupiter.api.Assertions.assertEquals("The node was low on resource: memory. ", st.getMessage());
+        org.junit.jupiter.api.Assertions.assertEquals("10.244.0.9", st.getPodIP());
+        var byType = new java.util.HashMap<String, io.fabric8.kubernetes.api.model.PodCondition>();
+        st.getConditions().forEach(c -> byType.put(c.getType(), c));
+        org.junit.jupiter.api.Assertions.assertEquals("False", byType.get("Ready").getStatus());
+        org.junit.jupiter.api.Assertions.assertEquals("PodFailed", byType.get("Ready").getReason());
+        org.junit.jupiter.api.Assertions.assertEquals("2026-11-24T10:00:00Z", byType.get("Ready").getLastTransitionTime());
+        org.junit.jupiter.api.Assertions.assertEquals("True", byType.get("PodScheduled").getStatus());
+        if (disruption) {
+            var d = byType.get("DisruptionTarget");
+            org.junit.jupiter.api.Assertions.assertEquals("True", d.getStatus());
+            org.junit.jupiter.api.Assertions.assertEquals("TerminationByKubelet", d.getReason());
+            org.junit.jupiter.api.Assertions.assertEquals("The node was low on resource: memory. ", d.getMessage());
+        } else {
+            org.junit.jupiter.api.Assertions.assertEquals(null, byType.get("DisruptionTarget"));
+        }
+    }
 }
