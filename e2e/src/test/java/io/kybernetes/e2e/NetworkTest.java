@@ -301,7 +301,10 @@ class NetworkTest {
 
         kubectl("-n", NS, "scale", "deployment", "solo", "--replicas=1").ok();
         kubectl(Duration.ofSeconds(150), "-n", NS, "rollout", "status", "deployment/solo", "--timeout=120s").ok();
-        String back = kubectl("-n", NS, "get", "pods", "-l", "app=solo", "-o", "jsonpath={.items[0].metadata.name}").ok().out().trim();
+        // the scaled-down pod may still be listed (Terminating): the one that came back is the one not being deleted
+        String back = eventually(Duration.ofSeconds(30), () -> kubectl("-n", NS, "get", "pods", "-l", "app=solo", "-o",
+                "go-template={{range .items}}{{if not .metadata.deletionTimestamp}}{{.metadata.name}} {{end}}{{end}}").ok().out().trim(),
+                names -> !names.isEmpty() && !names.contains(" "));
         assertEquals(back, eventually(Duration.ofSeconds(30), () -> curl(nodeIp + ":" + nodePort), back::equals));
         eventually(Duration.ofSeconds(20), () -> curlStatus(hc), s -> s.startsWith("200 "));
     }

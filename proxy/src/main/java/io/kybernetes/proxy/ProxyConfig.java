@@ -53,6 +53,10 @@ public interface ProxyConfig {
     /** A prefix for every packet filter command, e.g. {@code ip netns exec NAME} (tests use a scratch netns). */
     java.util.Optional<String> execPrefix();
 
+    /** {@code vxlan}: program this node's end of the VXLAN pod overlay from the Node objects; {@code none}: do not. */
+    @WithDefault("none")
+    String overlay();
+
     /** Watch over WebSocket instead of HTTP streaming (only for servers that support it, e.g. fabric8's mock). */
     @WithDefault("false")
     boolean websocketWatches();

@@ -23,6 +23,8 @@ public class ProxyMain {
             Flag.of("iptables-min-sync-period", "1s", "minimum interval between syncs (bursts coalesce)",
                     "kybernetes.min-sync-period"),
             new Flag("iptables-masquerade-bit", "14", "fwmark bit that flags packets to masquerade (0-31)"),
+            new Flag("overlay", "none", "pod network overlay this proxy programs from the Node objects: vxlan "
+                    + "(flannel's vxlan backend: device kyb.1, VNI 1, UDP 8472) or none"),
             new Flag("cleanup", null, "remove every rule and chain the proxy created, then exit"));
 
     public static void main(String... args) {
@@ -41,6 +43,10 @@ public class ProxyMain {
         String problem = Proxiers.check(props.get("kybernetes.proxy-mode"));
         if (problem == null && !java.nio.file.Files.isReadable(java.nio.file.Path.of(props.get("kybernetes.kubeconfig")))) {
             problem = "cannot read --kubeconfig " + props.get("kybernetes.kubeconfig");
+        }
+        String overlay = props.getOrDefault("kybernetes.overlay", "none");
+        if (problem == null && !overlay.equals("none") && !overlay.equals("vxlan")) {
+            problem = "unsupported --overlay \"" + overlay + "\" (supported: vxlan, none)";
         }
         String nodePortAddresses = props.get("kybernetes.nodeport-addresses");
         if (problem == null && nodePortAddresses != null && !nodePortAddresses.isBlank()) {

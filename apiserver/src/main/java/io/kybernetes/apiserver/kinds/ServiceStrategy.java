@@ -19,7 +19,10 @@ import io.kybernetes.apiserver.status.ApiException;
 import io.kybernetes.apiserver.status.Cause;
 import io.kybernetes.apiserver.table.Age;
 
-/** Services: defaults, cluster IP and node port allocation from the store, immutable clusterIP, kubectl's columns. */
+/**
+ * Services: defaults, cluster IP, node port and health check node port allocation from the store, immutable clusterIP,
+ * kubectl's columns.
+ */
 @ApplicationScoped
 public class ServiceStrategy implements Strategy {
 
@@ -63,6 +66,9 @@ public class ServiceStrategy implements Strategy {
         }
         if ((type.equals("NodePort") || type.equals("LoadBalancer")) && !spec.hasNonNull("externalTrafficPolicy")) {
             spec.put("externalTrafficPolicy", "Cluster");
+        }
+        if (spec.has("healthCheckNodePort") && spec.get("healthCheckNodePort").asInt(0) == 0) {
+            spec.remove("healthCheckNodePort");
         }
         if (!spec.has("ipFamilies")) {
             spec.putArray("ipFamilies").add("IPv4");
@@ -112,6 +118,30 @@ public class ServiceStrategy implements Strategy {
             }
         }
         prepareForCreateDefaults(obj);
+        keepOrDropHealthCheckNodePort(spec, oldSpec);
+    }
+
+    /**
+     * As upstream: a Service that keeps needing a health check node port keeps its port when the update leaves it out
+     * (kubectl replace, apply); one that stops needing it loses it unless the update changed it (validation then
+     * says why a port is not allowed).
+     */
+    static void keepOrDropHealthCheckNodePort(ObjectNode spec, JsonNode oldSpec) {
+        int oldPort = oldSpec.path("healthCheckNodePort").asInt(0);
+        if (oldPort == 0 || !needsHealthCheck(oldSpec)) {
+            return;
+        }
+        int port = spec.path("healthCheckNodePort").asInt(0);
+        if (needsHealthCheck(spec) && port == 0) {
+            spec.put("healthCheckNodePort", oldPort);
+        } else if (!needsHealthCheck(spec) && (port == 0 || port == oldPort)) {
+            spec.remove("healthCheckNodePort");
+        }
+    }
+
+    /** type LoadBalancer with externalTrafficPolicy Local: load balancers ask this port which nodes have endpoints. */
+    public static boolean needsHealthCheck(JsonNode spec) {
+        return spec.path("type").asText("").equals("LoadBalancer") && spec.path("externalTrafficPolicy").asText("").equals("Local");
     }
 
     @Override
@@ -156,6 +186,23 @@ public class ServiceStrategy implements Strategy {
                 causes.add(Cause.forbidden("spec.ports[" + i + "].nodePort", "may not be used when `type` is 'ClusterIP'"));
             }
         }
+        String etp = spec.path("externalTrafficPolicy").asText("");
+        if (!etp.isEmpty() && !Set.of("Cluster", "Local").contains(etp)) {
+            causes.add(Cause.notSupported("spec.externalTrafficPolicy", etp, "supported values: \"Cluster\", \"Local\""));
+        }
+        String itp = spec.path("internalTrafficPolicy").asText("");
+        if (!itp.isEmpty() && !Set.of("Cluster", "Local").contains(itp)) {
+            causes.add(Cause.notSupported("spec.internalTrafficPolicy", itp, "supported values: \"Cluster\", \"Local\""));
+        }
+        if (spec.has("healthCheckNodePort")) {
+            int hc = spec.path("healthCheckNodePort").asInt(0);
+            if (!needsHealthCheck(spec)) {
+                causes.add(Cause.invalid("spec.healthCheckNodePort", hc,
+                        "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'"));
+            } else if (hc < 0 || hc > 65535) {
+                causes.add(Cause.invalid("spec.healthCheckNodePort", hc, "must be between 1 and 65535, inclusive"));
+            }
+        }
         String ip = spec.path("clusterIP").asText("");
         if (!ip.isEmpty() && !ip.equals("None") && !allocator.inRange(ip)) {
             causes.add(Cause.invalid("spec.clusterIPs", ip, "provided IP is not in the valid range. The range of valid IPs is "
@@ -171,6 +218,12 @@ public class ServiceStrategy implements Strategy {
         String oldIp = Json.str(old, "spec.clusterIP");
         if (!oldIp.isEmpty() && !ip.equals(oldIp) && !Json.str(obj, "spec.type").equals("ExternalName")) {
             causes.add(Cause.invalid("spec.clusterIPs[0]", ip, "may not change once set"));
+        }
+        int oldHc = old.path("spec").path("healthCheckNodePort").asInt(0);
+        int hc = obj.path("spec").path("healthCheckNodePort").asInt(0);
+        if (needsHealthCheck(old.path("spec")) && needsHealthCheck(obj.path("spec")) && oldHc != 0 && hc != oldHc) {
+            causes.add(Cause.invalid("spec.healthCheckNodePort", hc,
+                    "cannot change healthCheckNodePort on loadBalancer service with externalTraffic=Local during update"));
         }
         return causes;
     }
@@ -230,6 +283,9 @@ public class ServiceStrategy implements Strategy {
                 });
             }
         }
+        if (needsHealthCheck(spec)) {
+            chain = chain.thenCompose(v -> claimHealthCheckNodePort(obj, owner)).thenAccept(claimedPorts::add);
+        }
         // on failure give back what this create took (never what another Service holds)
         return chain.handle((v, t) -> t).thenCompose(t -> {
             if (t == null) {
@@ -242,6 +298,62 @@ public class ServiceStrategy implements Strategy {
                 throw t instanceof java.util.concurrent.CompletionException c ? c : new java.util.concurrent.CompletionException(t);
             });
         });
+    }
+
+    /**
+     * Takes the health check node port {@code obj} asks for (in the node port range, not taken), or allocates one and
+     * sets it; completes with the port.
+     */
+    CompletableFuture<Integer> claimHealthCheckNodePort(ObjectNode obj, String owner) {
+        ObjectNode spec = Json.with(obj, "spec");
+        int asked = spec.path("healthCheckNodePort").asInt(0);
+        if (asked == 0) {
+            return allocator.allocatePort(owner).thenApply(p -> {
+                spec.put("healthCheckNodePort", p);
+                return p;
+            });
+        }
+        if (!allocator.portInRange(asked)) {
+            return CompletableFuture.failedFuture(invalid(obj, Cause.invalid("spec.healthCheckNodePort", asked,
+                    "provided port is not in the valid range. The range of valid ports is " + allocator.portRange())));
+        }
+        return allocator.claimPort(asked, owner).thenApply(ok -> {
+            if (!ok) {
+                throw invalid(obj, Cause.invalid("spec.healthCheckNodePort", asked, "provided port is already allocated"));
+            }
+            return asked;
+        });
+    }
+
+    /**
+     * Before an update is written: a Service that starts needing a health check node port (type LoadBalancer with
+     * externalTrafficPolicy Local) gets the one it asks for or a free one. Ports the old object holds stay claimed
+     * until {@link #afterUpdate} knows whether the write happened.
+     */
+    public CompletableFuture<Void> beforeUpdate(ObjectNode obj, ObjectNode old) {
+        int oldHc = heldHealthCheckNodePort(old);
+        if (!needsHealthCheck(obj.path("spec")) || (oldHc != 0 && oldHc == obj.path("spec").path("healthCheckNodePort").asInt(0))) {
+            return DONE;
+        }
+        String owner = Json.str(obj, "metadata.namespace") + "/" + Json.str(obj, "metadata.name");
+        return claimHealthCheckNodePort(obj, owner).thenAccept(p -> { });
+    }
+
+    /**
+     * After an update: written, the health check node port the old object held and the new one does not is released
+     * (the policy or the type changed); not written, the one {@link #beforeUpdate} took is given back.
+     */
+    public CompletableFuture<Void> afterUpdate(ObjectNode obj, ObjectNode old, boolean written) {
+        int now = heldHealthCheckNodePort(obj);
+        int before = heldHealthCheckNodePort(old);
+        int release = written ? before : now;
+        return release != 0 && now != before ? allocator.releasePort(release) : DONE;
+    }
+
+    /** The health check node port an object holds in the allocator; 0 when none. */
+    static int heldHealthCheckNodePort(ObjectNode obj) {
+        JsonNode spec = obj.path("spec");
+        return needsHealthCheck(spec) ? spec.path("healthCheckNodePort").asInt(0) : 0;
     }
 
     private static ApiException invalid(ObjectNode obj, Cause c) {
@@ -264,6 +376,10 @@ public class ServiceStrategy implements Strategy {
             if (p.has("nodePort")) {
                 all.add(allocator.releasePort(p.get("nodePort").asInt()));
             }
+        }
+        int hc = heldHealthCheckNodePort(obj);
+        if (hc != 0) {
+            all.add(allocator.releasePort(hc));
         }
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
     }
