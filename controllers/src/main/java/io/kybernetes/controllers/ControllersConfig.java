@@ -59,6 +59,14 @@ public interface ControllersConfig {
     @WithDefault("kube-controller-manager")
     String leaderElectResourceName();
 
+    /** Base directory of the local-path provisioner's volumes on every node. */
+    @WithDefault("/var/lib/kybernetes/local-path")
+    String localPathDir();
+
+    /** Image of the helper pod that removes a deleted local-path volume's directory on its node. */
+    @WithDefault("docker.io/library/busybox:latest")
+    String localPathHelperImage();
+
     interface Gc {
         /** Dependents the garbage collector watches, as plural resource names the informers know. */
         @WithDefault("pods,replicasets,jobs,controllerrevisions,endpointslices")
