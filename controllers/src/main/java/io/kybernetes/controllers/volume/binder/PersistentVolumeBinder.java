@@ -67,6 +67,8 @@ public final class PersistentVolumeBinder implements Reconciler {
     private final QueueController queue;
     /** The last event recorded per object uid, so that a resync repeats no event. */
     private final Map<String, String> lastEvent = new ConcurrentHashMap<>();
+    /** Name to uid of the volumes this controller deleted, so that a stale cache starts no second deletion. */
+    private final Map<String, String> deleted = new ConcurrentHashMap<>();
 
     public PersistentVolumeBinder(Informers informers, KubernetesClient client, EventRecorder events,
             Collection<Provisioner> provisioners, int workers) {
@@ -314,6 +316,11 @@ public final class PersistentVolumeBinder implements Reconciler {
     Result syncVolume(String name) {
         PersistentVolume cached = volumes.getIndexer().getByKey(name);
         if (cached == null) {
+            deleted.remove(name);
+            provisioners.values().forEach(p -> p.forget(name));
+            return Result.done();
+        }
+        if (cached.getMetadata().getUid() != null && cached.getMetadata().getUid().equals(deleted.get(name))) {
             return Result.done();
         }
         PersistentVolume pv = new PersistentVolumeBuilder(cached).build();
@@ -394,6 +401,7 @@ public final class PersistentVolumeBinder implements Reconciler {
         Deletion d = provisioner.delete(pv);
         switch (d.state()) {
             case DONE:
+                deleted.put(name, pv.getMetadata().getUid());
                 client.persistentVolumes().withName(name).delete();
                 LOG.infof("deleted volume %s (reclaim policy Delete)", name);
                 return Result.done();

@@ -124,6 +124,14 @@ public final class LocalPathProvisioner implements Provisioner {
         return Deletion.IN_PROGRESS;
     }
 
+    @Override
+    public void forget(String pvName) {
+        String podName = helperName(pvName);
+        if (pods.getByKey(HELPER_NAMESPACE + "/" + podName) != null) {
+            removeHelper(podName);
+        }
+    }
+
     /** Helper pod names stay within the 63 characters a pod's hostname may have. */
     static String helperName(String pvName) {
         String n = HELPER_PREFIX + pvName;

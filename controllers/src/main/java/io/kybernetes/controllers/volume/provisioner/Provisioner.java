@@ -23,6 +23,10 @@ public interface Provisioner {
     /** Works towards removing the storage of a released volume; called again until it is DONE. */
     Deletion delete(PersistentVolume pv);
 
+    /** The volume named {@code pvName} is gone: drop whatever is left of its deletion (a helper pod). */
+    default void forget(String pvName) {
+    }
+
     /** How far the deletion of a volume's storage has come. */
     record Deletion(State state, String message) {
         public enum State { DONE, IN_PROGRESS, FAILED }
