@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -20,12 +21,18 @@ public final class ApiClients {
      * as client-go's are, rather than fabric8's default WebSocket upgrade (which fabric8's mock server needs).
      */
     public static KubernetesClient fromKubeconfig(Path path, boolean httpWatches) {
+        return fromKubeconfig(path, httpWatches, Optional.empty());
+    }
+
+    /** As above, with the kubeconfig's server replaced by {@code master} when it is given and not blank. */
+    public static KubernetesClient fromKubeconfig(Path path, boolean httpWatches, Optional<String> master) {
         if (!Files.isReadable(path)) {
             throw new IllegalStateException("cannot read --kubeconfig " + path);
         }
         try {
             Config config = Config.fromKubeconfig(null, Files.readString(path), path.toString());
             config.setOnlyHttpWatches(httpWatches);
+            master.filter(m -> !m.isBlank()).ifPresent(config::setMasterUrl);
             return new KubernetesClientBuilder().withConfig(config).build();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read --kubeconfig " + path, e);

@@ -2,10 +2,7 @@ package io.kybernetes.dns.client;
 
 import java.nio.file.Path;
 
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.kybernetes.dns.DnsConfig;
 import io.kybernetes.launcher.ApiClients;
 import jakarta.enterprise.inject.Disposes;
@@ -19,13 +16,7 @@ public class KubeClientProducer {
     @Produces
     @Singleton
     KubernetesClient client(DnsConfig config) {
-        KubernetesClient client = ApiClients.fromKubeconfig(Path.of(config.kubeconfig()), !config.websocketWatches());
-        if (config.master().isEmpty() || config.master().get().isBlank()) {
-            return client;
-        }
-        Config moved = new ConfigBuilder(client.getConfiguration()).withMasterUrl(config.master().get()).build();
-        client.close();
-        return new KubernetesClientBuilder().withConfig(moved).build();
+        return ApiClients.fromKubeconfig(Path.of(config.kubeconfig()), !config.websocketWatches(), config.master());
     }
 
     void close(@Disposes KubernetesClient client) {

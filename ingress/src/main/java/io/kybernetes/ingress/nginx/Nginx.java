@@ -121,16 +121,33 @@ public class Nginx {
             throw new UncheckedIOException(e);
         }
         if (master != null && master.isAlive()) {
+            List<ProcessHandle> oldWorkers = master.toHandle().children().toList();
             Result r = run(command("-s", "reload"));
             if (r.exit != 0) {
                 return new Outcome(false, true, "nginx -s reload: " + r.output.strip());
             }
+            awaitExit(oldWorkers);
         } else if (master != null) {
             ensureRunning();
         }
         loaded = text;
         removeCertificatesExcept(certificates.keySet());
         return new Outcome(true, true, null);
+    }
+
+    /**
+     * Until the workers of the previous configuration have exited (at most 3 s): they share the listening sockets
+     * with the new ones, so until then a new connection may still be answered by the old routes.
+     */
+    private static void awaitExit(List<ProcessHandle> workers) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        try {
+            while (workers.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** nginx -t on a file: null when it is valid, else nginx's message. */
