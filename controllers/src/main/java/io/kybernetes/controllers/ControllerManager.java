@@ -46,6 +46,10 @@ import io.kybernetes.controllers.replicaset.ReplicaSetController;
 import io.kybernetes.controllers.replicationcontroller.ReplicationControllers;
 import io.kybernetes.controllers.serviceaccount.ServiceAccountController;
 import io.kybernetes.controllers.statefulset.StatefulSetController;
+import io.kybernetes.controllers.volume.binder.PersistentVolumeBinder;
+import io.kybernetes.controllers.volume.provisioner.LocalPathProvisioner;
+import io.kybernetes.controllers.volume.protection.PvProtectionController;
+import io.kybernetes.controllers.volume.protection.PvcProtectionController;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -75,13 +79,20 @@ public class ControllerManager implements HealthCheck {
             EndpointSliceController.NAME, NamespaceController.NAME, DaemonSetController.NAME,
             StatefulSetController.NAME, ServiceAccountController.NAME,
             NodeLifecycleController.NAME, ReplicationControllers.NAME, HorizontalPodAutoscalerController.NAME,
-            DisruptionController.NAME, RangeAllocator.NAME);
+            DisruptionController.NAME, RangeAllocator.NAME,
+            PersistentVolumeBinder.NAME, PvcProtectionController.NAME, PvProtectionController.NAME);
 
     /** The HPA controller's settings (upstream's --horizontal-pod-autoscaler-* flags). */
     public record HpaSettings(java.time.Duration syncPeriod, double tolerance,
             java.time.Duration downscaleStabilization) {
         public static final HpaSettings DEFAULT = new HpaSettings(java.time.Duration.ofSeconds(15), 0.1,
                 java.time.Duration.ofMinutes(5));
+    }
+
+    /** The storage controllers' settings: the local-path provisioner's base directory and helper pod image. */
+    public record StorageSettings(String localPathDir, String helperImage) {
+        public static final StorageSettings DEFAULT = new StorageSettings("/var/lib/kybernetes/local-path",
+                "docker.io/library/busybox:latest");
     }
 
     private volatile Running running;
@@ -143,7 +154,8 @@ public class ControllerManager implements HealthCheck {
             running = start(client, config.controllers(), config.workers(), config.gc().dependents(),
                     new HpaSettings(config.horizontalPodAutoscalerSyncPeriod(),
                             config.horizontalPodAutoscalerTolerance(),
-                            config.horizontalPodAutoscalerDownscaleStabilization()), ipamSettings(config));
+                            config.horizontalPodAutoscalerDownscaleStabilization()), ipamSettings(config),
+                    new StorageSettings(config.localPathDir(), config.localPathHelperImage()));
             LOG.infof("controllers %s started against %s", running.controllers().stream()
                     .map(QueueController::name).toList(), client.getConfiguration().getMasterUrl());
         }
@@ -193,11 +205,12 @@ public class ControllerManager implements HealthCheck {
 
     public static Running start(KubernetesClient client, List<String> enabled, int workers,
             List<String> gcDependents, HpaSettings hpa) {
-        return start(client, enabled, workers, gcDependents, hpa, RangeAllocator.Settings.DISABLED);
+        return start(client, enabled, workers, gcDependents, hpa, RangeAllocator.Settings.DISABLED,
+                StorageSettings.DEFAULT);
     }
 
     public static Running start(KubernetesClient client, List<String> enabled, int workers,
-            List<String> gcDependents, HpaSettings hpa, RangeAllocator.Settings ipam) {
+            List<String> gcDependents, HpaSettings hpa, RangeAllocator.Settings ipam, StorageSettings storage) {
         validate(enabled);
         Informers informers = new Informers(client);
         Map<String, Supplier<QueueController>> known = new LinkedHashMap<>();
@@ -236,6 +249,12 @@ public class ControllerManager implements HealthCheck {
             known.put(RangeAllocator.NAME, () -> new RangeAllocator(informers, client,
                     new KubeEventRecorder(client, "cidrAllocator", Clock.systemUTC()), ipam.cidrs(), workers).queue());
         }
+        known.put(PersistentVolumeBinder.NAME, () -> new PersistentVolumeBinder(informers, client,
+                new KubeEventRecorder(client, "persistentvolume-controller", Clock.systemUTC()),
+                List.of(new LocalPathProvisioner(client, informers.pods.getIndexer(), storage.localPathDir(),
+                        storage.helperImage())), workers).queue());
+        known.put(PvcProtectionController.NAME, () -> new PvcProtectionController(informers, client, workers).queue());
+        known.put(PvProtectionController.NAME, () -> new PvProtectionController(informers, client, workers).queue());
         known.put(GarbageCollector.NAME, () -> {
             GarbageCollector gc = GarbageCollector.standard(client, informers, gcDependents, workers);
             if (isEnabled(DaemonSetController.NAME, enabled) || isEnabled(StatefulSetController.NAME, enabled)) {

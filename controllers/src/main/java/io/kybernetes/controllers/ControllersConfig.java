@@ -73,6 +73,14 @@ public interface ControllersConfig {
     /** The service range (--service-cluster-ip-range): no node gets a subnet overlapping it. */
     java.util.Optional<String> serviceClusterIpRange();
 
+    /** Base directory of the local-path provisioner's volumes on every node. */
+    @WithDefault("/var/lib/kybernetes/local-path")
+    String localPathDir();
+
+    /** Image of the helper pod that removes a deleted local-path volume's directory on its node. */
+    @WithDefault("docker.io/library/busybox:latest")
+    String localPathHelperImage();
+
     interface Gc {
         /** Dependents the garbage collector watches, as plural resource names the informers know. */
         @WithDefault("pods,replicasets,jobs,controllerrevisions,endpointslices")

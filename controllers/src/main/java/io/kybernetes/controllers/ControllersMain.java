@@ -15,11 +15,15 @@ public class ControllersMain {
 
     static Launcher launcher() {
         return new Launcher("kybernetes-controllers", "the kybernetes controllers (workloads, endpoints, namespaces, nodes, "
-                + "garbage collector, horizontal pod autoscaler, disruption budgets, node IPAM)", List.of(
+                + "garbage collector, horizontal pod autoscaler, disruption budgets, node IPAM, volumes)", List.of(
                         new Flag("kubeconfig", "/etc/kybernetes/admin.conf",
                                 "path to the kubeconfig file of the API server"),
                         new Flag("controllers", "*", "controllers to run: '*' for all, 'name' to enable, "
-                                + "'-name' to disable; known: deployment, replicaset, endpoints, garbagecollector, job, cronjob, endpointslice, namespace, daemonset, statefulset, serviceaccount, nodelifecycle, replicationcontroller, horizontalpodautoscaling, disruption, nodeipam"),
+                                + "'-name' to disable; known: deployment, replicaset, endpoints, garbagecollector, job, cronjob, endpointslice, namespace, daemonset, statefulset, serviceaccount, nodelifecycle, replicationcontroller, horizontalpodautoscaling, disruption, nodeipam, persistentvolume-binder, pvc-protection, pv-protection"),
+                        new Flag("local-path-dir", "/var/lib/kybernetes/local-path", "base directory of the "
+                                + "local-path provisioner's (kybernetes.io/local-path) volumes on every node"),
+                        new Flag("local-path-helper-image", "docker.io/library/busybox:latest", "image of the "
+                                + "helper pod that removes a deleted local-path volume's directory on its node"),
                         new Flag("horizontal-pod-autoscaler-sync-period", "15s",
                                 "period for syncing the number of pods in horizontal pod autoscaler"),
                         new Flag("horizontal-pod-autoscaler-tolerance", "0.1",

@@ -39,7 +39,8 @@ class RangeAllocatorTest {
 
     void start(String clusterCidr) {
         controllers = ControllerManager.start(api.client, List.of("nodeipam"), 1, List.of(),
-                ControllerManager.HpaSettings.DEFAULT, new RangeAllocator.Settings(true, clusterCidr, 24, ""));
+                ControllerManager.HpaSettings.DEFAULT, new RangeAllocator.Settings(true, clusterCidr, 24, ""),
+                ControllerManager.StorageSettings.DEFAULT);
     }
 
     void node(String name, String podCidr) {
@@ -83,7 +84,8 @@ class RangeAllocatorTest {
     @Test
     void withoutAllocateNodeCidrsNothingIsAllocated() throws InterruptedException {
         controllers = ControllerManager.start(api.client, List.of("nodeipam"), 1, List.of(),
-                ControllerManager.HpaSettings.DEFAULT, RangeAllocator.Settings.DISABLED);
+                ControllerManager.HpaSettings.DEFAULT, RangeAllocator.Settings.DISABLED,
+                ControllerManager.StorageSettings.DEFAULT);
         node("a", null);
         assertEquals(List.of(), controllers.controllers().stream().filter(c -> c.name().equals("nodeipam"))
                 .toList());
