@@ -330,6 +330,7 @@ public class ServiceStrategy implements Strategy {
      * externalTrafficPolicy Local) gets the one it asks for or a free one. Ports the old object holds stay claimed
      * until {@link #afterUpdate} knows whether the write happened.
      */
+    @Override
     public CompletableFuture<Void> beforeUpdate(ObjectNode obj, ObjectNode old) {
         int oldHc = heldHealthCheckNodePort(old);
         if (!needsHealthCheck(obj.path("spec")) || (oldHc != 0 && oldHc == obj.path("spec").path("healthCheckNodePort").asInt(0))) {
@@ -343,6 +344,7 @@ public class ServiceStrategy implements Strategy {
      * After an update: written, the health check node port the old object held and the new one does not is released
      * (the policy or the type changed); not written, the one {@link #beforeUpdate} took is given back.
      */
+    @Override
     public CompletableFuture<Void> afterUpdate(ObjectNode obj, ObjectNode old, boolean written) {
         int now = heldHealthCheckNodePort(obj);
         int before = heldHealthCheckNodePort(old);

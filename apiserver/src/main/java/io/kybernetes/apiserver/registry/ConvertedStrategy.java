@@ -112,6 +112,16 @@ public final class ConvertedStrategy implements Strategy {
     }
 
     @Override
+    public CompletableFuture<Void> beforeUpdate(ObjectNode obj, ObjectNode old) {
+        return storage.beforeUpdate(obj, old);
+    }
+
+    @Override
+    public CompletableFuture<Void> afterUpdate(ObjectNode obj, ObjectNode old, boolean written) {
+        return storage.afterUpdate(obj, old, written);
+    }
+
+    @Override
     public CompletableFuture<Void> afterDelete(ObjectNode obj) {
         return storage.afterDelete(obj);
     }

@@ -320,13 +320,22 @@ public class GenericStore {
             if (dryRun) {
                 return CompletableFuture.completedFuture(r.conversion().fromStorage(obj));
             }
-            return store.update(key, bytes, cur.get().modRevision()).thenCompose(w -> {
-                if (!w.succeeded()) {
-                    return retry(r, ns, name, sub, mutate, dryRun, manager, attempt);
-                }
-                Json.with(obj, "metadata").put("resourceVersion", Long.toString(w.revision()));
-                return CompletableFuture.completedFuture(r.conversion().fromStorage(obj));
-            });
+            CompletableFuture<Void> before = r.strategy().beforeUpdate(obj, old);
+            // a hook that did something may have changed the object: encode it again
+            return before
+                    .thenCompose(v -> store.update(key, before == Strategy.DONE ? bytes : encode(obj),
+                            cur.get().modRevision())
+                            .handle((w, t) -> r.strategy().afterUpdate(obj, old, t == null && w.succeeded())
+                                    .thenCompose(x -> t != null ? CompletableFuture.<WriteResult>failedFuture(t)
+                                            : CompletableFuture.completedFuture(w)))
+                            .thenCompose(f -> f))
+                    .thenCompose(w -> {
+                        if (!w.succeeded()) {
+                            return retry(r, ns, name, sub, mutate, dryRun, manager, attempt);
+                        }
+                        Json.with(obj, "metadata").put("resourceVersion", Long.toString(w.revision()));
+                        return CompletableFuture.completedFuture(r.conversion().fromStorage(obj));
+                    });
         });
     }
 

@@ -110,6 +110,16 @@ public interface Strategy {
         return DONE;
     }
 
+    /** Runs before an update is written (not for dry runs), after validation (e.g. allocate a port it now needs). */
+    default CompletableFuture<Void> beforeUpdate(ObjectNode obj, ObjectNode old) {
+        return DONE;
+    }
+
+    /** Runs after an update was written ({@code written}) or lost a conflict (then undo {@link #beforeUpdate}). */
+    default CompletableFuture<Void> afterUpdate(ObjectNode obj, ObjectNode old, boolean written) {
+        return DONE;
+    }
+
     /** Runs after the object was removed from the store. */
     default CompletableFuture<Void> afterDelete(ObjectNode obj) {
         return DONE;
