@@ -22,6 +22,7 @@ import io.kybernetes.apiserver.registry.GenericStore;
 import io.kybernetes.apiserver.registry.Registry;
 import io.kybernetes.apiserver.registry.Resource;
 import io.kybernetes.apiserver.status.ApiException;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -87,6 +88,10 @@ public class PodStreamRoutes {
     void handle(RoutingContext rc) {
         HttpServerRequest req = rc.request();
         req.pause();
+        // The rest runs on the request's own event loop: the store answers on a gRPC thread, where runOnContext
+        // would pick any event loop, and a WebSocket accepted from another loop got the client's first frames
+        // (kubectl cp's first stdin bytes) before its handlers were set, which dropped them.
+        Context context = rc.vertx().getOrCreateContext();
         String ns = rc.pathParam("param0");
         String name = rc.pathParam("param1");
         String sub = rc.pathParam("param2");
@@ -122,7 +127,7 @@ public class PodStreamRoutes {
             }
             String path = kubeletPath(pod, sub, req.query());
             return store.get(nodes, null, nodeName).thenApply(node -> new Target(PodLogProxy.kubelet(node), path));
-        }).whenComplete((target, error) -> rc.vertx().runOnContext(v -> {
+        }).whenComplete((target, error) -> context.runOnContext(v -> {
             if (error != null) {
                 fail(rc, error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
             } else {
