@@ -1,0 +1,198 @@
+package io.kybernetes.apiserver.authorization;
+
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.kybernetes.apiserver.authentication.Authenticator;
+import io.kybernetes.apiserver.authentication.TokenRequests;
+import io.kybernetes.apiserver.authentication.UserInfo;
+import io.kybernetes.apiserver.json.Json;
+import io.kybernetes.apiserver.status.ApiException;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Where every request enters when security is on (any authenticator flag, or an authorization mode other than
+ * AlwaysAllow): authenticate, authorize, then either answer the review APIs and TokenRequest here or pass the
+ * request on to the API routes. With no security flags no route is installed and requests flow as before.
+ */
+@ApplicationScoped
+public class AccessFilter {
+
+    private static final Logger LOG = Logger.getLogger(AccessFilter.class);
+    public static final String USER = "kybernetes.user";
+    private static final int BODY_LIMIT = 1024 * 1024;
+
+    private final Authenticator authenticator;
+    private final Authorizer authorizer;
+    private final PolicySource policies;
+    private final AccessReviews reviews;
+    private final TokenRequests tokenRequests;
+
+    public AccessFilter(Authenticator authenticator, Authorizer authorizer, PolicySource policies,
+            AccessReviews reviews, TokenRequests tokenRequests) {
+        this.authenticator = authenticator;
+        this.authorizer = authorizer;
+        this.policies = policies;
+        this.reviews = reviews;
+        this.tokenRequests = tokenRequests;
+    }
+
+    void routes(@Observes Router router) {
+        if (!authenticator.enabled()) {
+            return;
+        }
+        router.route().order(-1000).handler(this::handle);
+    }
+
+    void handle(RoutingContext rc) {
+        rc.request().pause();
+        io.vertx.core.Context ctx = io.vertx.core.Vertx.currentContext();
+        String method = rc.request().method().name();
+        String path = rc.normalizedPath();
+        authenticator.authenticate(rc.request()).thenCompose(user -> {
+            rc.put(USER, user);
+            Attributes a = Attributes.of(user, method, path, rc.queryParams().get("watch"));
+            return authorizer.authorize(a).thenApply(d -> {
+                if (!d.allowed()) {
+                    LOG.debugf("forbidden: %s", a.forbiddenMessage());
+                    throw new ApiException(403, "Forbidden", a.forbiddenMessage(),
+                            a.name().isEmpty() ? null : a.name(), a.apiGroup(),
+                            a.resourceRequest() ? a.resource() : null, null, null);
+                }
+                return a;
+            });
+        }).whenComplete((a, t) -> ctx.runOnContext(v -> {
+            if (t != null) {
+                rc.request().resume();
+                fail(rc, t);
+                return;
+            }
+            try {
+                proceed(rc, a);
+            } catch (RuntimeException e) {
+                rc.request().resume();
+                fail(rc, e);
+            }
+        }));
+    }
+
+    private void proceed(RoutingContext rc, Attributes a) {
+        String served = served(a, rc.request().method());
+        if (served != null) {
+            rc.request().body().onSuccess(b -> serve(rc, a, served, b)).onFailure(e -> fail(rc, e));
+            rc.request().resume();
+            return;
+        }
+        if (a.resourceRequest() && a.apiGroup().equals(PolicySource.GROUP) && !a.verb().equals("get")
+                && !a.verb().equals("list") && !a.verb().equals("watch")) {
+            rc.addEndHandler(v -> policies.invalidate());
+        }
+        boolean upgrade = "websocket".equalsIgnoreCase(rc.request().getHeader("Upgrade"));
+        if (upgrade) {
+            rc.request().resume();
+        }
+        rc.next();
+        if (!upgrade) {
+            // the body handler of the API routes resumes the request itself; any other route gets it resumed here
+            rc.request().resume();
+        }
+    }
+
+    /** The API this filter answers itself, or null. */
+    static String served(Attributes a, HttpMethod m) {
+        if (!a.resourceRequest() || m != HttpMethod.POST || !a.name().isEmpty() && a.subresource().isEmpty()) {
+            return null;
+        }
+        String g = a.apiGroup();
+        String r = a.resource();
+        if (g.equals("authentication.k8s.io") && (r.equals("selfsubjectreviews") || r.equals("tokenreviews"))) {
+            return r;
+        }
+        if (g.equals("authorization.k8s.io") && (r.equals("selfsubjectaccessreviews") || r.equals("subjectaccessreviews")
+                || r.equals("localsubjectaccessreviews") || r.equals("selfsubjectrulesreviews"))) {
+            return r;
+        }
+        if (g.isEmpty() && r.equals("serviceaccounts") && a.subresource().equals("token") && !a.name().isEmpty()) {
+            return "token";
+        }
+        return null;
+    }
+
+    private void serve(RoutingContext rc, Attributes a, String what, Buffer body) {
+        ObjectNode in;
+        try {
+            if (body.length() > BODY_LIMIT) {
+                throw new ApiException(413, "RequestEntityTooLarge", "the request is too large");
+            }
+            JsonNode parsed = body.length() == 0 ? Json.object() : Json.parse(body.getBytes());
+            if (!(parsed instanceof ObjectNode o)) {
+                throw ApiException.badRequest("the request body is not a JSON object");
+            }
+            in = o;
+        } catch (IOException e) {
+            fail(rc, ApiException.badRequest("error decoding the request body: " + e.getMessage()));
+            return;
+        } catch (ApiException e) {
+            fail(rc, e);
+            return;
+        }
+        UserInfo user = a.user();
+        CompletableFuture<ObjectNode> out;
+        try {
+            out = switch (what) {
+                case "token" -> tokenRequests.create(a.namespace(), a.name(), in);
+                case "tokenreviews" -> reviews.tokenReview(in, authenticator);
+                case "selfsubjectreviews" -> CompletableFuture.completedFuture(reviews.selfSubjectReview(user,
+                        a.path().isEmpty() ? rc.normalizedPath() : a.path()));
+                default -> reviews.accessReview(what, user, a.namespace(), in);
+            };
+        } catch (RuntimeException e) {
+            fail(rc, e);
+            return;
+        }
+        io.vertx.core.Context ctx = io.vertx.core.Vertx.currentContext();
+        out.whenComplete((o, t) -> ctx.runOnContext(v -> {
+            if (t != null) {
+                fail(rc, t);
+            } else {
+                send(rc, 201, o);
+            }
+        }));
+    }
+
+    static void send(RoutingContext rc, int code, ObjectNode obj) {
+        if (rc.response().ended() || rc.response().closed()) {
+            return;
+        }
+        rc.response().setStatusCode(code).putHeader("Content-Type", "application/json").end(obj.toString());
+    }
+
+    static void fail(RoutingContext rc, Throwable t) {
+        Throwable c = t;
+        while (c instanceof CompletionException && c.getCause() != null) {
+            c = c.getCause();
+        }
+        ApiException e;
+        if (c instanceof ApiException a) {
+            e = a;
+        } else if (c instanceof IllegalArgumentException) {
+            e = ApiException.badRequest(c.getMessage());
+        } else {
+            LOG.warnf("%s %s failed: %s", rc.request().method(), rc.request().uri(), c.toString());
+            e = ApiException.internal(String.valueOf(c.getMessage()));
+        }
+        send(rc, e.code(), e.toStatus());
+    }
+}
