@@ -16,6 +16,7 @@ import io.kybernetes.apiserver.authentication.Authenticator;
 import io.kybernetes.apiserver.authentication.TokenRequests;
 import io.kybernetes.apiserver.authentication.UserInfo;
 import io.kybernetes.apiserver.json.Json;
+import io.kybernetes.apiserver.protobuf.ProtobufCodec;
 import io.kybernetes.apiserver.status.ApiException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -39,9 +40,12 @@ public class AccessFilter {
     private final PolicySource policies;
     private final AccessReviews reviews;
     private final TokenRequests tokenRequests;
+    private final jakarta.enterprise.inject.Instance<ProtobufCodec> codec;
 
     public AccessFilter(Authenticator authenticator, Authorizer authorizer, PolicySource policies,
-            AccessReviews reviews, TokenRequests tokenRequests) {
+            AccessReviews reviews, TokenRequests tokenRequests,
+            jakarta.enterprise.inject.Instance<ProtobufCodec> codec) {
+        this.codec = codec;
         this.authenticator = authenticator;
         this.authorizer = authorizer;
         this.policies = policies;
@@ -136,7 +140,21 @@ public class AccessFilter {
             if (body.length() > BODY_LIMIT) {
                 throw new ApiException(413, "RequestEntityTooLarge", "the request is too large");
             }
-            JsonNode parsed = body.length() == 0 ? Json.object() : Json.parse(body.getBytes());
+            String type = String.valueOf(rc.request().getHeader("Content-Type"));
+            JsonNode parsed;
+            if (body.length() == 0) {
+                parsed = Json.object();
+            } else if (type.startsWith(ProtobufCodec.MEDIA_TYPE)) {
+                // kubectl sends the review and TokenRequest bodies as protobuf
+                if (!codec.isResolvable()) {
+                    throw ApiException.unsupportedMediaType(type);
+                }
+                parsed = codec.get().decode(body.getBytes());
+            } else if (type.contains("yaml")) {
+                parsed = Json.parseYaml(body.getBytes());
+            } else {
+                parsed = Json.parse(body.getBytes());
+            }
             if (!(parsed instanceof ObjectNode o)) {
                 throw ApiException.badRequest("the request body is not a JSON object");
             }
@@ -146,6 +164,9 @@ public class AccessFilter {
             return;
         } catch (ApiException e) {
             fail(rc, e);
+            return;
+        } catch (IllegalArgumentException e) {
+            fail(rc, ApiException.badRequest("error decoding the request body: " + e.getMessage()));
             return;
         }
         UserInfo user = a.user();
@@ -167,9 +188,21 @@ public class AccessFilter {
             if (t != null) {
                 fail(rc, t);
             } else {
-                send(rc, 201, o);
+                sendObject(rc, 201, o);
             }
         }));
+    }
+
+    /** A response object, as protobuf when the client asks only for it (JSON is the default of every client). */
+    private void sendObject(RoutingContext rc, int code, ObjectNode obj) {
+        String accept = String.valueOf(rc.request().getHeader("Accept"));
+        if (accept.startsWith(ProtobufCodec.MEDIA_TYPE) && !accept.contains("json") && codec.isResolvable()
+                && codec.get().supports(obj.path("apiVersion").asText(), obj.path("kind").asText())) {
+            rc.response().setStatusCode(code).putHeader("Content-Type", ProtobufCodec.MEDIA_TYPE)
+                    .end(Buffer.buffer(codec.get().encode(obj)));
+            return;
+        }
+        send(rc, code, obj);
     }
 
     static void send(RoutingContext rc, int code, ObjectNode obj) {

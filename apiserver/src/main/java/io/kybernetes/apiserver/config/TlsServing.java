@@ -15,7 +15,8 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  * Turns upstream's serving flags into Quarkus HTTP settings: with {@code --tls-cert-file} and
  * {@code --tls-private-key-file} the secure port ({@code quarkus.http.port}, set by {@code --secure-port}) serves
  * HTTPS only, with the certificate in the default TLS configuration; {@code --client-ca-file} becomes its trust
- * store and client certificates are requested (not required, so bearer tokens and anonymous requests still work).
+ * store. Client certificates are requested, not required, so bearer tokens and anonymous requests still work
+ * ({@code quarkus.http.ssl.client-auth=REQUEST} is fixed at build time, in application.properties).
  * Without the flags nothing changes: plain HTTP as before. A config source factory, because the values depend on
  * other values and must hold in tests (which do not run main) as well.
  */
@@ -55,7 +56,6 @@ public class TlsServing implements ConfigSourceFactory {
         }
         if (clientCa != null) {
             p.put("quarkus.tls.trust-store.pem.certs", clientCa);
-            p.put("quarkus.http.ssl.client-auth", "REQUEST");
         }
         return p;
     }
