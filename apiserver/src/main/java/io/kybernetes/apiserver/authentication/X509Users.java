@@ -51,7 +51,10 @@ public final class X509Users {
         return false;
     }
 
-    /** CN -> name, every O -> a group (RFC 2253 subject). Null without a CN. */
+    /**
+     * CN -> name, every O -> a group, in the certificate's order (an RFC 2253 string lists the RDNs last first;
+     * LdapName indexes them in certificate order). Null without a CN.
+     */
     static UserInfo fromSubject(String rfc2253) {
         String cn = null;
         List<String> groups = new ArrayList<>();
@@ -66,8 +69,6 @@ public final class X509Users {
         } catch (InvalidNameException e) {
             return null;
         }
-        // LdapName lists RDNs right to left; upstream keeps the order the organizations appear in the subject
-        java.util.Collections.reverse(groups);
         return cn == null || cn.isEmpty() ? null : new UserInfo(cn, "", groups, Map.of());
     }
 }

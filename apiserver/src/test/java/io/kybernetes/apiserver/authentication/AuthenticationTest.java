@@ -27,7 +27,8 @@ class AuthenticationTest {
         "O=system:masters,CN=admin                 | admin  | system:masters",
         "CN=system:node:n1,O=system:nodes          | system:node:n1 | system:nodes",
         "CN=bob                                    | bob    | ''",
-        "CN=carol,O=dev,O=qa                       | carol  | dev;qa",
+        // RFC 2253 strings list the RDNs last first: the certificate says O=qa, O=dev, CN=carol
+        "CN=carol,O=dev,O=qa                       | carol  | qa;dev",
         "CN=dave,OU=ignored,O=ops,C=DE             | dave   | ops",
     })
     void x509SubjectGivesUserAndGroups(String subject, String user, String groups) {
