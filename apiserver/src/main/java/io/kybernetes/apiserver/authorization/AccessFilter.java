@@ -65,7 +65,8 @@ public class AccessFilter {
         io.vertx.core.Context ctx = io.vertx.core.Vertx.currentContext();
         String method = rc.request().method().name();
         String path = rc.normalizedPath();
-        authenticator.authenticate(rc.request()).thenCompose(user -> {
+        authenticator.authenticate(rc.request()).thenCompose(requester -> impersonate(requester, rc))
+                .thenCompose(user -> {
             rc.put(USER, user);
             Attributes a = Attributes.of(user, method, path, rc.queryParams().get("watch"));
             return authorizer.authorize(a).thenApply(d -> {
@@ -90,6 +91,35 @@ public class AccessFilter {
                 fail(rc, e);
             }
         }));
+    }
+
+    /** The impersonated user when the request asks for one and the requester may impersonate it; else the requester. */
+    private CompletableFuture<UserInfo> impersonate(UserInfo requester, RoutingContext rc) {
+        Impersonation imp;
+        try {
+            imp = Impersonation.of(requester, rc.request().headers());
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(ApiException.badRequest(e.getMessage()));
+        }
+        if (imp == null) {
+            return CompletableFuture.completedFuture(requester);
+        }
+        CompletableFuture<UserInfo> result = CompletableFuture.completedFuture(imp.user());
+        for (Attributes check : imp.checks()) {
+            result = result.thenCompose(u -> authorizer.authorize(check).thenApply(d -> {
+                if (!d.allowed()) {
+                    String what = check.resource().equals("userextras") ? "userextras/" + check.subresource()
+                            : check.resource();
+                    throw new ApiException(403, "Forbidden", what + " \"" + check.name() + "\" is forbidden: User \""
+                            + requester.name() + "\" cannot impersonate resource \"" + what + "\" in API group \""
+                            + check.apiGroup() + "\"" + (check.namespace().isEmpty() ? " at the cluster scope"
+                                    : " in the namespace \"" + check.namespace() + "\""),
+                            check.name(), check.apiGroup(), check.resource(), null, null);
+                }
+                return u;
+            }));
+        }
+        return result;
     }
 
     private void proceed(RoutingContext rc, Attributes a) {

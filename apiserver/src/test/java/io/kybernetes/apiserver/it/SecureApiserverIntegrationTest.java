@@ -332,6 +332,22 @@ class SecureApiserverIntegrationTest {
 
     @Test
     @Order(7)
+    void impersonationNeedsTheImpersonateVerb() throws Exception {
+        Path admin = certUser("admin");
+        String bot = "system:serviceaccount:rbac-it:bot";
+        assertEquals("yes", kubectl(admin, "-n", "rbac-it", "auth", "can-i", "list", "pods", "--as=" + bot).out().trim());
+        assertEquals("no", kubectl(admin, "-n", "rbac-it", "auth", "can-i", "delete", "pods", "--as=" + bot).out().trim());
+        assertEquals(bot + " [\"system:serviceaccounts\",\"system:serviceaccounts:rbac-it\",\"system:authenticated\"]",
+                ok(admin, "auth", "whoami", "--as=" + bot, "-o",
+                        "jsonpath={.status.userInfo.username} {.status.userInfo.groups}"));
+        Result r = kubectl(tokenUser("bot", botToken()), "get", "pods", "--as=it-admin", "--as-group=system:masters");
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains("users \"it-admin\" is forbidden: User \"" + bot
+                + "\" cannot impersonate resource \"users\" in API group \"\" at the cluster scope"), r.all());
+    }
+
+    @Test
+    @Order(8)
     void tokensOfADeletedServiceAccountAreRefused() throws Exception {
         Path admin = certUser("admin");
         ok(admin, "-n", "rbac-it", "create", "serviceaccount", "short-lived");
