@@ -24,9 +24,10 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Where every request enters when security is on (any authenticator flag, or an authorization mode other than
+ * Where every request enters. When security is on (any authenticator flag, or an authorization mode other than
  * AlwaysAllow): authenticate, authorize, then either answer the review APIs and TokenRequest here or pass the
- * request on to the API routes. With no security flags no route is installed and requests flow as before.
+ * request on to the API routes. With no security flags only the review APIs are answered here (for
+ * system:anonymous, everything allowed) and every other request passes on untouched.
  */
 @ApplicationScoped
 public class AccessFilter {
@@ -54,13 +55,27 @@ public class AccessFilter {
     }
 
     void routes(@Observes Router router) {
-        if (!authenticator.enabled()) {
-            return;
-        }
         router.route().order(-1000).handler(this::handle);
     }
 
     void handle(RoutingContext rc) {
+        if (!authenticator.enabled()) {
+            // no security: every request is system:anonymous and allowed; only the review APIs are answered here
+            // (kubectl auth whoami / can-i work as upstream's with AlwaysAllow), the rest passes untouched
+            if (rc.request().method() == HttpMethod.POST) {
+                Attributes a = Attributes.of(UserInfo.anonymous(), "POST", rc.normalizedPath(), null);
+                String served = served(a, HttpMethod.POST);
+                if (served != null) {
+                    rc.put(USER, a.user());
+                    rc.request().body().onSuccess(b -> serve(rc, a, served, b)).onFailure(e -> fail(rc, e));
+                    // Quarkus hands requests to the router paused
+                    rc.request().resume();
+                    return;
+                }
+            }
+            rc.next();
+            return;
+        }
         rc.request().pause();
         io.vertx.core.Context ctx = io.vertx.core.Vertx.currentContext();
         String method = rc.request().method().name();
