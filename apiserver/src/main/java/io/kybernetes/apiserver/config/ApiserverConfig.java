@@ -34,4 +34,35 @@ public interface ApiserverConfig {
 
     /** The address published in the kubernetes Service's endpoints; empty: the first non-loopback IPv4. */
     java.util.Optional<String> advertiseAddress();
+
+    /** Serving certificate (PEM); with the key, the secure port serves HTTPS. */
+    java.util.Optional<String> tlsCertFile();
+
+    java.util.Optional<String> tlsPrivateKeyFile();
+
+    /** CA bundle client certificates are verified against; unset: no client-certificate users. */
+    java.util.Optional<String> clientCaFile();
+
+    /** Static bearer tokens (CSV token,user,uid,"groups"). */
+    java.util.Optional<String> tokenAuthFile();
+
+    /** Comma-separated PEM files whose keys verify service account tokens. */
+    java.util.Optional<String> serviceAccountKeyFile();
+
+    /** PEM private key that signs service account tokens (TokenRequest). */
+    java.util.Optional<String> serviceAccountSigningKeyFile();
+
+    @WithDefault("https://kubernetes.default.svc.cluster.local")
+    String serviceAccountIssuer();
+
+    /** Comma-separated audiences the API accepts in tokens; empty: the issuer. */
+    java.util.Optional<String> apiAudiences();
+
+    /** Whether requests without credentials are served as system:anonymous. */
+    @WithDefault("true")
+    boolean anonymousAuth();
+
+    /** Comma-separated authorizers in order: AlwaysAllow, AlwaysDeny, Node, RBAC. */
+    @WithDefault("AlwaysAllow")
+    String authorizationMode();
 }
