@@ -82,7 +82,7 @@ public final class NodeEligibility {
     }
 
     /** Terms are ORed, requirements within a term ANDed; an empty term matches nothing. */
-    static boolean matches(NodeSelector selector, Node node) {
+    public static boolean matches(NodeSelector selector, Node node) {
         if (selector.getNodeSelectorTerms() == null) {
             return true;
         }
