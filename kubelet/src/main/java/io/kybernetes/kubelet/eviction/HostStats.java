@@ -24,6 +24,7 @@ import io.kybernetes.kubelet.cri.v1.ContainerStats;
 import io.kybernetes.kubelet.pod.ContainerSpecs;
 import io.kybernetes.kubelet.pod.CriLabels;
 import io.kybernetes.kubelet.stats.RootCgroup;
+import io.kybernetes.kubelet.stats.StatsSummary;
 
 /**
  * The real node's signals and pods' usage:
@@ -59,7 +60,7 @@ public final class HostStats implements StatsSource {
     @Override
     public Map<Signal, Observation> node() {
         Map<Signal, Observation> out = new EnumMap<>(Signal.class);
-        Map<String, Long> mem = meminfo(read(Path.of("/proc/meminfo")));
+        Map<String, Long> mem = StatsSummary.meminfo(read(Path.of("/proc/meminfo")));
         Long total = mem.get("MemTotal");
         if (total != null) {
             long capacity = total * 1024;
@@ -226,22 +227,6 @@ public final class HostStats implements StatsSource {
             q = q.getParent();
         }
         return q == null ? Path.of("/") : q;
-    }
-
-    static Map<String, Long> meminfo(String text) {
-        Map<String, Long> m = new HashMap<>();
-        for (String line : text.split("\n")) {
-            int colon = line.indexOf(':');
-            if (colon > 0) {
-                String[] f = line.substring(colon + 1).trim().split("\\s+");
-                try {
-                    m.put(line.substring(0, colon), Long.parseLong(f[0]));
-                } catch (NumberFormatException e) {
-                    // not a number
-                }
-            }
-        }
-        return m;
     }
 
     private static long number(Path p) {

@@ -146,7 +146,8 @@ public final class StatsSummary {
         return 0;
     }
 
-    static Map<String, Long> meminfo(String text) {
+    /** /proc/meminfo as name -> the number (kB for most): shared with the eviction manager's host signals. */
+    public static Map<String, Long> meminfo(String text) {
         Map<String, Long> m = new LinkedHashMap<>();
         for (String line : text.split("\n")) {
             int colon = line.indexOf(':');
