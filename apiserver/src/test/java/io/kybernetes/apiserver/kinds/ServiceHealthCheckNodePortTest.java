@@ -104,6 +104,46 @@ class ServiceHealthCheckNodePortTest {
         public Optional<String> advertiseAddress() {
             return Optional.empty();
         }
+
+        public Optional<String> tlsCertFile() {
+            return Optional.empty();
+        }
+
+        public Optional<String> tlsPrivateKeyFile() {
+            return Optional.empty();
+        }
+
+        public Optional<String> clientCaFile() {
+            return Optional.empty();
+        }
+
+        public Optional<String> tokenAuthFile() {
+            return Optional.empty();
+        }
+
+        public Optional<String> serviceAccountKeyFile() {
+            return Optional.empty();
+        }
+
+        public Optional<String> serviceAccountSigningKeyFile() {
+            return Optional.empty();
+        }
+
+        public String serviceAccountIssuer() {
+            return "https://kubernetes.default.svc.cluster.local";
+        }
+
+        public Optional<String> apiAudiences() {
+            return Optional.empty();
+        }
+
+        public boolean anonymousAuth() {
+            return true;
+        }
+
+        public String authorizationMode() {
+            return "AlwaysAllow";
+        }
     };
 
     private final MemoryStore store = new MemoryStore();
