@@ -99,10 +99,20 @@ class ControllerTest {
         assertEquals("web /p1/x [200]", eventually(() -> curl("a.example", "/p1/x"), b -> b.startsWith("web")));
         assertTrue(curl("a.example", "/p2").endsWith("[404]"));
 
-        client.network().v1().ingresses().inNamespace(Fixtures.NS).withName("shop").edit(i -> {
-            i.getSpec().getRules().get(0).getHttp().getPaths().add(Fixtures.path("Exact", "/p2", "web"));
-            return i;
-        });
+        // The controller writes the Ingress status concurrently, so the edit retries on 409 as any client must.
+        for (int attempt = 0;; attempt++) {
+            try {
+                client.network().v1().ingresses().inNamespace(Fixtures.NS).withName("shop").edit(i -> {
+                    i.getSpec().getRules().get(0).getHttp().getPaths().add(Fixtures.path("Exact", "/p2", "web"));
+                    return i;
+                });
+                break;
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt >= 5) {
+                    throw e;
+                }
+            }
+        }
         assertEquals("web /p2 [200]", eventually(() -> curl("a.example", "/p2"), b -> b.startsWith("web")));
 
         String ip = eventually(() -> {
