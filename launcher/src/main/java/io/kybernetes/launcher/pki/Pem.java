@@ -18,17 +18,23 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
+import org.bouncycastle.asn1.DERBitString;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.jcajce.provider.asymmetric.util.EC5Util;
+import org.bouncycastle.jce.spec.ECParameterSpec;
+import org.bouncycastle.math.ec.ECPoint;
+import org.bouncycastle.math.ec.FixedPointCombMultiplier;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 
 /**
- * PEM encoding of certificates ("CERTIFICATE"), private keys (PKCS#8 "PRIVATE KEY", which Go, etcd, OpenSSL and
- * Vert.x all read), public keys ("PUBLIC KEY") and CSRs ("CERTIFICATE REQUEST"); reading accepts PKCS#1 and SEC1
- * keys too. Files are replaced atomically; private keys are written 0600, the rest 0644.
+ * PEM encoding of certificates ("CERTIFICATE"), private keys as kubeadm writes them (SEC1 "EC PRIVATE KEY", PKCS#1
+ * "RSA PRIVATE KEY": fabric8's kubeconfig reader takes an EC key only in SEC1 form), public keys ("PUBLIC KEY") and
+ * CSRs ("CERTIFICATE REQUEST"); reading accepts PKCS#8 keys too. Files are replaced atomically; private keys are
+ * written 0600, the rest 0644.
  */
 public final class Pem {
 
@@ -54,7 +60,23 @@ public final class Pem {
     }
 
     public static String encode(PrivateKey key) {
-        return encode("PRIVATE KEY", key.getEncoded());
+        try {
+            PrivateKeyInfo info = PrivateKeyInfo.getInstance(key.getEncoded());
+            if (key instanceof java.security.interfaces.ECPrivateKey ec) {
+                // SEC1 with the public point (readers such as fabric8's rebuild the key pair from it): Q = d*G
+                ECParameterSpec spec = EC5Util.convertSpec(ec.getParams());
+                ECPoint q = new FixedPointCombMultiplier().multiply(spec.getG(), ec.getS()).normalize();
+                return encode("EC PRIVATE KEY", new org.bouncycastle.asn1.sec.ECPrivateKey(spec.getN().bitLength(),
+                        ec.getS(), new DERBitString(q.getEncoded(false)),
+                        info.getPrivateKeyAlgorithm().getParameters()).getEncoded());
+            }
+            if (key instanceof java.security.interfaces.RSAPrivateCrtKey) {
+                return encode("RSA PRIVATE KEY", info.parsePrivateKey().toASN1Primitive().getEncoded());
+            }
+            return encode("PRIVATE KEY", key.getEncoded());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("private key cannot be encoded: " + e.getMessage(), e);
+        }
     }
 
     public static String encode(PublicKey key) {
@@ -92,7 +114,7 @@ public final class Pem {
         try (PEMParser p = new PEMParser(new StringReader(pem))) {
             for (Object o = p.readObject(); o != null; o = p.readObject()) {
                 if (o instanceof PEMKeyPair kp) {
-                    return converter.getKeyPair(kp).getPrivate();
+                    return converter.getPrivateKey(kp.getPrivateKeyInfo()); // SEC1 without a public point too
                 }
                 if (o instanceof PrivateKeyInfo info) {
                     return converter.getPrivateKey(info);

@@ -321,8 +321,14 @@ class CertsMainTest {
         assertEquals("subject=O = system:nodes, CN = system:node:node1\n", node);
         String sa = run("openssl", "rsa", "-pubin", "-noout", "-text", "-in", etc("pki/sa.pub").toString());
         assertTrue(sa.contains("Public-Key: (2048 bit)"), sa);
-        run("openssl", "pkey", "-noout", "-in", etc("pki/sa.key").toString());
-        run("openssl", "pkey", "-noout", "-in", etc("pki/apiserver.key").toString());
+        assertTrue(Files.readString(etc("pki/sa.key")).startsWith("-----BEGIN RSA PRIVATE KEY-----\n"));
+        run("openssl", "rsa", "-check", "-noout", "-in", etc("pki/sa.key").toString());
+        assertTrue(Files.readString(etc("pki/apiserver.key")).startsWith("-----BEGIN EC PRIVATE KEY-----\n"));
+        String key = run("openssl", "ec", "-check", "-noout", "-text", "-in", etc("pki/apiserver.key").toString());
+        assertTrue(key.contains("pub:") && key.contains("ASN1 OID: prime256v1"), key);
+        String pubOfKey = run("openssl", "pkey", "-pubout", "-in", etc("pki/apiserver.key").toString());
+        String pubOfCert = run("openssl", "x509", "-pubkey", "-noout", "-in", etc("pki/apiserver.crt").toString());
+        assertEquals(pubOfCert, pubOfKey, "the key is the certificate's");
     }
 
     @Test

@@ -28,7 +28,24 @@ class KubeconfigTest {
         assertEquals("https://127.0.0.1:6443", read.server());
         assertArrayEquals(ca.cert().getEncoded(), read.ca().getEncoded());
         assertArrayEquals(admin.cert().getEncoded(), read.client().cert().getEncoded());
-        assertArrayEquals(admin.key().getEncoded(), read.client().key().getEncoded());
+        assertEquals(true, Certificates.matches(read.client().key(), admin.cert().getPublicKey()));
+    }
+
+    /** fabric8 builds its TLS key store from the embedded EC key (it reads SEC1 keys only, with their point). */
+    @Test
+    void fabric8BuildsAClientFromIt(@TempDir Path dir) throws Exception {
+        CertificateAuthority ca = CertificateAuthority.create("kubernetes", Clock.systemUTC());
+        Issued cm = ca.issue(CertSpec.client("system:kube-controller-manager"), Clock.systemUTC());
+        Path file = dir.resolve("controller-manager.conf");
+        Kubeconfig.of("https://127.0.0.1:6443", "system:kube-controller-manager", ca.cert(), cm).write(file);
+        assertEquals(true, Pem.encode(cm.key()).startsWith("-----BEGIN EC PRIVATE KEY-----\n"));
+        try (var client = io.kybernetes.launcher.ApiClients.fromKubeconfig(file, true)) {
+            assertEquals("https://127.0.0.1:6443/", client.getConfiguration().getMasterUrl());
+            var keyStore = io.fabric8.kubernetes.client.internal.CertUtils.createKeyStore(
+                    client.getConfiguration().getClientCertData(), null, client.getConfiguration().getClientKeyData(),
+                    null, client.getConfiguration().getClientKeyAlgo(), "changeit", null, null);
+            assertEquals(1, keyStore.size());
+        }
     }
 
     @Test
