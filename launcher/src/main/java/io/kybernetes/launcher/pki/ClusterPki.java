@@ -284,6 +284,11 @@ public final class ClusterPki {
             Issued client;
             try {
                 client = k.client();
+                if (client == null) {
+                    throw new PkiException("a kubeconfig file \"" + l.kubeconfig() + "\" exists already but embeds "
+                            + "no client certificate and key (one for a plain-HTTP cluster?): remove it or choose "
+                            + "another --dir");
+                }
                 X509Certificate embeddedCa = k.ca();
                 if (embeddedCa == null || !Arrays.equals(embeddedCa.getEncoded(), ca.cert().getEncoded())) {
                     throw new PkiException("a kubeconfig file \"" + l.kubeconfig()
@@ -291,10 +296,6 @@ public final class ClusterPki {
                 }
             } catch (GeneralSecurityException e) {
                 throw new PkiException(l.kubeconfig() + ": unreadable embedded data: " + e.getMessage(), e);
-            }
-            if (client == null) {
-                throw new PkiException("a kubeconfig file \"" + l.kubeconfig() + "\" exists already but embeds no "
-                        + "client certificate and key: remove it or choose another --dir");
             }
             if (options.server() != null && !options.server().equals(k.server())) {
                 throw new PkiException("a kubeconfig file \"" + l.kubeconfig() + "\" exists already but has an "

@@ -207,7 +207,7 @@ class CertsMainTest {
                 + "    server: http://127.0.0.1:6443\n  name: kybernetes\n");
         r = certs("generate");
         assertEquals(1, r.code());
-        assertTrue(r.err().contains("wrong CA cert"), r.err());
+        assertTrue(r.err().contains("exists already but embeds no client certificate and key"), r.err());
     }
 
     @Test
