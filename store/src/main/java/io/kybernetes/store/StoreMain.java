@@ -44,6 +44,8 @@ public class StoreMain {
         }
         String clientUrl = props.get("kybernetes.listen-client-urls");
         try {
+            ListenUrlConfigSourceFactory.map(props.get("kybernetes.listen-metrics-urls"), "quarkus.http", false,
+                    new java.util.HashMap<>());
             ListenUrlConfigSourceFactory.clientTls(clientUrl == null ? null : clientUrl.split(",")[0].trim(),
                     props.get("kybernetes.cert-file"), props.get("kybernetes.key-file"),
                     props.get("kybernetes.trusted-ca-file"), Boolean.parseBoolean(props.get("kybernetes.client-cert-auth")));

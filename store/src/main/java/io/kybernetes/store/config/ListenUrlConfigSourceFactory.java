@@ -52,7 +52,7 @@ public final class ListenUrlConfigSourceFactory implements ConfigSourceFactory {
     }
 
     /** Sets {@code prefix}.host/.port from the first URL of {@code value}; returns that URL (null if unset). */
-    static String map(String value, String prefix, boolean tlsAllowed, Map<String, String> props) {
+    public static String map(String value, String prefix, boolean tlsAllowed, Map<String, String> props) {
         if (value == null) {
             return null;
         }
