@@ -82,6 +82,7 @@ public final class Kubelet implements AutoCloseable {
     private ProbeManager probes;
     private PodEvents events;
     private SharedIndexInformer<Pod> informer;
+    private SharedIndexInformer<io.fabric8.kubernetes.api.model.Service> serviceInformer;
     private io.kybernetes.kubelet.eviction.EvictionManager evictionManager;
     private PodSyncer syncer;
     private volatile Map<String, Set<String>> lastFingerprints = new HashMap<>();
@@ -165,7 +166,11 @@ public final class Kubelet implements AutoCloseable {
         volumes.setNodeResources(new io.kybernetes.kubelet.env.PodFacts.NodeResources(machine.cpus() * 1000L,
                 machine.memoryKi() * 1024));
         syncer.setVolumes(volumes);
-        syncer.setObjects(ObjectSource.of(client));
+        // Services for the containers' Service variables, as upstream's kubelet keeps them
+        serviceInformer = client.services().inAnyNamespace().runnableInformer(0);
+        serviceInformer.start();
+        syncer.setObjects(ObjectSource.of(client, () -> serviceInformer.hasSynced()
+                ? serviceInformer.getStore().list() : null));
         syncer.setNodeResources(machine.cpus() * 1000L, machine.memoryKi() * 1024);
         syncer.setDns(pod -> PodDns.config(pod, settings.clusterDns, settings.clusterDomain, hostResolv()));
         var pods = client.pods().inAnyNamespace();
@@ -319,6 +324,9 @@ public final class Kubelet implements AutoCloseable {
         loops.shutdownNow();
         if (informer != null) {
             informer.close();
+        }
+        if (serviceInformer != null) {
+            serviceInformer.close();
         }
         if (workers != null) {
             workers.close();
