@@ -35,6 +35,10 @@ public class ApiserverMain {
                         new Flag("authorization-mode", "AlwaysAllow",
                                 "comma-separated authorizers in order: AlwaysAllow, AlwaysDeny, Node, RBAC"),
                         new Flag("etcd-servers", "http://127.0.0.1:2379", "comma-separated etcd v3 client URLs"),
+                        // etcd client TLS: used with https:// --etcd-servers
+                        new Flag("etcd-cafile", null, "PEM CA bundle that verifies the etcd servers (https:// URLs)"),
+                        new Flag("etcd-certfile", null, "PEM client certificate for etcd"),
+                        new Flag("etcd-keyfile", null, "PEM private key of --etcd-certfile"),
                         new Flag("service-cluster-ip-range", "10.96.0.0/12", "CIDR from which Service cluster IPs are allocated"),
                         new Flag("service-node-port-range", "30000-32767", "port range reserved for NodePort Services"),
                         new Flag("advertise-address", "",

@@ -65,4 +65,15 @@ public interface ApiserverConfig {
     /** Comma-separated authorizers in order: AlwaysAllow, AlwaysDeny, Node, RBAC. */
     @WithDefault("AlwaysAllow")
     String authorizationMode();
+
+    // --- etcd client TLS (kube-apiserver's --etcd-cafile, --etcd-certfile, --etcd-keyfile) ---
+
+    /** CA bundle (PEM) that verifies the etcd servers' certificates; unset: the JDK's trusted CAs. */
+    java.util.Optional<String> etcdCafile();
+
+    /** Client certificate (PEM) presented to etcd. */
+    java.util.Optional<String> etcdCertfile();
+
+    /** Private key (PEM) of {@link #etcdCertfile()}. */
+    java.util.Optional<String> etcdKeyfile();
 }
