@@ -65,4 +65,12 @@ public interface ApiserverConfig {
     /** Comma-separated authorizers in order: AlwaysAllow, AlwaysDeny, Node, RBAC. */
     @WithDefault("AlwaysAllow")
     String authorizationMode();
+
+    // ---- admission (--enable-admission-plugins, --disable-admission-plugins)
+
+    /** Comma-separated admission plugins to run besides the default-on ones. */
+    java.util.Optional<String> enableAdmissionPlugins();
+
+    /** Comma-separated admission plugins not to run, default-on ones included. */
+    java.util.Optional<String> disableAdmissionPlugins();
 }

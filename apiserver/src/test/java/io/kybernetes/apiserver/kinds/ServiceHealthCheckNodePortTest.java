@@ -144,6 +144,14 @@ class ServiceHealthCheckNodePortTest {
         public String authorizationMode() {
             return "AlwaysAllow";
         }
+
+        public Optional<String> enableAdmissionPlugins() {
+            return Optional.empty();
+        }
+
+        public Optional<String> disableAdmissionPlugins() {
+            return Optional.empty();
+        }
     };
 
     private final MemoryStore store = new MemoryStore();
