@@ -44,6 +44,7 @@ import io.kybernetes.controllers.reconcile.QueueController;
 import io.kybernetes.controllers.replicaset.KubePodControl;
 import io.kybernetes.controllers.replicaset.ReplicaSetController;
 import io.kybernetes.controllers.replicationcontroller.ReplicationControllers;
+import io.kybernetes.controllers.rootca.RootCaPublisher;
 import io.kybernetes.controllers.serviceaccount.ServiceAccountController;
 import io.kybernetes.controllers.statefulset.StatefulSetController;
 import io.kybernetes.controllers.volume.binder.PersistentVolumeBinder;
@@ -80,7 +81,8 @@ public class ControllerManager implements HealthCheck {
             StatefulSetController.NAME, ServiceAccountController.NAME,
             NodeLifecycleController.NAME, ReplicationControllers.NAME, HorizontalPodAutoscalerController.NAME,
             DisruptionController.NAME, RangeAllocator.NAME,
-            PersistentVolumeBinder.NAME, PvcProtectionController.NAME, PvProtectionController.NAME);
+            PersistentVolumeBinder.NAME, PvcProtectionController.NAME, PvProtectionController.NAME,
+            RootCaPublisher.NAME);
 
     /** The HPA controller's settings (upstream's --horizontal-pod-autoscaler-* flags). */
     public record HpaSettings(java.time.Duration syncPeriod, double tolerance,
@@ -155,7 +157,8 @@ public class ControllerManager implements HealthCheck {
                     new HpaSettings(config.horizontalPodAutoscalerSyncPeriod(),
                             config.horizontalPodAutoscalerTolerance(),
                             config.horizontalPodAutoscalerDownscaleStabilization()), ipamSettings(config),
-                    new StorageSettings(config.localPathDir(), config.localPathHelperImage()));
+                    new StorageSettings(config.localPathDir(), config.localPathHelperImage()),
+                    config.rootCaFile().filter(f -> !f.isBlank()).map(RootCaPublisher::read).orElse(null));
             LOG.infof("controllers %s started against %s", running.controllers().stream()
                     .map(QueueController::name).toList(), client.getConfiguration().getMasterUrl());
         }
@@ -211,6 +214,13 @@ public class ControllerManager implements HealthCheck {
 
     public static Running start(KubernetesClient client, List<String> enabled, int workers,
             List<String> gcDependents, HpaSettings hpa, RangeAllocator.Settings ipam, StorageSettings storage) {
+        return start(client, enabled, workers, gcDependents, hpa, ipam, storage, null);
+    }
+
+    /** As above, with the root CA bundle to publish in every namespace ({@code rootCa} null: not published). */
+    public static Running start(KubernetesClient client, List<String> enabled, int workers,
+            List<String> gcDependents, HpaSettings hpa, RangeAllocator.Settings ipam, StorageSettings storage,
+            String rootCa) {
         validate(enabled);
         Informers informers = new Informers(client);
         Map<String, Supplier<QueueController>> known = new LinkedHashMap<>();
@@ -248,6 +258,9 @@ public class ControllerManager implements HealthCheck {
         if (ipam.allocateNodeCidrs()) { // as upstream, the node IPAM controller runs only with --allocate-node-cidrs
             known.put(RangeAllocator.NAME, () -> new RangeAllocator(informers, client,
                     new KubeEventRecorder(client, "cidrAllocator", Clock.systemUTC()), ipam.cidrs(), workers).queue());
+        }
+        if (rootCa != null) { // as upstream, the publisher runs only with --root-ca-file
+            known.put(RootCaPublisher.NAME, () -> new RootCaPublisher(informers, client, rootCa, workers).queue());
         }
         known.put(PersistentVolumeBinder.NAME, () -> new PersistentVolumeBinder(informers, client,
                 new KubeEventRecorder(client, "persistentvolume-controller", Clock.systemUTC()),

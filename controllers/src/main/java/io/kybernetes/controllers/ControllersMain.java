@@ -39,6 +39,8 @@ public class ControllersMain {
                         new Flag("node-cidr-mask-size", "24", "prefix length of a node's pod subnet"),
                         new Flag("service-cluster-ip-range", null, "CIDR range of the services, kept out of the "
                                 + "node subnets"),
+                        new Flag("root-ca-file", null, "PEM CA bundle published as ConfigMap kube-root-ca.crt "
+                                + "(key ca.crt) in every namespace; unset: the publisher does not run"),
                         new Flag("leader-elect", "true", "run the controllers only while holding the Lease "
                                 + "kube-system/kube-controller-manager, so that a standby replica can take over"),
                         new Flag("leader-elect-lease-duration", "12s", "how long a lease lasts without renewal; a "
