@@ -50,7 +50,14 @@ public class ApiserverMain {
                                 "maximum number of non-watch requests in flight; beyond it the server answers 429"),
                         new Flag("default-watch-cache-size", "2048",
                                 "recent changes the watch cache keeps per resource for watches that resume; 0 gives "
-                                        + "every watch a store watch of its own")))
+                                        + "every watch a store watch of its own"),
+                        // ---- admission
+                        new Flag("enable-admission-plugins", null,
+                                "comma-separated admission plugins to enable besides the default ones (NamespaceLifecycle, "
+                                        + "LimitRanger, ServiceAccount, PodSecurity, Priority, DefaultTolerationSeconds, "
+                                        + "DefaultStorageClass, ResourceQuota); order does not matter"),
+                        new Flag("disable-admission-plugins", null,
+                                "comma-separated admission plugins to disable, default ones included")))
                 .run(args);
     }
 }

@@ -48,6 +48,7 @@ import io.kybernetes.controllers.reconcile.QueueController;
 import io.kybernetes.controllers.replicaset.KubePodControl;
 import io.kybernetes.controllers.replicaset.ReplicaSetController;
 import io.kybernetes.controllers.replicationcontroller.ReplicationControllers;
+import io.kybernetes.controllers.rootca.RootCaPublisher;
 import io.kybernetes.controllers.serviceaccount.ServiceAccountController;
 import io.kybernetes.controllers.statefulset.StatefulSetController;
 import io.kybernetes.controllers.volume.binder.PersistentVolumeBinder;
@@ -85,7 +86,7 @@ public class ControllerManager implements HealthCheck {
             NodeLifecycleController.NAME, ReplicationControllers.NAME, HorizontalPodAutoscalerController.NAME,
             DisruptionController.NAME, RangeAllocator.NAME,
             PersistentVolumeBinder.NAME, PvcProtectionController.NAME, PvProtectionController.NAME,
-            CsrSigningController.NAME, CsrApprovingController.NAME);
+            CsrSigningController.NAME, CsrApprovingController.NAME, RootCaPublisher.NAME);
 
     /** The HPA controller's settings (upstream's --horizontal-pod-autoscaler-* flags). */
     public record HpaSettings(java.time.Duration syncPeriod, double tolerance,
@@ -171,7 +172,8 @@ public class ControllerManager implements HealthCheck {
                             config.horizontalPodAutoscalerTolerance(),
                             config.horizontalPodAutoscalerDownscaleStabilization()), ipamSettings(config),
                     new StorageSettings(config.localPathDir(), config.localPathHelperImage()),
-                    signingSettings(config));
+                    signingSettings(config),
+                    config.rootCaFile().filter(f -> !f.isBlank()).map(RootCaPublisher::read).orElse(null));
             LOG.infof("controllers %s started against %s", running.controllers().stream()
                     .map(QueueController::name).toList(), client.getConfiguration().getMasterUrl());
         }
@@ -227,12 +229,17 @@ public class ControllerManager implements HealthCheck {
 
     public static Running start(KubernetesClient client, List<String> enabled, int workers,
             List<String> gcDependents, HpaSettings hpa, RangeAllocator.Settings ipam, StorageSettings storage) {
-        return start(client, enabled, workers, gcDependents, hpa, ipam, storage, ClusterSigning.DISABLED);
+        return start(client, enabled, workers, gcDependents, hpa, ipam, storage, ClusterSigning.DISABLED,
+                null);
     }
 
+    /**
+     * As above, with the CSR signer's CA ({@link ClusterSigning#DISABLED}: neither signer nor approver runs) and the
+     * root CA bundle to publish in every namespace ({@code rootCa} null: not published).
+     */
     public static Running start(KubernetesClient client, List<String> enabled, int workers,
             List<String> gcDependents, HpaSettings hpa, RangeAllocator.Settings ipam, StorageSettings storage,
-            ClusterSigning signing) {
+            ClusterSigning signing, String rootCa) {
         validate(enabled);
         Informers informers = new Informers(client);
         Map<String, Supplier<QueueController>> known = new LinkedHashMap<>();
@@ -276,6 +283,9 @@ public class ControllerManager implements HealthCheck {
                     signing.ca(), signing.duration(), Clock.systemUTC(), workers).queue());
             known.put(CsrApprovingController.NAME, () -> new CsrApprovingController(informers,
                     new KubeCsrApi(client), Clock.systemUTC(), workers).queue());
+        }
+        if (rootCa != null) { // as upstream, the publisher runs only with --root-ca-file
+            known.put(RootCaPublisher.NAME, () -> new RootCaPublisher(informers, client, rootCa, workers).queue());
         }
         known.put(PersistentVolumeBinder.NAME, () -> new PersistentVolumeBinder(informers, client,
                 new KubeEventRecorder(client, "persistentvolume-controller", Clock.systemUTC()),

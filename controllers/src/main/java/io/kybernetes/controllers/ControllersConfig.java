@@ -96,4 +96,8 @@ public interface ControllersConfig {
         @WithDefault("pods,replicasets,jobs,controllerrevisions,endpointslices")
         List<String> dependents();
     }
+
+    // ---- root-ca-cert-publisher
+    /** PEM bundle published as ConfigMap kube-root-ca.crt in every namespace (upstream --root-ca-file); unset: off. */
+    java.util.Optional<String> rootCaFile();
 }

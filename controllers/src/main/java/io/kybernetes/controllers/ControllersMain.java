@@ -45,6 +45,8 @@ public class ControllersMain {
                                 + "it also starts the approver of kubelet client CSRs; without: neither runs"),
                         new Flag("cluster-signing-key-file", null, "PEM private key of --cluster-signing-cert-file"),
                         new Flag("cluster-signing-duration", "8760h", "the longest validity of signed certificates"),
+                        new Flag("root-ca-file", null, "PEM CA bundle published as ConfigMap kube-root-ca.crt "
+                                + "(key ca.crt) in every namespace; unset: the publisher does not run"),
                         new Flag("leader-elect", "true", "run the controllers only while holding the Lease "
                                 + "kube-system/kube-controller-manager, so that a standby replica can take over"),
                         new Flag("leader-elect-lease-duration", "12s", "how long a lease lasts without renewal; a "

@@ -76,4 +76,12 @@ public interface ApiserverConfig {
 
     /** Private key (PEM) of {@link #etcdCertfile()}. */
     java.util.Optional<String> etcdKeyfile();
+
+    // ---- admission (--enable-admission-plugins, --disable-admission-plugins)
+
+    /** Comma-separated admission plugins to run besides the default-on ones. */
+    java.util.Optional<String> enableAdmissionPlugins();
+
+    /** Comma-separated admission plugins not to run, default-on ones included. */
+    java.util.Optional<String> disableAdmissionPlugins();
 }

@@ -156,6 +156,14 @@ class ServiceHealthCheckNodePortTest {
         public Optional<String> etcdKeyfile() {
             return Optional.empty();
         }
+
+        public Optional<String> enableAdmissionPlugins() {
+            return Optional.empty();
+        }
+
+        public Optional<String> disableAdmissionPlugins() {
+            return Optional.empty();
+        }
     };
 
     private final MemoryStore store = new MemoryStore();

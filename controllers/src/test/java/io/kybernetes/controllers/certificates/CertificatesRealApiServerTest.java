@@ -63,7 +63,7 @@ class CertificatesRealApiServerTest {
         running = ControllerManager.start(client, List.of(CsrSigningController.NAME, CsrApprovingController.NAME), 1,
                 List.of(), ControllerManager.HpaSettings.DEFAULT, RangeAllocator.Settings.DISABLED,
                 ControllerManager.StorageSettings.DEFAULT, new ClusterSigning(dir.resolve("ca.crt").toString(),
-                        dir.resolve("ca.key").toString(), Duration.ofHours(8760)));
+                        dir.resolve("ca.key").toString(), Duration.ofHours(8760)), null);
     }
 
     @AfterAll
