@@ -456,7 +456,9 @@ class KubectlIntegrationTest {
         ok("create", "-f", file("ev1.json", POD.formatted("ev1")).toString());
         ok("create", "-f", file("ev2.json", POD.formatted("ev2")).toString());
         for (String p : List.of("ev1", "ev2")) {
-            ok("patch", "pod", p, "--subresource=status", "--type=merge", "-p", "{\"status\":{\"phase\":\"Running\"}}");
+            // healthy (Ready) pods: an eviction of a not-Ready one would not take a disruption while the budget is met
+            ok("patch", "pod", p, "--subresource=status", "--type=merge", "-p", "{\"status\":{\"phase\":\"Running\","
+                    + "\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\"}]}}");
         }
         ok("create", "poddisruptionbudget", "ev-pdb", "--selector=app=p", "--min-available=2");
         String eviction = "{\"apiVersion\":\"policy/v1\",\"kind\":\"Eviction\",\"metadata\":{\"name\":\"%s\"}}";
