@@ -12,6 +12,7 @@ public final class CycleState {
 
     private final Map<String, Object> data = new HashMap<>();
     private final List<NodeInfo> nodes;
+    private Snapshot snapshot;
 
     public CycleState() {
         this(List.of());
@@ -24,6 +25,23 @@ public final class CycleState {
     /** Every node of the snapshot, feasible or not. */
     public List<NodeInfo> nodes() {
         return nodes;
+    }
+
+    /** The nodes holding pods with pod affinity or anti-affinity terms (upstream's HavePodsWithAffinityList). */
+    public List<NodeInfo> nodesWithPodsWithAffinity() {
+        return snapshot().havePodsWithAffinity();
+    }
+
+    /** The nodes holding pods with required anti-affinity (upstream's HavePodsWithRequiredAntiAffinityList). */
+    public List<NodeInfo> nodesWithPodsWithRequiredAntiAffinity() {
+        return snapshot().havePodsWithRequiredAntiAffinity();
+    }
+
+    private Snapshot snapshot() {
+        if (snapshot == null) {
+            snapshot = Snapshot.of(nodes);
+        }
+        return snapshot;
     }
 
     public void write(String key, Object value) {

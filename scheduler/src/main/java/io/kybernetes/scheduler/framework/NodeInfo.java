@@ -22,6 +22,9 @@ public final class NodeInfo {
     /** Pods with any pod affinity or anti-affinity, and those with required anti-affinity (as upstream's NodeInfo). */
     private final List<Pod> podsWithAffinity;
     private final List<Pod> podsWithRequiredAntiAffinity;
+    /** spec.unschedulable and spec.taints (never null), read by every cycle's filters for every node visited. */
+    private final boolean unschedulable;
+    private final List<io.fabric8.kubernetes.api.model.Taint> taints;
     private final java.util.concurrent.ConcurrentHashMap<String, Object> memo =
             new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -50,6 +53,10 @@ public final class NodeInfo {
         this.reportsMemory = reportsSlow("memory");
         this.podsWithAffinity = withAffinity.isEmpty() ? List.of() : Collections.unmodifiableList(withAffinity);
         this.podsWithRequiredAntiAffinity = withAnti.isEmpty() ? List.of() : Collections.unmodifiableList(withAnti);
+        var spec = node.getSpec();
+        this.unschedulable = spec != null && Boolean.TRUE.equals(spec.getUnschedulable());
+        this.taints = spec == null || spec.getTaints() == null || spec.getTaints().isEmpty() ? List.of()
+                : Collections.unmodifiableList(new ArrayList<>(spec.getTaints()));
         this.requested = req;
         this.nonZeroRequested = nz;
         this.allocatable = node.getStatus() == null ? Resources.ZERO
@@ -63,6 +70,16 @@ public final class NodeInfo {
 
     public String name() {
         return node.getMetadata().getName();
+    }
+
+    /** The node's spec.unschedulable. */
+    public boolean unschedulable() {
+        return unschedulable;
+    }
+
+    /** The node's spec.taints, never null. */
+    public List<io.fabric8.kubernetes.api.model.Taint> taints() {
+        return taints;
     }
 
     /** The node's labels, never null. */
