@@ -4,7 +4,7 @@
 # and the ratio to upstream's scheduler_perf SchedulingBasic threshold at 5,000 nodes (680 pods/s).
 # Usage: scheduler/bench.sh [--nodes=5000] [--pods=10000] [--phases=plain,anti-affinity,spread] [--creators=32]
 #                           [--group-size=500] [--scheduler-opts=-Xmx1g] [--java-opts=...] [--jfr=DIR] [--rebuild]
-#                           [--pod-reports=false] [--kubelet-args="--hollow-lease-interval=10s ..."]
+#                           [--pod-reports=false] [--node-heartbeats=false] [--kubelet-args="--hollow-zones=3 ..."]
 # Quick run: NODES=500 PODS=2000 scheduler/bench.sh (env NODES, PODS, PHASES set the defaults).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -45,14 +45,14 @@ public final class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, Sc
         Resources used = node.requested();
         List<String> reasons = new ArrayList<>();
         // A resource the node does not report is not limited (a kubelet that reports no "pods" still runs pods).
-        if (node.reports("pods") && node.pods().size() + 1 > alloc.pods()) {
+        if (node.reportsPods() && node.pods().size() + 1 > alloc.pods()) {
             reasons.add("Too many pods");
         }
         if (!req.isZero()) {
-            if (req.milliCpu() > 0 && node.reports("cpu") && req.milliCpu() > alloc.milliCpu() - used.milliCpu()) {
+            if (req.milliCpu() > 0 && node.reportsCpu() && req.milliCpu() > alloc.milliCpu() - used.milliCpu()) {
                 reasons.add("Insufficient cpu");
             }
-            if (req.memory() > 0 && node.reports("memory") && req.memory() > alloc.memory() - used.memory()) {
+            if (req.memory() > 0 && node.reportsMemory() && req.memory() > alloc.memory() - used.memory()) {
                 reasons.add("Insufficient memory");
             }
             if (req.ephemeralStorage() > 0 && node.reports("ephemeral-storage")
