@@ -13,6 +13,8 @@ public final class CycleState {
     private final Map<String, Object> data = new HashMap<>();
     private final List<NodeInfo> nodes;
     private Snapshot snapshot;
+    /** By filter position: filters whose PreFilter answered Skip for this cycle's pod (null: none). */
+    private boolean[] skippedFilters;
 
     public CycleState() {
         this(List.of());
@@ -42,6 +44,17 @@ public final class CycleState {
             snapshot = Snapshot.of(nodes);
         }
         return snapshot;
+    }
+
+    void skipFilter(int index, int filters) {
+        if (skippedFilters == null) {
+            skippedFilters = new boolean[filters];
+        }
+        skippedFilters[index] = true;
+    }
+
+    boolean[] skippedFilters() {
+        return skippedFilters;
     }
 
     public void write(String key, Object value) {

@@ -50,6 +50,8 @@ public final class Framework {
     private final int percentageOfNodesToScore;
     private final Random random;
     private int nextStartNodeIndex;
+    /** Per PreFilter plugin: the position of the same plugin among the filters, or -1. */
+    private final int[] filterOfPreFilter;
 
     public Framework(List<PreFilterPlugin> preFilters, List<FilterPlugin> filters, List<WeightedScore> scores,
             Random random) {
@@ -75,6 +77,15 @@ public final class Framework {
         this.scores = List.copyOf(scores);
         this.percentageOfNodesToScore = percentageOfNodesToScore;
         this.random = random;
+        this.filterOfPreFilter = new int[this.preFilters.size()];
+        for (int i = 0; i < this.preFilters.size(); i++) {
+            filterOfPreFilter[i] = -1;
+            for (int j = 0; j < this.filters.size(); j++) {
+                if (this.filters.get(j) == (Object) this.preFilters.get(i)) {
+                    filterOfPreFilter[i] = j;
+                }
+            }
+        }
     }
 
     public String profileName() {
@@ -159,9 +170,13 @@ public final class Framework {
 
     /** Every PreFilter in order; the first failure decides. */
     public Status runPreFilters(CycleState state, Pod pod) {
-        for (PreFilterPlugin p : preFilters) {
-            Status s = p.preFilter(state, pod);
-            if (!s.isSuccess()) {
+        for (int i = 0; i < preFilters.size(); i++) {
+            Status s = preFilters.get(i).preFilter(state, pod);
+            if (s.code() == Status.Code.SKIP) {
+                if (filterOfPreFilter[i] >= 0) {
+                    state.skipFilter(filterOfPreFilter[i], filters.size());
+                }
+            } else if (!s.isSuccess()) {
                 return s;
             }
         }
@@ -170,8 +185,12 @@ public final class Framework {
 
     /** Filters run in profile order; the first failure decides (as upstream without all-reasons mode). */
     public Status runFilters(CycleState state, Pod pod, NodeInfo node) {
-        for (FilterPlugin f : filters) {
-            Status s = f.filter(state, pod, node);
+        boolean[] skipped = state.skippedFilters();
+        for (int i = 0; i < filters.size(); i++) {
+            if (skipped != null && skipped[i]) {
+                continue;
+            }
+            Status s = filters.get(i).filter(state, pod, node);
             if (!s.isSuccess()) {
                 return s;
             }

@@ -197,7 +197,8 @@ public final class InterPodAffinity implements PreFilterPlugin, FilterPlugin, Pr
             }
         }
         state.write(FILTER_KEY, new FilterState(aff, anti, affCounts, antiCounts, existing));
-        return Status.success();
+        // nothing for Filter to check on any node: no terms of its own, no existing pod's anti-affinity matches it
+        return aff.isEmpty() && anti.isEmpty() && existing.isEmpty() ? Status.skip() : Status.success();
     }
 
     /**
