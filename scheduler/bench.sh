@@ -3,7 +3,8 @@
 # scratch dir, N hollow nodes, then pods in three phases (plain, anti-affinity, spread); prints pods/s per phase
 # and the ratio to upstream's scheduler_perf SchedulingBasic threshold at 5,000 nodes (680 pods/s).
 # Usage: scheduler/bench.sh [--nodes=5000] [--pods=10000] [--phases=plain,anti-affinity,spread] [--creators=32]
-#                           [--group-size=500] [--scheduler-opts=-Xmx1g] [--java-opts=...] [--rebuild]
+#                           [--group-size=500] [--scheduler-opts=-Xmx1g] [--java-opts=...] [--jfr=DIR] [--rebuild]
+#                           [--pod-reports=false] [--node-heartbeats=false] [--kubelet-args="--hollow-zones=3 ..."]
 # Quick run: NODES=500 PODS=2000 scheduler/bench.sh (env NODES, PODS, PHASES set the defaults).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +13,7 @@ rebuild=0
 for a in "$@"; do
   case "$a" in
     --rebuild) rebuild=1 ;;
-    -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) args+=("$a") ;;
   esac
 done

@@ -25,6 +25,10 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
  * pod being deleted is removed at once (DELETE with gracePeriodSeconds=0 and a uid precondition, as the kubelet
  * does after stopping the containers). One informer on all pods serves the whole fleet; the handlers only enqueue
  * keys, and the writer pool does the API calls, one in flight per pod.
+ * <p>
+ * A negative {@code startDelay} leaves bound pods alone, as the plain Node objects of upstream's scheduler_perf
+ * (no kubelet at all): no pod informer, no status write, and a deleted pod stays terminating. Scheduler benchmarks
+ * use it so that only the scheduler's own work is measured.
  */
 final class FakeRuntime {
 
@@ -40,7 +44,8 @@ final class FakeRuntime {
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
     final AtomicLong started = new AtomicLong();
     final AtomicLong deleted = new AtomicLong();
-    private SharedIndexInformer<Pod> informer;
+    private volatile SharedIndexInformer<Pod> informer;
+    private volatile boolean leavingPodsAlone;
 
     FakeRuntime(KubernetesClient client, HollowFleet fleet, List<HollowNode> nodes, Duration startDelay,
                 ExecutorService writers, ScheduledExecutorService timer, Clock clock) {
@@ -53,7 +58,17 @@ final class FakeRuntime {
         this.clock = clock;
     }
 
+    /** Whether bound pods are left alone (a negative start delay). */
+    boolean leavesPodsAlone() {
+        return startDelay.isNegative();
+    }
+
     void start() {
+        if (leavesPodsAlone()) {
+            leavingPodsAlone = true;
+            LOG.info("hollow nodes leave their pods alone (negative start delay): no pod watch, no pod status");
+            return;
+        }
         informer = client.pods().inAnyNamespace().runnableInformer(0);
         informer.addEventHandler(new ResourceEventHandler<>() {
             @Override
@@ -74,7 +89,7 @@ final class FakeRuntime {
     }
 
     boolean synced() {
-        return informer != null && informer.hasSynced();
+        return leavingPodsAlone || informer != null && informer.hasSynced();
     }
 
     void stop() {

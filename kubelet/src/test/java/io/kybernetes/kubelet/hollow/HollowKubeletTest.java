@@ -82,4 +82,24 @@ class HollowKubeletTest {
         assertTrue(other.getStatus() == null || other.getStatus().getPhase() == null,
                 "a pod of another node is left alone");
     }
+
+    @Test
+    void aNegativeStartDelayLeavesBoundPodsAlone() throws Exception {
+        HollowFleet fleet = new HollowFleet("hollow-", 2, 1, 4, 32L << 20);
+        KubernetesClient own = new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+                .withConfig(client.getConfiguration()).build();
+        hollow = new HollowKubelet(own, fleet, new HollowKubelet.Settings(Duration.ofSeconds(10),
+                Duration.ofMinutes(5), Duration.ofSeconds(-1), 4), Clock.systemUTC());
+        hollow.start();
+
+        assertEquals(2, client.nodes().list().getItems().size());
+        assertTrue(hollow.podsSynced(), "nothing to sync without a pod watch");
+        client.pods().inNamespace("default").resource(new PodBuilder().withNewMetadata().withName("p")
+                .withNamespace("default").withUid("uid-p").endMetadata().withNewSpec().withNodeName("hollow-1")
+                .addNewContainer().withName("c").withImage("nginx").endContainer().endSpec().build()).create();
+        Thread.sleep(500);
+        Pod p = client.pods().inNamespace("default").withName("p").get();
+        assertTrue(p.getStatus() == null || p.getStatus().getPhase() == null, "the bound pod is left alone");
+        assertEquals(0, hollow.podsStarted());
+    }
 }

@@ -12,6 +12,9 @@ public final class CycleState {
 
     private final Map<String, Object> data = new HashMap<>();
     private final List<NodeInfo> nodes;
+    private Snapshot snapshot;
+    /** By filter position: filters whose PreFilter answered Skip for this cycle's pod (null: none). */
+    private boolean[] skippedFilters;
 
     public CycleState() {
         this(List.of());
@@ -24,6 +27,34 @@ public final class CycleState {
     /** Every node of the snapshot, feasible or not. */
     public List<NodeInfo> nodes() {
         return nodes;
+    }
+
+    /** The nodes holding pods with pod affinity or anti-affinity terms (upstream's HavePodsWithAffinityList). */
+    public List<NodeInfo> nodesWithPodsWithAffinity() {
+        return snapshot().havePodsWithAffinity();
+    }
+
+    /** The nodes holding pods with required anti-affinity (upstream's HavePodsWithRequiredAntiAffinityList). */
+    public List<NodeInfo> nodesWithPodsWithRequiredAntiAffinity() {
+        return snapshot().havePodsWithRequiredAntiAffinity();
+    }
+
+    private Snapshot snapshot() {
+        if (snapshot == null) {
+            snapshot = Snapshot.of(nodes);
+        }
+        return snapshot;
+    }
+
+    void skipFilter(int index, int filters) {
+        if (skippedFilters == null) {
+            skippedFilters = new boolean[filters];
+        }
+        skippedFilters[index] = true;
+    }
+
+    boolean[] skippedFilters() {
+        return skippedFilters;
     }
 
     public void write(String key, Object value) {

@@ -1,7 +1,6 @@
 package io.kybernetes.scheduler.framework;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +50,8 @@ public final class Framework {
     private final int percentageOfNodesToScore;
     private final Random random;
     private int nextStartNodeIndex;
+    /** Per PreFilter plugin: the position of the same plugin among the filters, or -1. */
+    private final int[] filterOfPreFilter;
 
     public Framework(List<PreFilterPlugin> preFilters, List<FilterPlugin> filters, List<WeightedScore> scores,
             Random random) {
@@ -76,6 +77,15 @@ public final class Framework {
         this.scores = List.copyOf(scores);
         this.percentageOfNodesToScore = percentageOfNodesToScore;
         this.random = random;
+        this.filterOfPreFilter = new int[this.preFilters.size()];
+        for (int i = 0; i < this.preFilters.size(); i++) {
+            filterOfPreFilter[i] = -1;
+            for (int j = 0; j < this.filters.size(); j++) {
+                if (this.filters.get(j) == (Object) this.preFilters.get(i)) {
+                    filterOfPreFilter[i] = j;
+                }
+            }
+        }
     }
 
     public String profileName() {
@@ -160,9 +170,13 @@ public final class Framework {
 
     /** Every PreFilter in order; the first failure decides. */
     public Status runPreFilters(CycleState state, Pod pod) {
-        for (PreFilterPlugin p : preFilters) {
-            Status s = p.preFilter(state, pod);
-            if (!s.isSuccess()) {
+        for (int i = 0; i < preFilters.size(); i++) {
+            Status s = preFilters.get(i).preFilter(state, pod);
+            if (s.code() == Status.Code.SKIP) {
+                if (filterOfPreFilter[i] >= 0) {
+                    state.skipFilter(filterOfPreFilter[i], filters.size());
+                }
+            } else if (!s.isSuccess()) {
                 return s;
             }
         }
@@ -171,8 +185,12 @@ public final class Framework {
 
     /** Filters run in profile order; the first failure decides (as upstream without all-reasons mode). */
     public Status runFilters(CycleState state, Pod pod, NodeInfo node) {
-        for (FilterPlugin f : filters) {
-            Status s = f.filter(state, pod, node);
+        boolean[] skipped = state.skippedFilters();
+        for (int i = 0; i < filters.size(); i++) {
+            if (skipped != null && skipped[i]) {
+                continue;
+            }
+            Status s = filters.get(i).filter(state, pod, node);
             if (!s.isSuccess()) {
                 return s;
             }
@@ -198,27 +216,55 @@ public final class Framework {
 
     /** PreScore, then the weighted sum of every score plugin's normalized score, per node name, in input order. */
     public Map<String, Long> prioritize(CycleState state, Pod pod, List<NodeInfo> feasible) {
-        Map<String, Long> total = new LinkedHashMap<>(feasible.size() * 2);
-        feasible.forEach(n -> total.put(n.name(), 0L));
+        int n = feasible.size();
+        String[] names = new String[n];
+        for (int i = 0; i < n; i++) {
+            names[i] = feasible.get(i).name();
+        }
         for (PreScorePlugin p : preScores) {
             Status s = p.preScore(state, pod, feasible);
             if (s.code() == Status.Code.ERROR) {
                 throw new IllegalStateException(p.name() + ": " + s.reasons());
             }
         }
+        long[] total = new long[n];
+        long[] s = new long[n];
+        NodeScores view = new NodeScores(names, s);
         for (WeightedScore ws : scores) {
-            Map<String, Long> s = new HashMap<>(feasible.size() * 2);
-            for (NodeInfo n : feasible) {
-                s.put(n.name(), ws.plugin().score(state, pod, n));
+            ScorePlugin plugin = ws.plugin();
+            for (int i = 0; i < n; i++) {
+                s[i] = plugin.score(state, pod, feasible.get(i));
             }
-            ws.plugin().normalize(state, pod, s);
-            s.forEach((node, v) -> total.merge(node, v * ws.weight(), Long::sum));
+            plugin.normalize(state, pod, view);
+            long w = ws.weight();
+            for (int i = 0; i < n; i++) {
+                total[i] += s[i] * w;
+            }
         }
-        return total;
+        return new NodeScores(names, total);
     }
 
     /** The highest total; a uniformly random one among ties (reservoir sampling, as upstream). */
     String select(Map<String, Long> totals) {
+        if (totals instanceof NodeScores t) {
+            String best = null;
+            long bestScore = Long.MIN_VALUE;
+            int ties = 0;
+            for (int i = 0; i < t.size(); i++) {
+                long v = t.score(i);
+                if (v > bestScore) {
+                    best = t.name(i);
+                    bestScore = v;
+                    ties = 1;
+                } else if (v == bestScore) {
+                    ties++;
+                    if (random.nextInt(ties) == 0) {
+                        best = t.name(i);
+                    }
+                }
+            }
+            return best;
+        }
         String best = null;
         long bestScore = Long.MIN_VALUE;
         int ties = 0;

@@ -22,8 +22,38 @@ public final class NodeInfo {
     /** Pods with any pod affinity or anti-affinity, and those with required anti-affinity (as upstream's NodeInfo). */
     private final List<Pod> podsWithAffinity;
     private final List<Pod> podsWithRequiredAntiAffinity;
+    /** spec.unschedulable and spec.taints (never null), read by every cycle's filters for every node visited. */
+    private final boolean unschedulable;
+    private final List<io.fabric8.kubernetes.api.model.Taint> taints;
     private final java.util.concurrent.ConcurrentHashMap<String, Object> memo =
             new java.util.concurrent.ConcurrentHashMap<>();
+    /** Values of {@link Key}s, by index: one array read per node per cycle instead of a hash lookup. */
+    private final java.util.concurrent.atomic.AtomicReferenceArray<Object> slots =
+            new java.util.concurrent.atomic.AtomicReferenceArray<>(Key.CAPACITY);
+
+    /**
+     * A value derived from a node info that a plugin reads for every node it visits (implicit taints, images):
+     * declared once as a constant, it is kept in a slot of the node info rather than under a string key.
+     */
+    public static final class Key<T> {
+        static final int CAPACITY = 16;
+        private static final java.util.concurrent.atomic.AtomicInteger NEXT =
+                new java.util.concurrent.atomic.AtomicInteger();
+        private final int index;
+        private final java.util.function.Function<NodeInfo, T> compute;
+
+        private Key(java.util.function.Function<NodeInfo, T> compute) {
+            this.index = NEXT.getAndIncrement();
+            if (index >= CAPACITY) {
+                throw new IllegalStateException("more than " + CAPACITY + " NodeInfo keys");
+            }
+            this.compute = compute;
+        }
+
+        public static <T> Key<T> of(java.util.function.Function<NodeInfo, T> compute) {
+            return new Key<>(compute);
+        }
+    }
 
     public NodeInfo(Node node, List<Pod> pods) {
         this.node = node;
@@ -50,6 +80,10 @@ public final class NodeInfo {
         this.reportsMemory = reportsSlow("memory");
         this.podsWithAffinity = withAffinity.isEmpty() ? List.of() : Collections.unmodifiableList(withAffinity);
         this.podsWithRequiredAntiAffinity = withAnti.isEmpty() ? List.of() : Collections.unmodifiableList(withAnti);
+        var spec = node.getSpec();
+        this.unschedulable = spec != null && Boolean.TRUE.equals(spec.getUnschedulable());
+        this.taints = spec == null || spec.getTaints() == null || spec.getTaints().isEmpty() ? List.of()
+                : Collections.unmodifiableList(new ArrayList<>(spec.getTaints()));
         this.requested = req;
         this.nonZeroRequested = nz;
         this.allocatable = node.getStatus() == null ? Resources.ZERO
@@ -63,6 +97,16 @@ public final class NodeInfo {
 
     public String name() {
         return node.getMetadata().getName();
+    }
+
+    /** The node's spec.unschedulable. */
+    public boolean unschedulable() {
+        return unschedulable;
+    }
+
+    /** The node's spec.taints, never null. */
+    public List<io.fabric8.kubernetes.api.model.Taint> taints() {
+        return taints;
     }
 
     /** The node's labels, never null. */
@@ -99,6 +143,17 @@ public final class NodeInfo {
         return (T) v;
     }
 
+    /** The value of {@code key} for this (immutable) node info, computed once. */
+    @SuppressWarnings("unchecked")
+    public <T> T memo(Key<T> key) {
+        Object v = slots.get(key.index);
+        if (v == null) {
+            v = key.compute.apply(this);
+            slots.set(key.index, v);
+        }
+        return (T) v;
+    }
+
     /** Sum of the pods' requests; {@code pods()} counts the pods. */
     public Resources requested() {
         return requested;
@@ -111,6 +166,19 @@ public final class NodeInfo {
 
     public Resources allocatable() {
         return allocatable;
+    }
+
+    /** Whether the node reports allocatable (or capacity) pods, cpu, memory: asked per node visited. */
+    public boolean reportsPods() {
+        return reportsPods;
+    }
+
+    public boolean reportsCpu() {
+        return reportsCpu;
+    }
+
+    public boolean reportsMemory() {
+        return reportsMemory;
     }
 
     /** Whether the node reports an allocatable (or capacity) amount of {@code resource}, e.g. "pods". */

@@ -8,12 +8,23 @@ import java.util.List;
  */
 public record Status(Code code, List<String> reasons, String plugin) {
 
-    public enum Code { SUCCESS, UNSCHEDULABLE, UNSCHEDULABLE_AND_UNRESOLVABLE, ERROR }
+    /**
+     * {@code SKIP} (PreFilter only, as upstream): the pod asks nothing of this plugin, so the framework does not run
+     * the plugin's Filter for it; it counts as success.
+     */
+    public enum Code { SUCCESS, UNSCHEDULABLE, UNSCHEDULABLE_AND_UNRESOLVABLE, ERROR, SKIP }
 
     private static final Status SUCCESS = new Status(Code.SUCCESS, List.of(), "");
 
     public static Status success() {
         return SUCCESS;
+    }
+
+    private static final Status SKIP = new Status(Code.SKIP, List.of(), "");
+
+    /** From PreFilter: nothing to check for this pod, skip this plugin's Filter (a success). */
+    public static Status skip() {
+        return SKIP;
     }
 
     public static Status unschedulable(String plugin, String... reasons) {
@@ -29,6 +40,6 @@ public record Status(Code code, List<String> reasons, String plugin) {
     }
 
     public boolean isSuccess() {
-        return code == Code.SUCCESS;
+        return code == Code.SUCCESS || code == Code.SKIP;
     }
 }

@@ -25,6 +25,7 @@ public final class ImageLocality implements PreScorePlugin, ScorePlugin {
     static final long MIN_THRESHOLD = 23 * MB;
     static final long MAX_CONTAINER_THRESHOLD = 1000 * MB;
     private static final String STATE_KEY = "PreScore" + NAME;
+    private static final NodeInfo.Key<Map<String, Long>> IMAGES = NodeInfo.Key.of(ImageLocality::images);
 
     /** Per image name: its size and on how many nodes it is. */
     record ImageState(long size, int numNodes) {
@@ -47,7 +48,7 @@ public final class ImageLocality implements PreScorePlugin, ScorePlugin {
         return state.memo(STATE_KEY + "/" + image, () -> {
             int count = 0;
             for (NodeInfo n : state.nodes()) {
-                if (n.memo(NAME, ImageLocality::images).containsKey(image)) {
+                if (n.memo(IMAGES).containsKey(image)) {
                     count++;
                 }
             }
@@ -58,7 +59,7 @@ public final class ImageLocality implements PreScorePlugin, ScorePlugin {
     @Override
     public long score(CycleState state, Pod pod, NodeInfo node) {
         int total = Math.max(1, state.nodes().size());
-        Map<String, Long> here = node.memo(NAME, ImageLocality::images);
+        Map<String, Long> here = node.memo(IMAGES);
         List<String> podImages = state.memo(NAME + "/podImages", () -> {
             List<String> l = new ArrayList<>();
             if (pod.getSpec().getInitContainers() != null) {

@@ -135,7 +135,8 @@ public final class InterPodAffinity implements PreFilterPlugin, FilterPlugin, Pr
         boolean incoming = !aff.isEmpty() || !anti.isEmpty();
         boolean indexed = anti.stream().allMatch(InterPodAffinity::singleLabel)
                 && (aff.isEmpty() || (aff.size() == 1 && singleLabel(aff.get(0))));
-        for (NodeInfo n : state.nodes()) {
+        // Without terms of its own, only nodes holding pods with required anti-affinity matter (upstream's list).
+        for (NodeInfo n : incoming ? state.nodes() : state.nodesWithPodsWithRequiredAntiAffinity()) {
             List<Pod> withAnti = n.podsWithRequiredAntiAffinity();
             if (withAnti.isEmpty() && (!incoming || n.pods().isEmpty())) {
                 continue;
@@ -196,7 +197,8 @@ public final class InterPodAffinity implements PreFilterPlugin, FilterPlugin, Pr
             }
         }
         state.write(FILTER_KEY, new FilterState(aff, anti, affCounts, antiCounts, existing));
-        return Status.success();
+        // nothing for Filter to check on any node: no terms of its own, no existing pod's anti-affinity matches it
+        return aff.isEmpty() && anti.isEmpty() && existing.isEmpty() ? Status.skip() : Status.success();
     }
 
     /**
@@ -316,7 +318,7 @@ public final class InterPodAffinity implements PreFilterPlugin, FilterPlugin, Pr
         List<WeightedPodAffinityTerm> prefAff = preferredAffinity(pod);
         List<WeightedPodAffinityTerm> prefAnti = preferredAntiAffinity(pod);
         boolean incoming = !prefAff.isEmpty() || !prefAnti.isEmpty();
-        for (NodeInfo n : state.nodes()) {
+        for (NodeInfo n : incoming ? state.nodes() : state.nodesWithPodsWithAffinity()) {
             List<Pod> visit = incoming ? n.pods() : n.podsWithAffinity();
             if (visit.isEmpty()) {
                 continue;

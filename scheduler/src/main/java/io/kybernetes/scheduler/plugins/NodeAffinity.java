@@ -33,7 +33,21 @@ public final class NodeAffinity implements FilterPlugin, ScorePlugin {
 
     @Override
     public Status filter(CycleState state, Pod pod, NodeInfo node) {
+        if (!constrains(pod)) {
+            return Status.success(); // the common pod: no need to read the node at all
+        }
         return matches(pod, node.node()) ? Status.success() : Status.unresolvable(NAME, REASON);
+    }
+
+    /** Whether the pod has a nodeSelector or required node affinity terms. */
+    static boolean constrains(Pod pod) {
+        var selector = pod.getSpec().getNodeSelector();
+        if (selector != null && !selector.isEmpty()) {
+            return true;
+        }
+        var affinity = pod.getSpec().getAffinity();
+        return affinity != null && affinity.getNodeAffinity() != null
+                && affinity.getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution() != null;
     }
 
     static boolean matches(Pod pod, Node node) {

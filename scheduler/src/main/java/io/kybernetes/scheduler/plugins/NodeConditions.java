@@ -34,6 +34,8 @@ public final class NodeConditions implements FilterPlugin {
         return new TaintBuilder().withKey(key).withEffect("NoSchedule").build();
     }
 
+    private static final NodeInfo.Key<List<Taint>> IMPLICIT_TAINTS = NodeInfo.Key.of(NodeConditions::implicitTaints);
+
     @Override
     public String name() {
         return NAME;
@@ -41,7 +43,7 @@ public final class NodeConditions implements FilterPlugin {
 
     @Override
     public Status filter(CycleState state, Pod pod, NodeInfo node) {
-        List<Taint> implicit = node.memo(NAME, NodeConditions::implicitTaints);
+        List<Taint> implicit = node.memo(IMPLICIT_TAINTS);
         if (implicit.isEmpty()) {
             return Status.success();
         }

@@ -31,7 +31,7 @@ public final class NodePorts implements FilterPlugin {
 
     @Override
     public Status filter(CycleState state, Pod pod, NodeInfo node) {
-        List<HostPort> wanted = hostPorts(pod);
+        List<HostPort> wanted = state.memo(NAME + "/wanted", () -> hostPorts(pod));
         if (wanted.isEmpty()) {
             return Status.success();
         }

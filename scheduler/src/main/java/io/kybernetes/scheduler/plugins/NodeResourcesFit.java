@@ -45,14 +45,14 @@ public final class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, Sc
         Resources used = node.requested();
         List<String> reasons = new ArrayList<>();
         // A resource the node does not report is not limited (a kubelet that reports no "pods" still runs pods).
-        if (node.reports("pods") && node.pods().size() + 1 > alloc.pods()) {
+        if (node.reportsPods() && node.pods().size() + 1 > alloc.pods()) {
             reasons.add("Too many pods");
         }
         if (!req.isZero()) {
-            if (req.milliCpu() > 0 && node.reports("cpu") && req.milliCpu() > alloc.milliCpu() - used.milliCpu()) {
+            if (req.milliCpu() > 0 && node.reportsCpu() && req.milliCpu() > alloc.milliCpu() - used.milliCpu()) {
                 reasons.add("Insufficient cpu");
             }
-            if (req.memory() > 0 && node.reports("memory") && req.memory() > alloc.memory() - used.memory()) {
+            if (req.memory() > 0 && node.reportsMemory() && req.memory() > alloc.memory() - used.memory()) {
                 reasons.add("Insufficient memory");
             }
             if (req.ephemeralStorage() > 0 && node.reports("ephemeral-storage")
@@ -73,8 +73,15 @@ public final class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, Sc
     public record WeightedResource(String name, long weight) {
     }
 
+    private static final int CPU = 0;
+    private static final int MEMORY = 1;
+    private static final int EPHEMERAL_STORAGE = 2;
+    private static final int SCALAR = 3;
+
     private final boolean mostAllocated;
     private final List<WeightedResource> resources;
+    /** Per resource of {@code resources}: which amount of {@link Resources} it is (resolved once, not per node). */
+    private final int[] kinds;
 
     public NodeResourcesFit() {
         this(false, List.of(new WeightedResource("cpu", 1), new WeightedResource("memory", 1)));
@@ -84,6 +91,12 @@ public final class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, Sc
     public NodeResourcesFit(boolean mostAllocated, List<WeightedResource> resources) {
         this.mostAllocated = mostAllocated;
         this.resources = List.copyOf(resources);
+        this.kinds = this.resources.stream().mapToInt(r -> switch (r.name()) {
+            case "cpu" -> CPU;
+            case "memory" -> MEMORY;
+            case "ephemeral-storage" -> EPHEMERAL_STORAGE;
+            default -> SCALAR;
+        }).toArray();
     }
 
     /** From pluginConfig args {@code scoringStrategy: {type: LeastAllocated|MostAllocated, resources: [...]}}. */
@@ -112,9 +125,10 @@ public final class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, Sc
         Resources alloc = node.allocatable();
         long total = 0;
         long weights = 0;
-        for (WeightedResource r : resources) {
-            long capacity = amount(alloc, r.name());
-            long requested = amount(used, r.name()) + amount(podReq, r.name());
+        for (int i = 0; i < kinds.length; i++) {
+            WeightedResource r = resources.get(i);
+            long capacity = amount(alloc, kinds[i], r.name());
+            long requested = amount(used, kinds[i], r.name()) + amount(podReq, kinds[i], r.name());
             if (capacity == 0) {
                 continue;
             }
@@ -130,11 +144,11 @@ public final class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, Sc
         return weights == 0 ? 0 : total / weights;
     }
 
-    private static long amount(Resources r, String name) {
-        return switch (name) {
-            case "cpu" -> r.milliCpu();
-            case "memory" -> r.memory();
-            case "ephemeral-storage" -> r.ephemeralStorage();
+    private static long amount(Resources r, int kind, String name) {
+        return switch (kind) {
+            case CPU -> r.milliCpu();
+            case MEMORY -> r.memory();
+            case EPHEMERAL_STORAGE -> r.ephemeralStorage();
             default -> r.scalar(name);
         };
     }

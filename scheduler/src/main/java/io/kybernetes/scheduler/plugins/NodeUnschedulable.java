@@ -23,9 +23,7 @@ public final class NodeUnschedulable implements FilterPlugin {
 
     @Override
     public Status filter(CycleState state, Pod pod, NodeInfo node) {
-        var spec = node.node().getSpec();
-        if (spec == null || !Boolean.TRUE.equals(spec.getUnschedulable())
-                || Tolerations.tolerates(pod.getSpec().getTolerations(), TAINT)) {
+        if (!node.unschedulable() || Tolerations.tolerates(pod.getSpec().getTolerations(), TAINT)) {
             return Status.success();
         }
         return Status.unresolvable(NAME, REASON);

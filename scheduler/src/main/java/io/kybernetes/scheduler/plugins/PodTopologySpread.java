@@ -187,7 +187,7 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
         List<Constraint> cs = constraints(pod, "DoNotSchedule");
         if (cs.isEmpty()) {
             state.write(FILTER_KEY, new FilterState(cs, Map.of(), new int[0]));
-            return Status.success();
+            return Status.skip();
         }
         Map<Pair, Integer> counts = new HashMap<>();
         String ns = pod.getMetadata().getNamespace();

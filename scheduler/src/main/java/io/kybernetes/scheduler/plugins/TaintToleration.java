@@ -26,10 +26,7 @@ public final class TaintToleration implements FilterPlugin, ScorePlugin {
 
     @Override
     public Status filter(CycleState state, Pod pod, NodeInfo node) {
-        List<Taint> taints = node.node().getSpec() == null ? null : node.node().getSpec().getTaints();
-        if (taints == null) {
-            return Status.success();
-        }
+        List<Taint> taints = node.taints();
         for (Taint taint : taints) {
             boolean hard = "NoSchedule".equals(taint.getEffect()) || "NoExecute".equals(taint.getEffect());
             if (hard && !Tolerations.tolerates(pod.getSpec().getTolerations(), taint)) {
@@ -46,8 +43,8 @@ public final class TaintToleration implements FilterPlugin, ScorePlugin {
 
     @Override
     public long score(CycleState state, Pod pod, NodeInfo node) {
-        List<Taint> taints = node.node().getSpec() == null ? null : node.node().getSpec().getTaints();
-        if (taints == null || taints.isEmpty()) {
+        List<Taint> taints = node.taints();
+        if (taints.isEmpty()) {
             return 0;
         }
         long count = 0;

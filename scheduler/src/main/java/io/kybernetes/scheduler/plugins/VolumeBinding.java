@@ -109,7 +109,7 @@ public final class VolumeBinding implements PreFilterPlugin, FilterPlugin, PreBi
         List<String> names = claimNames(pod);
         if (names.isEmpty()) {
             state.write(STATE_KEY, new Claims(List.of(), List.of()));
-            return Status.success();
+            return Status.skip();
         }
         List<PersistentVolumeClaim> bound = new ArrayList<>();
         List<PersistentVolumeClaim> delayed = new ArrayList<>();

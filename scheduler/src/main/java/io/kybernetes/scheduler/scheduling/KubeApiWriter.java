@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.jboss.logging.Logger;
 
-import io.fabric8.kubernetes.api.model.Binding;
-import io.fabric8.kubernetes.api.model.BindingBuilder;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -18,14 +18,27 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.http.HttpResponse;
 
-/** {@link ApiWriter} over the fabric8 client. */
+/**
+ * {@link ApiWriter} over the fabric8 client. The two writes made for every pod go through fabric8's HTTP client
+ * without its typed operations: the Binding is a fixed JSON shape written as text and its answer is only read on
+ * failure (fabric8's create serialized a Binding model and parsed the answer into one, the largest share of a
+ * binding cycle in the benchmark's profile); events are sent without waiting, at most {@link #MAX_PENDING_EVENTS}
+ * in flight, beyond which they are dropped, as upstream's event broadcaster drops when its queue is full.
+ */
 public final class KubeApiWriter implements ApiWriter {
 
     private static final Logger LOG = Logger.getLogger(KubeApiWriter.class);
     private static final AtomicLong SEQ = new AtomicLong();
+    static final int MAX_PENDING_EVENTS = 1000;
+    private final java.util.concurrent.atomic.AtomicInteger pendingEvents = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicLong droppedEvents = new AtomicLong();
 
     private final KubernetesClient client;
     private final String component;
@@ -37,12 +50,57 @@ public final class KubeApiWriter implements ApiWriter {
 
     @Override
     public void bind(Pod pod, String node) {
-        Binding b = new BindingBuilder()
-                .withNewMetadata().withName(pod.getMetadata().getName())
-                .withNamespace(pod.getMetadata().getNamespace()).withUid(pod.getMetadata().getUid()).endMetadata()
-                .withNewTarget().withApiVersion("v1").withKind("Node").withName(node).endTarget()
-                .build();
-        client.bindings().inNamespace(pod.getMetadata().getNamespace()).resource(b).create();
+        String ns = pod.getMetadata().getNamespace();
+        String name = pod.getMetadata().getName();
+        // As client-go's Pods(ns).Bind: POST pods/{name}/binding with a v1 Binding.
+        String body = "{\"kind\":\"Binding\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":" + quote(name)
+                + ",\"namespace\":" + quote(ns) + ",\"uid\":" + quote(pod.getMetadata().getUid())
+                + "},\"target\":{\"kind\":\"Node\",\"apiVersion\":\"v1\",\"name\":" + quote(node) + "}}";
+        HttpResponse<String> r = send("POST", "/api/v1/namespaces/" + ns + "/pods/" + name + "/binding", body);
+        if (r.code() >= 300) {
+            throw failure(r, "POST binding of " + ns + "/" + name);
+        }
+    }
+
+    private String url(String path) {
+        String master = client.getMasterUrl().toString();
+        return (master.endsWith("/") ? master.substring(0, master.length() - 1) : master) + path;
+    }
+
+    private HttpResponse<String> send(String method, String path, String body) {
+        HttpClient http = client.getHttpClient();
+        var request = http.newHttpRequestBuilder().uri(url(path)).method(method, "application/json", body).build();
+        long timeout = Math.max(1000, client.getConfiguration().getRequestTimeout());
+        try {
+            return http.sendAsync(request, String.class).get(timeout, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KubernetesClientException(method + " " + path + " interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new KubernetesClientException(method + " " + path + " failed: " + e.getCause(), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new KubernetesClientException("The timeout period of " + timeout + "ms has been exceeded while "
+                    + "executing " + method + " " + path, e);
+        }
+    }
+
+    /** The API's Status answer (or one made from the code) as fabric8's exception, as its typed calls throw. */
+    private KubernetesClientException failure(HttpResponse<String> r, String what) {
+        Status status = null;
+        try {
+            status = client.getKubernetesSerialization().unmarshal(r.body(), Status.class);
+        } catch (RuntimeException e) {
+            // not a Status: described below from the code
+        }
+        if (status == null || status.getCode() == null) {
+            status = new StatusBuilder().withStatus("Failure").withCode(r.code())
+                    .withMessage(what + " answered " + r.code() + ": " + r.body()).build();
+        }
+        return new KubernetesClientException(status);
+    }
+
+    private static String quote(String s) {
+        return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(s == null ? "" : s)) + "\"";
     }
 
     @Override
@@ -179,7 +237,25 @@ public final class KubeApiWriter implements ApiWriter {
                 .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
                 .withAction("Scheduling")
                 .build();
-        client.v1().events().inNamespace(pod.getMetadata().getNamespace()).resource(e).create();
+        if (pendingEvents.incrementAndGet() > MAX_PENDING_EVENTS) {
+            pendingEvents.decrementAndGet();
+            if (droppedEvents.incrementAndGet() % 1000 == 1) {
+                LOG.warnf("events: %d in flight, dropped %d so far (latest: %s %s)", MAX_PENDING_EVENTS,
+                        droppedEvents.get(), reason, name);
+            }
+            return;
+        }
+        String ns = pod.getMetadata().getNamespace();
+        HttpClient http = client.getHttpClient();
+        var request = http.newHttpRequestBuilder().uri(url("/api/v1/namespaces/" + ns + "/events"))
+                .method("POST", "application/json", client.getKubernetesSerialization().asJson(e)).build();
+        http.sendAsync(request, String.class).whenComplete((r, t) -> {
+            pendingEvents.decrementAndGet();
+            if (t != null || r.code() >= 300) {
+                LOG.debugf("could not record %s event for %s/%s: %s", reason, ns, pod.getMetadata().getName(),
+                        t != null ? t.toString() : r.code() + " " + r.body());
+            }
+        });
     }
 
     static String now() {

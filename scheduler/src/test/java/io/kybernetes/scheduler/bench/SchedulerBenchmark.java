@@ -41,7 +41,7 @@ public final class SchedulerBenchmark {
     private static final Pattern RV = Pattern.compile("\"resourceVersion\":\"(\\d+)\"");
 
     record Phase(String name, int pods, int created, double createSeconds, int bound, double bindSeconds,
-                 String loadBefore, String loadAfter) {
+                 String loadBefore, String loadAfter, Map<String, Double> cpuSeconds, double wallSeconds) {
         double podsPerSecond() {
             return bindSeconds <= 0 ? 0 : (bound - 1) / bindSeconds;
         }
@@ -53,6 +53,8 @@ public final class SchedulerBenchmark {
     /** Per namespace: pod name to the nanoTime its binding was seen. */
     private final Map<String, Map<String, Long>> binds = new ConcurrentHashMap<>();
     private final List<Process> live = new ArrayList<>();
+    /** Component name to its process, for the CPU share per phase. */
+    private final Map<String, Process> components = new LinkedHashMap<>();
     private String api;
 
     SchedulerBenchmark(Map<String, String> options) {
@@ -74,6 +76,10 @@ public final class SchedulerBenchmark {
         o.put("java-opts", "-XX:+UseParallelGC -Xss512k");
         o.put("scheduler-opts", "-Xmx1g");
         o.put("scheduler-config", "");
+        o.put("jfr", "");
+        o.put("pod-reports", "false");
+        o.put("node-heartbeats", "false");
+        o.put("kubelet-args", "");
         for (String a : args) {
             int eq = a.indexOf('=');
             String k = a.startsWith("--") && eq > 2 ? a.substring(2, eq) : null;
@@ -99,8 +105,12 @@ public final class SchedulerBenchmark {
         int nodes = Integer.parseInt(options.get("nodes"));
         int pods = Integer.parseInt(options.get("pods"));
         System.out.printf("scheduler benchmark %s, %d cores, load average %s; %d hollow nodes, %d pods per phase, "
-                        + "%d creators; logs in %s%n", Instant.now(), Runtime.getRuntime().availableProcessors(),
-                loadAverage(), nodes, pods, Integer.parseInt(options.get("creators")), root);
+                        + "%d creators, bound pods %s, node heartbeats %s; logs in %s%n", Instant.now(),
+                Runtime.getRuntime().availableProcessors(), loadAverage(), nodes, pods,
+                Integer.parseInt(options.get("creators")), Boolean.parseBoolean(options.get("pod-reports"))
+                        ? "reported Running by the hollow kubelet" : "left alone (as scheduler_perf)",
+                Boolean.parseBoolean(options.get("node-heartbeats")) ? "every 10 s (as kubemark)"
+                        : "off (as scheduler_perf)", root);
         String javaOpts = options.get("java-opts");
         int etcd = freePort();
         start(root, "store", javaOpts + " -Xmx256m", options.get("store-jar"), "--data-dir=" + root.resolve("store"),
@@ -109,7 +119,10 @@ public final class SchedulerBenchmark {
         api = "http://127.0.0.1:" + apiPort;
         start(root, "apiserver", javaOpts + " -Xmx1g", options.get("apiserver-jar"),
                 "--etcd-servers=http://127.0.0.1:" + etcd, "--bind-address=127.0.0.1", "--secure-port=" + apiPort,
-                "--max-requests-inflight=2000");
+                "--max-requests-inflight=2000",
+                // scheduler_perf has no metrics-server: the apiserver's kubelet scraping (15 s) would list every node
+                // and call each hollow node's unroutable address; one round at start (no nodes yet), then a day apart
+                "--metric-resolution=24h");
         awaitReady(api + "/readyz", "apiserver", root, 120);
         Path kubeconfig = root.resolve("kubeconfig");
         Files.writeString(kubeconfig, "apiVersion: v1\nkind: Config\nclusters:\n- name: bench\n  cluster:\n"
@@ -117,9 +130,24 @@ public final class SchedulerBenchmark {
                 + "current-context: bench\nusers:\n- name: bench\n  user: {}\n");
         int kubeletPort = freePort();
         long t0 = System.nanoTime();
-        start(root, "kubelet", javaOpts + " -Xmx1g", options.get("kubelet-jar"), "--kubeconfig=" + kubeconfig,
-                "--hollow-nodes=" + nodes, "--hollow-node-prefix=hollow-", "--address=127.0.0.1",
-                "--port=" + kubeletPort, "--root-dir=" + root.resolve("kubelet"), "--pod-log-dir=" + root.resolve("pods"));
+        List<String> kubeletArgs = new ArrayList<>(List.of("--kubeconfig=" + kubeconfig, "--hollow-nodes=" + nodes,
+                "--hollow-node-prefix=hollow-", "--address=127.0.0.1", "--port=" + kubeletPort,
+                "--root-dir=" + root.resolve("kubelet"), "--pod-log-dir=" + root.resolve("pods")));
+        if (!Boolean.parseBoolean(options.get("pod-reports"))) {
+            // As scheduler_perf, whose nodes are plain Node objects: no kubelet acts on a bound pod (no status write
+            // per pod, no pod watch in the kubelet), so only the creations and the scheduler's own work are measured.
+            kubeletArgs.add("--hollow-start-delay=-1s");
+        }
+        if (!Boolean.parseBoolean(options.get("node-heartbeats"))) {
+            // scheduler_perf's nodes renew no Lease either: 5,000 nodes every 10 s would be 500 writes/s beside the
+            // pods (the benchmark runs no node lifecycle controller, so nothing reads them)
+            kubeletArgs.add("--hollow-lease-interval=1h");
+            kubeletArgs.add("--hollow-status-interval=1h");
+        }
+        if (!options.get("kubelet-args").isBlank()) {
+            kubeletArgs.addAll(Arrays.asList(options.get("kubelet-args").trim().split("\\s+")));
+        }
+        start(root, "kubelet", javaOpts + " -Xmx1g", options.get("kubelet-jar"), kubeletArgs.toArray(String[]::new));
         awaitReady("http://127.0.0.1:" + kubeletPort + "/readyz", "kubelet", root, 900);
         System.out.printf("%d hollow nodes registered in %.1f s%n", nodes, (System.nanoTime() - t0) / 1e9);
         int schedulerPort = freePort();
@@ -151,7 +179,10 @@ public final class SchedulerBenchmark {
         Map<String, Long> bound = binds.computeIfAbsent(ns, k -> new ConcurrentHashMap<>());
         send("POST", api + "/api/v1/namespaces", "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\""
                 + ns + "\"}}");
+        jfr("start", phase);
         String loadBefore = loadAverage();
+        Map<String, Double> cpuBefore = cpuSeconds();
+        long w0 = System.nanoTime();
         int nodes = Integer.parseInt(options.get("nodes"));
         // a group's pods must fit on distinct nodes (anti-affinity) with room to spare
         int groupSize = options.get("group-size").isEmpty() ? Math.max(1, Math.min(500, nodes / 2))
@@ -212,8 +243,11 @@ public final class SchedulerBenchmark {
         }
         long first = bound.values().stream().min(Long::compare).orElse(0L);
         long lastBind = bound.values().stream().max(Long::compare).orElse(0L);
+        Map<String, Double> cpu = new LinkedHashMap<>();
+        cpuSeconds().forEach((k, v) -> cpu.put(k, v - cpuBefore.getOrDefault(k, 0.0)));
+        jfr("stop", phase);
         return new Phase(phase, pods, created.get(), createSeconds, bound.size(), (lastBind - first) / 1e9,
-                loadBefore, loadAverage());
+                loadBefore, loadAverage(), cpu, (System.nanoTime() - w0) / 1e9);
     }
 
     static String pod(String phase, String name, String group) {
@@ -278,6 +312,14 @@ public final class SchedulerBenchmark {
                     p.created() / p.createSeconds(), p.bound(), p.podsPerSecond(), p.podsPerSecond() / UPSTREAM_THRESHOLD,
                     p.loadBefore(), p.loadAfter());
         }
+        System.out.println();
+        System.out.println("CPU seconds per process during each phase (share of all of them; wall seconds):");
+        for (Phase p : results) {
+            double total = p.cpuSeconds().values().stream().mapToDouble(Double::doubleValue).sum();
+            StringBuilder b = new StringBuilder(String.format("%-14s", p.name()));
+            p.cpuSeconds().forEach((k, v) -> b.append(String.format(" %s %.1f (%.0f%%)", k, v, 100 * v / total)));
+            System.out.println(b + String.format("; %.1f CPU s in %.1f s", total, p.wallSeconds()));
+        }
         System.out.printf("(pods/s = bound pods over first to last bind; upstream's scheduler_perf SchedulingBasic "
                 + "threshold at 5000 nodes is %.0f pods/s; this run had %d nodes)%n", UPSTREAM_THRESHOLD, nodes);
     }
@@ -298,6 +340,43 @@ public final class SchedulerBenchmark {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(root.resolve(name + ".log").toFile()).start();
         live.add(p);
+        components.put(name, p);
+    }
+
+    /** With --jfr=DIR: a flight recording of every component during the phase, DIR/<component>-<phase>.jfr. */
+    private void jfr(String action, String phase) throws IOException, InterruptedException {
+        if (options.get("jfr").isEmpty()) {
+            return;
+        }
+        Path dir = Files.createDirectories(Path.of(options.get("jfr")).toAbsolutePath());
+        for (Map.Entry<String, Process> c : components.entrySet()) {
+            List<String> cmd = new ArrayList<>(List.of("jcmd", Long.toString(c.getValue().pid()), "JFR." + action,
+                    "name=" + phase));
+            if (action.equals("start")) {
+                cmd.add("settings=profile");
+            } else {
+                cmd.add("filename=" + dir.resolve(c.getKey() + "-" + phase + ".jfr"));
+            }
+            new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start()
+                    .waitFor();
+        }
+    }
+
+    /** CPU seconds (user + system) each component has used so far, from /proc/<pid>/stat (100 ticks a second). */
+    private Map<String, Double> cpuSeconds() {
+        Map<String, Double> out = new LinkedHashMap<>();
+        components.forEach((name, p) -> {
+            try {
+                String stat = Files.readString(Path.of("/proc/" + p.pid() + "/stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                out.put(name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0);
+            } catch (IOException | RuntimeException e) {
+                out.put(name, 0.0);
+            }
+        });
+        out.put("benchmark", ProcessHandle.current().info().totalCpuDuration().map(d -> d.toMillis() / 1000.0)
+                .orElse(0.0));
+        return out;
     }
 
     private void awaitReady(String url, String name, Path root, int seconds) throws Exception {
