@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
@@ -32,6 +33,11 @@ import io.kybernetes.kubelet.cri.v1.ContainerConfig;
 import io.kybernetes.kubelet.cri.v1.ContainerState;
 import io.kybernetes.kubelet.cri.v1.Image;
 import io.kybernetes.kubelet.cri.v1.PodSandboxConfig;
+import io.kybernetes.kubelet.eviction.HostStats;
+import io.kybernetes.kubelet.eviction.Observation;
+import io.kybernetes.kubelet.eviction.PodUsage;
+import io.kybernetes.kubelet.eviction.Signal;
+import io.kybernetes.kubelet.eviction.StatsSource;
 import io.kybernetes.kubelet.gc.ContainerGc;
 import io.kybernetes.kubelet.gc.ImageGc;
 import io.kybernetes.kubelet.pod.ContainerSpecs;
@@ -53,6 +59,8 @@ class GarbageCollectionIntegrationTest {
     static KubernetesClient client;
     static CriClient cri;
     static Kubelet kubelet;
+    /** Set by the disk-pressure test: imagefs reads 5% available while the spare image is there. */
+    static volatile boolean imageFsFull;
 
     @BeforeAll
     static void startKubelet() {
@@ -63,6 +71,24 @@ class GarbageCollectionIntegrationTest {
         s.imageGcInterval = Duration.ofHours(1); // the tests trigger the collections themselves
         s.containerGcInterval = Duration.ofHours(1);
         s.housekeepingInterval = Duration.ofHours(1); // so the pod workers clean up only what the test deletes
+        s.evictionInterval = Duration.ofSeconds(1);
+        HostStats host = new HostStats(cri, CriFixture.DIR.resolve("kubelet"), CriFixture.DIR.resolve("pods"));
+        s.evictionStats = new StatsSource() {
+            @Override
+            public Map<Signal, Observation> node() {
+                Map<Signal, Observation> m = new EnumMap<>(host.node());
+                if (imageFsFull) {
+                    long capacity = 100L << 30;
+                    m.put(Signal.IMAGEFS_AVAILABLE, new Observation(has(SPARE) ? capacity / 20 : capacity / 2, capacity));
+                }
+                return m;
+            }
+
+            @Override
+            public Map<String, PodUsage> pods(List<Pod> pods) {
+                return host.pods(pods);
+            }
+        };
         kubelet = new Kubelet(client, cri, NODE, "127.0.0.1", "10.245.0.0/24", 10250, CriFixture.DIR.resolve("kubelet"),
                 CriFixture.DIR.resolve("pods"), s);
         kubelet.start();
@@ -174,5 +200,26 @@ class GarbageCollectionIntegrationTest {
         await("pod gone from the kubelet's cache", () -> kubelet.podByUid(uid) == null, gone -> gone);
         kubelet.garbageCollector().collectContainers();
         assertFalse(Files.exists(logDir), "the deleted pod's log directory is removed");
+    }
+
+    @Test
+    @Order(3)
+    void imageFsPressureIsRelievedByImageGcWithoutEvictingAPod() {
+        client.pods().inNamespace(NS).resource(pod("user2", "Always", "exec sleep 3600")).create();
+        await("user2 running", () -> get("user2"), p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()));
+        cri.pullImage(SPARE, PodSandboxConfig.getDefaultInstance());
+        assertTrue(has(SPARE));
+
+        imageFsFull = true; // imagefs.available 5% < the default hard threshold 15% until the spare image goes
+
+        await("the eviction manager's reclaim removed the unused image", () -> has(SPARE), present -> !present);
+        await("DiskPressure", () -> client.nodes().withName(NODE).get(), n -> n.getStatus().getConditions().stream()
+                .anyMatch(c -> "DiskPressure".equals(c.getType()) && "True".equals(c.getStatus())));
+        Pod p = get("user2");
+        assertEquals("Running", p.getStatus().getPhase(), "no pod is evicted once reclaim relieved the pressure");
+        assertTrue(client.v1().events().inNamespace(NS).list().getItems().stream()
+                .noneMatch(e -> "Evicted".equals(e.getReason())), "no Evicted event");
+        assertTrue(has("docker.io/library/busybox:latest"), "the running pod's image stays");
+        imageFsFull = false;
     }
 }
