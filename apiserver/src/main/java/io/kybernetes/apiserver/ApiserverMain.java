@@ -41,6 +41,10 @@ public class ApiserverMain {
                         new Flag("kubelet-certificate-authority", null,
                                 "PEM CA bundle that kubelets' serving certificates are verified against (unset: not verified)"),
                         new Flag("etcd-servers", "http://127.0.0.1:2379", "comma-separated etcd v3 client URLs"),
+                        // etcd client TLS: used with https:// --etcd-servers
+                        new Flag("etcd-cafile", null, "PEM CA bundle that verifies the etcd servers (https:// URLs)"),
+                        new Flag("etcd-certfile", null, "PEM client certificate for etcd"),
+                        new Flag("etcd-keyfile", null, "PEM private key of --etcd-certfile"),
                         new Flag("service-cluster-ip-range", "10.96.0.0/12", "CIDR from which Service cluster IPs are allocated"),
                         new Flag("service-node-port-range", "30000-32767", "port range reserved for NodePort Services"),
                         new Flag("advertise-address", "",
@@ -52,7 +56,14 @@ public class ApiserverMain {
                                 "maximum number of non-watch requests in flight; beyond it the server answers 429"),
                         new Flag("default-watch-cache-size", "2048",
                                 "recent changes the watch cache keeps per resource for watches that resume; 0 gives "
-                                        + "every watch a store watch of its own")))
+                                        + "every watch a store watch of its own"),
+                        // ---- admission
+                        new Flag("enable-admission-plugins", null,
+                                "comma-separated admission plugins to enable besides the default ones (NamespaceLifecycle, "
+                                        + "LimitRanger, ServiceAccount, PodSecurity, Priority, DefaultTolerationSeconds, "
+                                        + "DefaultStorageClass, ResourceQuota); order does not matter"),
+                        new Flag("disable-admission-plugins", null,
+                                "comma-separated admission plugins to disable, default ones included")))
                 .run(args);
     }
 }

@@ -25,6 +25,10 @@ import io.kybernetes.controllers.endpoints.EndpointsController;
 import io.kybernetes.controllers.gc.GarbageCollector;
 import io.kybernetes.controllers.hpa.HorizontalPodAutoscalerController;
 import io.kybernetes.controllers.hpa.KubeAutoscalerClient;
+import io.kybernetes.controllers.certificates.ClusterSigning;
+import io.kybernetes.controllers.certificates.CsrApprovingController;
+import io.kybernetes.controllers.certificates.CsrSigningController;
+import io.kybernetes.controllers.certificates.KubeCsrApi;
 import io.kybernetes.controllers.cronjob.CronJobController;
 import io.kybernetes.controllers.cronjob.KubeCronJobControl;
 import io.kybernetes.controllers.daemonset.DaemonSetController;
@@ -44,6 +48,7 @@ import io.kybernetes.controllers.reconcile.QueueController;
 import io.kybernetes.controllers.replicaset.KubePodControl;
 import io.kybernetes.controllers.replicaset.ReplicaSetController;
 import io.kybernetes.controllers.replicationcontroller.ReplicationControllers;
+import io.kybernetes.controllers.rootca.RootCaPublisher;
 import io.kybernetes.controllers.serviceaccount.ServiceAccountController;
 import io.kybernetes.controllers.statefulset.StatefulSetController;
 import io.kybernetes.controllers.volume.binder.PersistentVolumeBinder;
@@ -80,7 +85,8 @@ public class ControllerManager implements HealthCheck {
             StatefulSetController.NAME, ServiceAccountController.NAME,
             NodeLifecycleController.NAME, ReplicationControllers.NAME, HorizontalPodAutoscalerController.NAME,
             DisruptionController.NAME, RangeAllocator.NAME,
-            PersistentVolumeBinder.NAME, PvcProtectionController.NAME, PvProtectionController.NAME);
+            PersistentVolumeBinder.NAME, PvcProtectionController.NAME, PvProtectionController.NAME,
+            CsrSigningController.NAME, CsrApprovingController.NAME, RootCaPublisher.NAME);
 
     /** The HPA controller's settings (upstream's --horizontal-pod-autoscaler-* flags). */
     public record HpaSettings(java.time.Duration syncPeriod, double tolerance,
@@ -121,6 +127,10 @@ public class ControllerManager implements HealthCheck {
         if (ipam.allocateNodeCidrs()) {
             ipam.cidrs(); // a bad --cluster-cidr or --node-cidr-mask-size fails the start, not the first term
         }
+        ClusterSigning signing = signingSettings(config);
+        if (signing.enabled() || config.clusterSigningKeyFile().isPresent()) {
+            signing.ca(); // unreadable or mismatched signing files fail the start too
+        }
         Gauge.builder("leader_election_master_status", this, m -> m.running != null ? 1 : 0)
                 .tag("name", lease.name()).description("1 while this instance leads and runs the controllers")
                 .register(registry);
@@ -149,13 +159,21 @@ public class ControllerManager implements HealthCheck {
                 config.nodeCidrMaskSize(), config.serviceClusterIpRange().orElse(""));
     }
 
+    static ClusterSigning signingSettings(ControllersConfig config) {
+        return new ClusterSigning(config.clusterSigningCertFile().orElse(null),
+                config.clusterSigningKeyFile().orElse(null),
+                LeaseSettings.parseDuration(config.clusterSigningDuration()));
+    }
+
     private synchronized void startControllers() {
         if (running == null) {
             running = start(client, config.controllers(), config.workers(), config.gc().dependents(),
                     new HpaSettings(config.horizontalPodAutoscalerSyncPeriod(),
                             config.horizontalPodAutoscalerTolerance(),
                             config.horizontalPodAutoscalerDownscaleStabilization()), ipamSettings(config),
-                    new StorageSettings(config.localPathDir(), config.localPathHelperImage()));
+                    new StorageSettings(config.localPathDir(), config.localPathHelperImage()),
+                    signingSettings(config),
+                    config.rootCaFile().filter(f -> !f.isBlank()).map(RootCaPublisher::read).orElse(null));
             LOG.infof("controllers %s started against %s", running.controllers().stream()
                     .map(QueueController::name).toList(), client.getConfiguration().getMasterUrl());
         }
@@ -211,6 +229,17 @@ public class ControllerManager implements HealthCheck {
 
     public static Running start(KubernetesClient client, List<String> enabled, int workers,
             List<String> gcDependents, HpaSettings hpa, RangeAllocator.Settings ipam, StorageSettings storage) {
+        return start(client, enabled, workers, gcDependents, hpa, ipam, storage, ClusterSigning.DISABLED,
+                null);
+    }
+
+    /**
+     * As above, with the CSR signer's CA ({@link ClusterSigning#DISABLED}: neither signer nor approver runs) and the
+     * root CA bundle to publish in every namespace ({@code rootCa} null: not published).
+     */
+    public static Running start(KubernetesClient client, List<String> enabled, int workers,
+            List<String> gcDependents, HpaSettings hpa, RangeAllocator.Settings ipam, StorageSettings storage,
+            ClusterSigning signing, String rootCa) {
         validate(enabled);
         Informers informers = new Informers(client);
         Map<String, Supplier<QueueController>> known = new LinkedHashMap<>();
@@ -248,6 +277,15 @@ public class ControllerManager implements HealthCheck {
         if (ipam.allocateNodeCidrs()) { // as upstream, the node IPAM controller runs only with --allocate-node-cidrs
             known.put(RangeAllocator.NAME, () -> new RangeAllocator(informers, client,
                     new KubeEventRecorder(client, "cidrAllocator", Clock.systemUTC()), ipam.cidrs(), workers).queue());
+        }
+        if (signing.enabled()) { // the CSR signer and approver run only with the signing CA's files
+            known.put(CsrSigningController.NAME, () -> new CsrSigningController(informers, new KubeCsrApi(client),
+                    signing.ca(), signing.duration(), Clock.systemUTC(), workers).queue());
+            known.put(CsrApprovingController.NAME, () -> new CsrApprovingController(informers,
+                    new KubeCsrApi(client), Clock.systemUTC(), workers).queue());
+        }
+        if (rootCa != null) { // as upstream, the publisher runs only with --root-ca-file
+            known.put(RootCaPublisher.NAME, () -> new RootCaPublisher(informers, client, rootCa, workers).queue());
         }
         known.put(PersistentVolumeBinder.NAME, () -> new PersistentVolumeBinder(informers, client,
                 new KubeEventRecorder(client, "persistentvolume-controller", Clock.systemUTC()),

@@ -81,9 +81,23 @@ public interface ControllersConfig {
     @WithDefault("docker.io/library/busybox:latest")
     String localPathHelperImage();
 
+    /** The CA certificate (PEM) the CSR signer signs with (--cluster-signing-cert-file); none: no signer. */
+    java.util.Optional<String> clusterSigningCertFile();
+
+    /** Its key (--cluster-signing-key-file). */
+    java.util.Optional<String> clusterSigningKeyFile();
+
+    /** How long signed certificates are valid at most (--cluster-signing-duration). */
+    @WithDefault("8760h")
+    String clusterSigningDuration();
+
     interface Gc {
         /** Dependents the garbage collector watches, as plural resource names the informers know. */
         @WithDefault("pods,replicasets,jobs,controllerrevisions,endpointslices")
         List<String> dependents();
     }
+
+    // ---- root-ca-cert-publisher
+    /** PEM bundle published as ConfigMap kube-root-ca.crt in every namespace (upstream --root-ca-file); unset: off. */
+    java.util.Optional<String> rootCaFile();
 }

@@ -19,7 +19,7 @@ public class ControllersMain {
                         new Flag("kubeconfig", "/etc/kybernetes/admin.conf",
                                 "path to the kubeconfig file of the API server"),
                         new Flag("controllers", "*", "controllers to run: '*' for all, 'name' to enable, "
-                                + "'-name' to disable; known: deployment, replicaset, endpoints, garbagecollector, job, cronjob, endpointslice, namespace, daemonset, statefulset, serviceaccount, nodelifecycle, replicationcontroller, horizontalpodautoscaling, disruption, nodeipam, persistentvolume-binder, pvc-protection, pv-protection"),
+                                + "'-name' to disable; known: deployment, replicaset, endpoints, garbagecollector, job, cronjob, endpointslice, namespace, daemonset, statefulset, serviceaccount, nodelifecycle, replicationcontroller, horizontalpodautoscaling, disruption, nodeipam, persistentvolume-binder, pvc-protection, pv-protection, csrsigning, csrapproving"),
                         new Flag("local-path-dir", "/var/lib/kybernetes/local-path", "base directory of the "
                                 + "local-path provisioner's (kybernetes.io/local-path) volumes on every node"),
                         new Flag("local-path-helper-image", "docker.io/library/busybox:latest", "image of the "
@@ -39,6 +39,14 @@ public class ControllersMain {
                         new Flag("node-cidr-mask-size", "24", "prefix length of a node's pod subnet"),
                         new Flag("service-cluster-ip-range", null, "CIDR range of the services, kept out of the "
                                 + "node subnets"),
+                        new Flag("cluster-signing-cert-file", null, "PEM CA certificate the CSR signer issues "
+                                + "certificates with (signers kubernetes.io/kube-apiserver-client, "
+                                + "kube-apiserver-client-kubelet, kubelet-serving); with --cluster-signing-key-file "
+                                + "it also starts the approver of kubelet client CSRs; without: neither runs"),
+                        new Flag("cluster-signing-key-file", null, "PEM private key of --cluster-signing-cert-file"),
+                        new Flag("cluster-signing-duration", "8760h", "the longest validity of signed certificates"),
+                        new Flag("root-ca-file", null, "PEM CA bundle published as ConfigMap kube-root-ca.crt "
+                                + "(key ca.crt) in every namespace; unset: the publisher does not run"),
                         new Flag("leader-elect", "true", "run the controllers only while holding the Lease "
                                 + "kube-system/kube-controller-manager, so that a standby replica can take over"),
                         new Flag("leader-elect-lease-duration", "12s", "how long a lease lasts without renewal; a "

@@ -40,10 +40,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 class BadInputTest {
 
     private static final String NS = "badinput";
-    private static final String API = System.getProperty("e2e.apiserver", "http://127.0.0.1:6443");
+    private static final String API = Cli.API;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = Cli.apiHttpClient();
     private static final String CM = "/api/v1/namespaces/" + NS + "/configmaps";
     private static final String JSON_TYPE = "application/json";
 

@@ -15,7 +15,49 @@ final class Cli {
 
     static final String KUBECONFIG = System.getProperty("e2e.kubeconfig", "/etc/kybernetes/admin.conf");
     static final String CONTAINERD = System.getProperty("e2e.containerd", "/run/kybernetes/containerd/containerd.sock");
-    static final String ETCD = System.getProperty("e2e.etcd", "127.0.0.1:2379");
+    /** Whether the cluster runs secure (`up --secure`: TLS with client certificates, RBAC), as `up` recorded it. */
+    static final boolean SECURE = readSecurity().equals("secure");
+    static final String ETCD = System.getProperty("e2e.etcd", (SECURE ? "https://" : "") + "127.0.0.1:2379");
+    static final String API = System.getProperty("e2e.apiserver", (SECURE ? "https" : "http") + "://127.0.0.1:6443");
+    static final String PKI = System.getProperty("e2e.pki", "/etc/kybernetes/pki");
+
+    private static String readSecurity() {
+        try {
+            return System.getProperty("e2e.security",
+                    Files.readString(Path.of("/run/kybernetes/security"), StandardCharsets.UTF_8).trim());
+        } catch (IOException e) {
+            return System.getProperty("e2e.security", "insecure");
+        }
+    }
+
+    /** etcdctl's endpoint and, on a secure cluster, the etcd CA and a client certificate of it. */
+    static List<String> etcdctlFlags() {
+        List<String> flags = new ArrayList<>(List.of("--endpoints=" + ETCD));
+        if (SECURE) {
+            flags.addAll(List.of("--cacert=" + PKI + "/etcd/ca.crt", "--cert=" + PKI + "/etcd/healthcheck-client.crt",
+                    "--key=" + PKI + "/etcd/healthcheck-client.key"));
+        }
+        return flags;
+    }
+
+    /**
+     * An HTTP client for raw requests to the apiserver as the admin kubeconfig's user: its CA and client certificate
+     * on a secure cluster (fabric8 reads the kubeconfig), plain HTTP otherwise.
+     */
+    static java.net.http.HttpClient apiHttpClient() {
+        java.net.http.HttpClient.Builder b = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10));
+        if (SECURE) {
+            try {
+                var config = io.fabric8.kubernetes.client.Config.fromKubeconfig(
+                        Files.readString(Path.of(KUBECONFIG), StandardCharsets.UTF_8));
+                b.sslContext(io.fabric8.kubernetes.client.internal.SSLUtils.sslContext(config));
+            } catch (Exception e) {
+                throw new AssertionError("the admin kubeconfig's TLS material: " + e, e);
+            }
+        }
+        return b.build();
+    }
 
     record Result(int exit, String out, String err) {
         Result ok() {
@@ -63,7 +105,8 @@ final class Cli {
     }
 
     static Result etcdctl(String... args) {
-        List<String> cmd = new ArrayList<>(List.of("env", "ETCDCTL_API=3", "etcdctl", "--endpoints=" + ETCD));
+        List<String> cmd = new ArrayList<>(List.of("env", "ETCDCTL_API=3", "etcdctl"));
+        cmd.addAll(etcdctlFlags());
         cmd.addAll(List.of(args));
         return run(Duration.ofSeconds(30), cmd.toArray(String[]::new));
     }

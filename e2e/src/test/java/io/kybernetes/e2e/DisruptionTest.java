@@ -22,7 +22,9 @@ import org.junit.jupiter.api.Test;
  * {@code kubectl get pdb}; one eviction through the eviction subresource is accepted, a second one right after it
  * is refused with 429 (the budget has no disruption left until the replacement pod is Ready), and the budget allows
  * one disruption again once the Deployment has replaced the evicted pod. On a one-node cluster this stands in for
- * {@code kubectl drain}, which would cordon the only node.
+ * {@code kubectl drain}, which would cordon the only node. Not-Ready pods follow the budget's
+ * unhealthyPodEvictionPolicy: refused under IfHealthyBudget while the budget lacks healthy pods, evicted under
+ * AlwaysAllow, and an evicted pod carries the DisruptionTarget condition while it terminates.
  */
 @Tag("node")
 class DisruptionTest {
@@ -97,6 +99,72 @@ class DisruptionTest {
         System.out.println("after the replacement: " + again);
         Cli.Result third = evict(pods.get(1));
         assertEquals(0, third.exit(), third.err());
+    }
+
+    @Test
+    void notReadyPodsFollowTheUnhealthyPodEvictionPolicy() throws IOException {
+        Path manifest = Files.createTempFile("sick", ".yaml");
+        Files.writeString(manifest, """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: sick
+                spec:
+                  replicas: 2
+                  selector:
+                    matchLabels: {app: sick}
+                  template:
+                    metadata:
+                      labels: {app: sick}
+                    spec:
+                      terminationGracePeriodSeconds: 30
+                      containers:
+                      - name: sick
+                        image: busybox
+                        command: ["sleep", "3600"]
+                        readinessProbe:
+                          exec: {command: ["false"]}
+                          periodSeconds: 2
+                ---
+                apiVersion: policy/v1
+                kind: PodDisruptionBudget
+                metadata:
+                  name: sick
+                spec:
+                  minAvailable: 2
+                  selector:
+                    matchLabels: {app: sick}
+                """);
+        try {
+            kubectl("-n", NS, "apply", "-f", manifest.toString()).ok();
+        } finally {
+            Files.deleteIfExists(manifest);
+        }
+        String budget = eventually(Duration.ofSeconds(120), () -> kubectl("-n", NS, "get", "pdb", "sick", "-o",
+                "jsonpath={.status.expectedPods} {.status.desiredHealthy} {.status.currentHealthy} "
+                        + "{.status.disruptionsAllowed}").out().trim(), s -> s.equals("2 2 0 0"));
+        assertEquals("2 2 0 0", budget);
+        String pod = eventually(Duration.ofSeconds(120), () -> kubectl("-n", NS, "get", "pods", "-l", "app=sick",
+                "--field-selector", "status.phase=Running", "-o", "jsonpath={.items[0].metadata.name}").out().trim(),
+                s -> !s.isEmpty());
+
+        Cli.Result refused = evict(pod);
+        System.out.println("IfHealthyBudget: exit " + refused.exit() + " " + refused.err());
+        assertNotEquals(0, refused.exit(), "a not-Ready pod under a budget short of healthy pods stays");
+        assertTrue(refused.err().contains("TooManyRequests"), refused.err());
+
+        kubectl("-n", NS, "patch", "pdb", "sick", "--type=merge", "-p",
+                "{\"spec\":{\"unhealthyPodEvictionPolicy\":\"AlwaysAllow\"}}").ok();
+        Cli.Result evicted = evict(pod);
+        System.out.println("AlwaysAllow: exit " + evicted.exit() + " " + evicted.out() + evicted.err());
+        assertEquals(0, evicted.exit(), evicted.err());
+        String condition = kubectl("-n", NS, "get", "pod", pod, "-o", "jsonpath="
+                + "{range .status.conditions[?(@.type=='DisruptionTarget')]}{.status}/{.reason}/{.message}{end}")
+                .out().trim();
+        System.out.println("evicted pod: " + condition);
+        assertTrue(condition.endsWith("True/EvictionByEvictionAPI/Eviction API: evicting"), condition);
+        assertNotEquals("", kubectl("-n", NS, "get", "pod", pod, "-o", "jsonpath={.metadata.deletionTimestamp}")
+                .ok().out().trim(), "the evicted pod is terminating");
     }
 
     /** expectedPods desiredHealthy currentHealthy disruptionsAllowed and the DisruptionAllowed condition. */

@@ -409,6 +409,12 @@ class PodScenariosTest {
         assertEquals("L", env.get("CFG_size"));
         assertEquals("admin", env.get("SEC_user"));
         assertEquals("s3cret", env.get("SEC_password"));
+        // the Service variables of the default namespace's kubernetes Service, as every upstream container gets
+        String apiIp = kubectl("-n", "default", "get", "service", "kubernetes", "-o", "jsonpath={.spec.clusterIP}")
+                .ok().out().trim();
+        assertEquals(apiIp, env.get("KUBERNETES_SERVICE_HOST"));
+        assertEquals("443", env.get("KUBERNETES_SERVICE_PORT"));
+        assertEquals("tcp://" + apiIp + ":443", env.get("KUBERNETES_PORT_443_TCP"));
     }
 
     @Test

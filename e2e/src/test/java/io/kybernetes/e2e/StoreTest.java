@@ -31,8 +31,10 @@ class StoreTest {
         long rev = Long.parseLong(json.replaceAll("(?s).*\"mod_revision\":(\\d+).*", "$1"));
         etcdctl("put", key, "y").ok();
         etcdctl("del", key).ok();
-        Cli.Result r = Cli.run(Duration.ofSeconds(10), "timeout", "3", "env", "ETCDCTL_API=3", "etcdctl",
-                "--endpoints=" + Cli.ETCD, "watch", key, "--rev=" + rev);
+        List<String> cmd = new java.util.ArrayList<>(List.of("timeout", "3", "env", "ETCDCTL_API=3", "etcdctl"));
+        cmd.addAll(Cli.etcdctlFlags());
+        cmd.addAll(List.of("watch", key, "--rev=" + rev));
+        Cli.Result r = Cli.run(Duration.ofSeconds(10), cmd.toArray(String[]::new));
         List<String> lines = r.out().lines().toList();
         // etcdctl prints a DELETE's (empty) value as an empty line.
         assertEquals(List.of("PUT", key, "x", "PUT", key, "y", "DELETE", key, ""), lines, r.err());
@@ -44,7 +46,7 @@ class StoreTest {
         etcdctl("put", key, "v1").ok();
         Cli.Result r = Cli.run(Duration.ofSeconds(10), "sh", "-c",
                 "printf 'value(\"" + key + "\") = \"v1\"\\n\\nput " + key + " v2\\n\\nput " + key + " v3\\n\\n' | "
-                        + "ETCDCTL_API=3 etcdctl --endpoints=" + Cli.ETCD + " txn");
+                        + "ETCDCTL_API=3 etcdctl " + String.join(" ", Cli.etcdctlFlags()) + " txn");
         assertEquals(List.of("SUCCESS", "", "OK"), r.ok().out().lines().toList());
         assertEquals("v2", etcdctl("get", key, "--print-value-only").ok().out().trim());
     }

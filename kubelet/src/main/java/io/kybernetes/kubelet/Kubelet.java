@@ -62,6 +62,13 @@ public final class Kubelet implements AutoCloseable {
         public Duration evictionInterval = Duration.ofSeconds(10);
         /** Where the eviction manager reads signals and usage; null: this host and the runtime. */
         public io.kybernetes.kubelet.eviction.StatsSource evictionStats;
+        /** Image garbage collection thresholds and ages. */
+        public io.kybernetes.kubelet.gc.ImageGc.Policy imageGc = io.kybernetes.kubelet.gc.ImageGc.Policy.DEFAULT;
+        public io.kybernetes.kubelet.gc.ContainerGc.Policy containerGc = io.kybernetes.kubelet.gc.ContainerGc.Policy.DEFAULT;
+        public Duration imageGcInterval = Duration.ofMinutes(5);
+        public Duration containerGcInterval = Duration.ofMinutes(1);
+        /** The sandbox image: never collected. */
+        public String podInfraContainerImage = "docker.io/library/pause:3.9";
     }
 
     private final KubernetesClient client;
@@ -82,8 +89,17 @@ public final class Kubelet implements AutoCloseable {
     private ProbeManager probes;
     private PodEvents events;
     private SharedIndexInformer<Pod> informer;
+    private SharedIndexInformer<io.fabric8.kubernetes.api.model.Service> serviceInformer;
     private io.kybernetes.kubelet.eviction.EvictionManager evictionManager;
     private PodSyncer syncer;
+    private io.kybernetes.kubelet.node.NodeEvents nodeEvents;
+    private io.kybernetes.kubelet.eviction.StatsSource stats;
+    private io.kybernetes.kubelet.gc.GarbageCollector gc;
+    private final ScheduledExecutorService gcLoop = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "kubelet-gc");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile Map<String, Set<String>> lastFingerprints = new HashMap<>();
     private volatile boolean podsSynced;
     /** namespace/name of each pod uid seen in the cache (the cache's own uid index is not safe to read concurrently). */
@@ -127,6 +143,10 @@ public final class Kubelet implements AutoCloseable {
     }
 
     public void start() {
+        node.setImages(() -> io.kybernetes.kubelet.node.NodeImages.of(cri.listImages()));
+        nodeEvents = new io.kybernetes.kubelet.node.NodeEvents(client, node.nodeName());
+        stats = settings.evictionStats != null ? settings.evictionStats
+                : new io.kybernetes.kubelet.eviction.HostStats(cri, rootDir, podLogDir);
         node.register();
         loops.scheduleWithFixedDelay(guard("node status", node::postStatus), settings.statusInterval.toMillis(),
                 settings.statusInterval.toMillis(), TimeUnit.MILLISECONDS);
@@ -165,7 +185,11 @@ public final class Kubelet implements AutoCloseable {
         volumes.setNodeResources(new io.kybernetes.kubelet.env.PodFacts.NodeResources(machine.cpus() * 1000L,
                 machine.memoryKi() * 1024));
         syncer.setVolumes(volumes);
-        syncer.setObjects(ObjectSource.of(client));
+        // Services for the containers' Service variables, as upstream's kubelet keeps them
+        serviceInformer = client.services().inAnyNamespace().runnableInformer(0);
+        serviceInformer.start();
+        syncer.setObjects(ObjectSource.of(client, () -> serviceInformer.hasSynced()
+                ? serviceInformer.getStore().list() : null));
         syncer.setNodeResources(machine.cpus() * 1000L, machine.memoryKi() * 1024);
         syncer.setDns(pod -> PodDns.config(pod, settings.clusterDns, settings.clusterDomain, hostResolv()));
         var pods = client.pods().inAnyNamespace();
@@ -212,6 +236,7 @@ public final class Kubelet implements AutoCloseable {
                 settings.housekeepingInterval.toMillis(), settings.housekeepingInterval.toMillis(),
                 TimeUnit.MILLISECONDS);
         loops.scheduleWithFixedDelay(guard("probes", probes::tick), 1, 1, TimeUnit.SECONDS);
+        startGarbageCollection();
         startEviction();
         if (settings.podManifestPath != null) {
             StaticPods statics = new StaticPods(client, settings.podManifestPath, node.nodeName(), this::boundPods);
@@ -225,8 +250,6 @@ public final class Kubelet implements AutoCloseable {
         var config = settings.eviction != null ? settings.eviction : new io.kybernetes.kubelet.eviction.EvictionManager.Config(
                 io.kybernetes.kubelet.eviction.Thresholds.parse(io.kybernetes.kubelet.eviction.Thresholds.DEFAULT_HARD,
                         "", "", ""), Duration.ofMinutes(5), 0);
-        var stats = settings.evictionStats != null ? settings.evictionStats
-                : new io.kybernetes.kubelet.eviction.HostStats(cri, rootDir, podLogDir);
         evictionManager = new io.kybernetes.kubelet.eviction.EvictionManager(config, stats, this::evictablePods,
                 (pod, grace, message, disruption) -> {
                     events.warning(pod, null, io.kybernetes.kubelet.eviction.EvictionMessages.REASON, message);
@@ -235,9 +258,43 @@ public final class Kubelet implements AutoCloseable {
                     }
                 });
         var manager = evictionManager;
+        var collector = gc;
+        manager.setNodeReclaimer(signal -> collector.reclaimDisk());
         node.setPressure(manager::pressure);
         loops.scheduleWithFixedDelay(guard("eviction", () -> manager.synchronize(java.time.Instant.now())), 0,
                 settings.evictionInterval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Container GC every minute and image GC every five minutes, on their own thread (removals can be slow). */
+    private void startGarbageCollection() {
+        var runtime = io.kybernetes.kubelet.gc.GcRuntime.of(cri);
+        var containers = new io.kybernetes.kubelet.gc.ContainerGc(settings.containerGc, runtime, this::podState,
+                podLogDir, Clock.systemUTC());
+        var images = new io.kybernetes.kubelet.gc.ImageGc(settings.imageGc, runtime,
+                () -> stats.node().get(io.kybernetes.kubelet.eviction.Signal.IMAGEFS_AVAILABLE),
+                Set.of(settings.podInfraContainerImage), nodeEvents::warning, Clock.systemUTC());
+        var collector = gc = new io.kybernetes.kubelet.gc.GarbageCollector(containers, images, () -> podsSynced,
+                nodeEvents::warning);
+        gcLoop.scheduleWithFixedDelay(guard("container gc", collector::collectContainers),
+                settings.containerGcInterval.toMillis(), settings.containerGcInterval.toMillis(), TimeUnit.MILLISECONDS);
+        gcLoop.scheduleWithFixedDelay(guard("image gc", collector::collectImages), 0,
+                settings.imageGcInterval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The garbage collectors (null until the pods are synced). */
+    public io.kybernetes.kubelet.gc.GarbageCollector garbageCollector() {
+        return gc;
+    }
+
+    private io.kybernetes.kubelet.gc.ContainerGc.PodState podState(String uid) {
+        Pod p = podByUid(uid);
+        if (p == null) {
+            return io.kybernetes.kubelet.gc.ContainerGc.PodState.GONE;
+        }
+        String phase = p.getStatus() == null ? null : p.getStatus().getPhase();
+        return p.getMetadata().getDeletionTimestamp() != null || "Succeeded".equals(phase) || "Failed".equals(phase)
+                ? io.kybernetes.kubelet.gc.ContainerGc.PodState.TERMINATED
+                : io.kybernetes.kubelet.gc.ContainerGc.PodState.ACTIVE;
     }
 
     /** Pods that are running or starting here and not already being deleted or evicted. */
@@ -317,8 +374,12 @@ public final class Kubelet implements AutoCloseable {
     @Override
     public void close() {
         loops.shutdownNow();
+        gcLoop.shutdownNow();
         if (informer != null) {
             informer.close();
+        }
+        if (serviceInformer != null) {
+            serviceInformer.close();
         }
         if (workers != null) {
             workers.close();
@@ -328,6 +389,9 @@ public final class Kubelet implements AutoCloseable {
         }
         if (events != null) {
             events.close();
+        }
+        if (nodeEvents != null) {
+            nodeEvents.close();
         }
     }
 }

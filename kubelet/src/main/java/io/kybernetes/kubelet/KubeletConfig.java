@@ -136,6 +136,34 @@ public interface KubeletConfig {
     @WithDefault("10s")
     String housekeepingInterval();
 
+    @WithDefault("85")
+    int imageGcHighThreshold();
+
+    @WithDefault("80")
+    int imageGcLowThreshold();
+
+    /** A Go duration. */
+    @WithDefault("2m")
+    String imageMinimumGcAge();
+
+    /** A Go duration (0s: off). */
+    @WithDefault("0s")
+    String imageMaximumGcAge();
+
+    /** The sandbox image, which image garbage collection never removes. */
+    @WithDefault("docker.io/library/pause:3.9")
+    String podInfraContainerImage();
+
+    /** A Go duration. */
+    @WithDefault("0s")
+    String minimumContainerTtlDuration();
+
+    @WithDefault("1")
+    int maximumDeadContainersPerContainer();
+
+    @WithDefault("-1")
+    int maximumDeadContainers();
+
     /** Off in tests that wire the agent themselves. */
     @WithDefault("true")
     boolean agentEnabled();

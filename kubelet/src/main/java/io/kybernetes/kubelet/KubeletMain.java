@@ -62,6 +62,20 @@ public class KubeletMain {
                         "grace period in seconds of pods evicted for a soft threshold (hard: 0)"),
                 new Flag("housekeeping-interval", "10s",
                         "how often the eviction manager reads the signals and usage (it evicts at most one pod each time)"),
+                new Flag("image-gc-high-threshold", "85", "percent of image file system usage at or above which "
+                        + "image garbage collection runs (100: never)"),
+                new Flag("image-gc-low-threshold", "80",
+                        "percent of image file system usage image garbage collection frees down to"),
+                new Flag("image-minimum-gc-age", "2m", "minimum age of an unused image before it is garbage collected"),
+                new Flag("image-maximum-gc-age", "0s", "unused images older than this are garbage collected whatever "
+                        + "the disk usage (0s: off)"),
+                new Flag("pod-infra-container-image", "docker.io/library/pause:3.9",
+                        "the sandbox image, never garbage collected (the runtime's own config chooses the image it runs)"),
+                new Flag("minimum-container-ttl-duration", "0s",
+                        "minimum age of a dead container before it is garbage collected"),
+                new Flag("maximum-dead-containers-per-container", "1",
+                        "dead instances kept per container (for `kubectl logs --previous`); -1: no limit"),
+                new Flag("maximum-dead-containers", "-1", "dead containers kept on the node in all (-1: no limit)"),
                 new Flag("hollow-nodes", "0", "scale tests only: register N hollow nodes with a fake runtime instead of "
                         + "this node (pods bound to them are reported Running; nothing runs)"),
                 new Flag("hollow-node-prefix", "hollow-node-", "name prefix of the hollow nodes (<prefix>0, <prefix>1, ...)"),

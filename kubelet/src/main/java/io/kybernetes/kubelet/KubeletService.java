@@ -46,6 +46,8 @@ public class KubeletService {
     private volatile boolean stopping;
     private volatile HollowKubelet hollow;
     private io.kybernetes.kubelet.eviction.EvictionManager.Config eviction;
+    private io.kybernetes.kubelet.gc.ImageGc.Policy imageGc;
+    private io.kybernetes.kubelet.gc.ContainerGc.Policy containerGc;
 
     void start(@Observes StartupEvent ev) {
         if (!config.agentEnabled()) {
@@ -60,6 +62,10 @@ public class KubeletService {
         String nodeIp = config.nodeIp().filter(s -> !s.isBlank()).orElseGet(NodeAddresses::firstNonLoopbackIPv4);
         try {
             eviction = evictionConfig();
+            imageGc = imageGcPolicy();
+            containerGc = new io.kybernetes.kubelet.gc.ContainerGc.Policy(
+                    io.kybernetes.kubelet.eviction.Thresholds.goDuration(config.minimumContainerTtlDuration()),
+                    config.maximumDeadContainersPerContainer(), config.maximumDeadContainers());
         } catch (IllegalArgumentException e) {
             LOG.errorf("kubelet cannot start: %s", e.getMessage());
             Quarkus.asyncExit(1);
@@ -160,7 +166,25 @@ public class KubeletService {
         s.podManifestPath = config.podManifestPath().filter(x -> !x.isBlank()).map(Path::of).orElse(null);
         s.eviction = eviction;
         s.evictionInterval = io.kybernetes.kubelet.eviction.Thresholds.goDuration(config.housekeepingInterval());
+        s.imageGc = imageGc;
+        s.containerGc = containerGc;
+        s.podInfraContainerImage = config.podInfraContainerImage();
         return s;
+    }
+
+    /** The image GC flags, validated as upstream validates them. */
+    private io.kybernetes.kubelet.gc.ImageGc.Policy imageGcPolicy() {
+        try {
+            var p = new io.kybernetes.kubelet.gc.ImageGc.Policy(config.imageGcHighThreshold(),
+                    config.imageGcLowThreshold(),
+                    io.kybernetes.kubelet.eviction.Thresholds.goDuration(config.imageMinimumGcAge()),
+                    io.kybernetes.kubelet.eviction.Thresholds.goDuration(config.imageMaximumGcAge()));
+            LOG.infof("image garbage collection: high threshold %d%%, low threshold %d%%, minimum age %s, maximum age %s",
+                    p.highThresholdPercent(), p.lowThresholdPercent(), p.minAge(), p.maxAge());
+            return p;
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--image-gc-*: " + e.getMessage());
+        }
     }
 
     /** The eviction flags, parsed (bad flags stop the kubelet with a clear message). */

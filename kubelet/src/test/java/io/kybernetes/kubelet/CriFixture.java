@@ -17,7 +17,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class CriFixture implements BeforeAllCallback, AfterAllCallback {
 
-    public static final Path DIR = Path.of("/tmp/kubelet-it");
+    /** {@code KUBELET_IT_DIR} (with KUBELET_IT_REGISTRY, _BRIDGE, _SUBNET) runs a second fixture beside another. */
+    public static final Path DIR = Path.of(System.getenv().getOrDefault("KUBELET_IT_DIR", "/tmp/kubelet-it"));
     public static final String SCRIPT = "src/test/fixture/cri-fixture.sh";
 
     public static String socket() {

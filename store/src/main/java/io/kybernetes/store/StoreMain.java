@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.kybernetes.launcher.Flag;
+import io.kybernetes.store.config.ListenUrlConfigSourceFactory;
 import io.kybernetes.launcher.Launcher;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
@@ -25,7 +26,12 @@ public class StoreMain {
                     + "of revisions in revision mode; 0 disables auto compaction"),
             new Flag("initial-advertise-peer-urls", "http://127.0.0.1:2380", "peer URLs reported by member list"),
             new Flag("experimental-watch-progress-notify-interval", "10m", "how often watchers that asked for "
-                    + "progress notifications get one (a duration: 10m, 30s)"));
+                    + "progress notifications get one (a duration: 10m, 30s)"),
+            // Transport security of the client URL (etcd's flags); used only with an https:// client URL.
+            new Flag("cert-file", null, "PEM serving certificate for https:// client URLs"),
+            new Flag("key-file", null, "PEM private key of --cert-file (PKCS#1, PKCS#8 or SEC1)"),
+            new Flag("trusted-ca-file", null, "PEM CA bundle: require client certificates signed by it"),
+            new Flag("client-cert-auth", "false", "require and verify client certificates (needs --trusted-ca-file)"));
 
     public static void main(String... args) {
         Launcher launcher = new Launcher("kybernetes-store", "the kybernetes store: the etcd v3 API over RocksDB", FLAGS);
@@ -37,6 +43,17 @@ public class StoreMain {
             return;
         }
         String clientUrl = props.get("kybernetes.listen-client-urls");
+        try {
+            ListenUrlConfigSourceFactory.map(props.get("kybernetes.listen-metrics-urls"), "quarkus.http", false,
+                    new java.util.HashMap<>());
+            ListenUrlConfigSourceFactory.clientTls(clientUrl == null ? null : clientUrl.split(",")[0].trim(),
+                    props.get("kybernetes.cert-file"), props.get("kybernetes.key-file"),
+                    props.get("kybernetes.trusted-ca-file"), Boolean.parseBoolean(props.get("kybernetes.client-cert-auth")));
+        } catch (IllegalArgumentException e) {
+            // Checked here too so that a bad flag is one line on stderr, not Quarkus' startup stack trace.
+            System.err.println("kybernetes-store: " + e.getMessage());
+            System.exit(2);
+        }
         String busy = clientUrl == null ? null : portInUse(clientUrl.split(",")[0].trim());
         if (busy != null) {
             // Quarkus only logs a gRPC bind failure and keeps running; a store without its API must not.

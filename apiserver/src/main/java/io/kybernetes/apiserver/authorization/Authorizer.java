@@ -16,9 +16,9 @@ import io.kybernetes.apiserver.config.ApiserverConfig;
 /**
  * The authorizer chain of {@code --authorization-mode}: each mode in order allows, denies or has no opinion; no
  * opinion from all is a denial. Members of system:masters are always allowed, as upstream's privileged-group
- * authorizer. Node is a simplified node authorizer: members of system:nodes get the rules of the system:node
- * ClusterRole (upstream narrows them further to the node's own pods, secrets and volumes through its graph; not
- * done here).
+ * authorizer. Node is the node authorizer: members of system:nodes named system:node:NAME get the rules of the
+ * system:node ClusterRole, except that Secrets, ConfigMaps and PersistentVolumeClaims may only be read, and
+ * ServiceAccount tokens only requested, when a pod bound to that node refers to them ({@link NodeGraph}).
  */
 @ApplicationScoped
 public class Authorizer {
@@ -28,10 +28,17 @@ public class Authorizer {
 
     private final List<String> modes;
     private final PolicySource policies;
+    private final NodeGraph graph;
 
     public Authorizer(ApiserverConfig config, PolicySource policies) {
+        this(config, policies, null);
+    }
+
+    @jakarta.inject.Inject
+    public Authorizer(ApiserverConfig config, PolicySource policies, NodeGraph graph) {
         this.modes = parseModes(config.authorizationMode());
         this.policies = policies;
+        this.graph = graph;
         LOG.infof("authorization modes: %s", String.join(",", modes));
     }
 
@@ -75,7 +82,21 @@ public class Authorizer {
         if (!modes.contains("RBAC") && !modes.contains("Node")) {
             return CompletableFuture.completedFuture(decide(Policy.EMPTY, a));
         }
-        return policies.policy().thenApply(p -> decide(p, a));
+        return policies.policy().thenCompose(p -> {
+            Decision d = decide(p, a);
+            if (d.kind() == Decision.Kind.DENY || d.kind() == Decision.Kind.ALLOW || graph == null
+                    || !modes.contains("Node") || !isNode(a) || !NodeGraph.guarded(a)) {
+                return CompletableFuture.completedFuture(d);
+            }
+            String node = a.user().name().substring("system:node:".length());
+            return graph.allows(node, a).thenApply(ok -> ok
+                    ? Decision.allow("Node: a pod on node " + node + " refers to " + a.resource() + " " + a.name())
+                    : d);
+        });
+    }
+
+    private static boolean isNode(Attributes a) {
+        return a.user().inGroup("system:nodes") && a.user().name().startsWith("system:node:");
     }
 
     Decision decide(Policy p, Attributes a) {
@@ -94,8 +115,8 @@ public class Authorizer {
     }
 
     private static Decision node(Policy p, Attributes a) {
-        if (!a.user().inGroup("system:nodes") || !a.user().name().startsWith("system:node:")) {
-            return Decision.noOpinion("");
+        if (!isNode(a) || NodeGraph.guarded(a)) {
+            return Decision.noOpinion(""); // guarded objects: only the graph allows them (authorize)
         }
         for (JsonNode rule : p.clusterRoleRules("system:node")) {
             if (Rules.allows(rule, a)) {

@@ -117,7 +117,10 @@ public class BootstrapPolicy {
                 rule(a("get", "create", "update", "patch", "delete"), a("coordination.k8s.io"), a("leases")),
                 rule(a("get", "list", "watch"), a("discovery.k8s.io"), a("endpointslices")),
                 rule(a("get", "list", "watch"), a("storage.k8s.io"), a("csidrivers", "volumeattachments")),
-                rule(a("create", "get", "list", "watch"), a("certificates.k8s.io"), a("certificatesigningrequests"))));
+                rule(a("create", "get", "list", "watch"), a("certificates.k8s.io"), a("certificatesigningrequests")),
+                // the kubelet's webhook authentication and authorization of its own port, as upstream grants
+                rule(a("create"), a("authentication.k8s.io"), a("tokenreviews")),
+                rule(a("create"), a("authorization.k8s.io"), a("subjectaccessreviews", "localsubjectaccessreviews"))));
         out.add(role("system:kube-scheduler", null,
                 rule(READ, a(""), a("nodes", "pods", "namespaces", "services", "replicationcontrollers",
                         "persistentvolumeclaims", "persistentvolumes")),

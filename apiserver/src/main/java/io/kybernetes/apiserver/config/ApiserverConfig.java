@@ -65,4 +65,23 @@ public interface ApiserverConfig {
     /** Comma-separated authorizers in order: AlwaysAllow, AlwaysDeny, Node, RBAC. */
     @WithDefault("AlwaysAllow")
     String authorizationMode();
+
+    // --- etcd client TLS (kube-apiserver's --etcd-cafile, --etcd-certfile, --etcd-keyfile) ---
+
+    /** CA bundle (PEM) that verifies the etcd servers' certificates; unset: the JDK's trusted CAs. */
+    java.util.Optional<String> etcdCafile();
+
+    /** Client certificate (PEM) presented to etcd. */
+    java.util.Optional<String> etcdCertfile();
+
+    /** Private key (PEM) of {@link #etcdCertfile()}. */
+    java.util.Optional<String> etcdKeyfile();
+
+    // ---- admission (--enable-admission-plugins, --disable-admission-plugins)
+
+    /** Comma-separated admission plugins to run besides the default-on ones. */
+    java.util.Optional<String> enableAdmissionPlugins();
+
+    /** Comma-separated admission plugins not to run, default-on ones included. */
+    java.util.Optional<String> disableAdmissionPlugins();
 }

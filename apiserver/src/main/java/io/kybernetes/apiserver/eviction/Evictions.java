@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.kybernetes.apiserver.json.Json;
@@ -20,16 +21,21 @@ import io.kybernetes.apiserver.status.ApiException;
 import io.kybernetes.apiserver.status.Cause;
 
 /**
- * POST pods/{name}/eviction: deletes the pod unless a PodDisruptionBudget selecting it allows no disruption (429, as
- * upstream, so that kubectl drain retries). An allowed eviction takes one disruption from the budget's status
- * (disruptionsAllowed - 1, the pod in disruptedPods) before the pod is deleted, so that concurrent evictions cannot
- * overrun it; the disruption controller recomputes the status afterwards.
+ * POST pods/{name}/eviction, as upstream's eviction subresource: a terminal, Pending or terminating pod, or one no
+ * PodDisruptionBudget selects, is deleted at once. Under a budget, a not-Ready pod is deleted without taking a
+ * disruption when the budget's {@code unhealthyPodEvictionPolicy} is AlwaysAllow, or (IfHealthyBudget, the default)
+ * while the budget has its desired healthy pods; otherwise an allowed eviction takes one disruption from the budget's
+ * status (disruptionsAllowed - 1, the pod in disruptedPods) before the pod is deleted, so that concurrent evictions
+ * cannot overrun it (the disruption controller recomputes the status afterwards), and a budget with none left answers
+ * 429 so that kubectl drain retries. Before the delete the pod gets the DisruptionTarget condition.
  */
 @ApplicationScoped
 public class Evictions {
 
     private static final Logger LOG = Logger.getLogger(Evictions.class);
     static final String TOO_MANY = "Cannot evict pod as it would violate the pod's disruption budget.";
+    /** Upstream's bound on evictions the disruption controller has not yet confirmed. */
+    static final int MAX_DISRUPTED_PODS = 2000;
 
     private final GenericStore store;
     private final Registry registry;
@@ -49,9 +55,7 @@ public class Evictions {
         }
         DeleteOptions opts = deleteOptions(eviction.path("deleteOptions"));
         return store.get(pods, ns, name).thenCompose(pod -> {
-            String phase = Json.str(pod, "status.phase");
-            if (phase.equals("Succeeded") || phase.equals("Failed") || phase.equals("Pending")
-                    || !Json.str(pod, "metadata.deletionTimestamp").isEmpty()) {
+            if (canIgnoreBudget(pod)) {
                 return delete(pods, ns, name, opts);
             }
             return store.list(pdbs, ns, pdb -> selects(pdb, pod)).thenCompose(list -> {
@@ -63,13 +67,49 @@ public class Evictions {
                     throw ApiException.internal("This pod has more than one PodDisruptionBudget, which the eviction "
                             + "subresource does not support.");
                 }
-                String pdbName = Json.str(items.get(0), "metadata.name");
+                JsonNode budget = items.get(0);
+                if (!isReady(pod) && unhealthyMayGo(budget)) {
+                    // the pod must still be the one judged unhealthy when it is deleted
+                    DeleteOptions pinned = rv(opts).isEmpty()
+                            ? withRv(opts, Json.str(pod, "metadata.resourceVersion")) : opts;
+                    return delete(pods, ns, name, pinned);
+                }
+                String pdbName = Json.str(budget, "metadata.name");
                 return store.update(pdbs, ns, pdbName, "status", pdb -> {
                     takeDisruption(pdb, name);
                     return pdb;
                 }, opts.dryRun()).thenCompose(pdb -> delete(pods, ns, name, opts));
             });
         });
+    }
+
+    /** Terminal, Pending and already terminating pods are evicted whatever their budget says. */
+    static boolean canIgnoreBudget(JsonNode pod) {
+        String phase = Json.str(pod, "status.phase");
+        return phase.equals("Succeeded") || phase.equals("Failed") || phase.equals("Pending")
+                || !Json.str(pod, "metadata.deletionTimestamp").isEmpty();
+    }
+
+    static boolean isReady(JsonNode pod) {
+        for (JsonNode c : pod.path("status").path("conditions")) {
+            if (c.path("type").asText().equals("Ready")) {
+                return c.path("status").asText().equals("True");
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a not-Ready pod may be evicted without taking a disruption: always under AlwaysAllow; under
+     * IfHealthyBudget (the default) only while the budget has the healthy pods it wants.
+     */
+    static boolean unhealthyMayGo(JsonNode pdb) {
+        if (Json.str(pdb, "spec.unhealthyPodEvictionPolicy").equals("AlwaysAllow")) {
+            return true;
+        }
+        JsonNode st = pdb.path("status");
+        long desired = st.path("desiredHealthy").asLong(0);
+        return desired > 0 && st.path("currentHealthy").asLong(0) >= desired;
     }
 
     /** Takes one disruption from the budget, or throws the 429 upstream answers when none is left. */
@@ -80,7 +120,14 @@ public class Evictions {
             throw tooManyRequests("The disruption budget " + pdbName + " is still being processed by the server.");
         }
         long allowed = status.path("disruptionsAllowed").asLong(0);
-        if (allowed <= 0) {
+        if (allowed < 0) {
+            throw new ApiException(403, "Forbidden", "pdb disruptions allowed is negative");
+        }
+        if (status.path("disruptedPods").size() > MAX_DISRUPTED_PODS) {
+            throw new ApiException(403, "Forbidden",
+                    "DisruptedPods map too big - too many evictions not confirmed by PDB controller");
+        }
+        if (allowed == 0) {
             throw tooManyRequests("The disruption budget " + pdbName + " needs "
                     + status.path("desiredHealthy").asLong(0) + " healthy pods and has "
                     + status.path("currentHealthy").asLong(0) + " currently");
@@ -110,8 +157,20 @@ public class Evictions {
         }
     }
 
+    /** Marks the pod with the DisruptionTarget condition (not on a dry run), then deletes it. */
     private CompletableFuture<ObjectNode> delete(Resource pods, String ns, String name, DeleteOptions opts) {
-        return store.delete(pods, ns, name, opts).thenApply(o -> {
+        CompletableFuture<?> marked = opts.dryRun() ? CompletableFuture.completedFuture(null)
+                : store.update(pods, ns, name, "status", pod -> {
+                    if (!rv(opts).isEmpty() && !rv(opts).equals(Json.str(pod, "metadata.resourceVersion"))) {
+                        throw ApiException.conflict("", "pods", name, "the object has been modified; please apply "
+                                + "your changes to the latest version and try again");
+                    }
+                    setDisruptionTarget(pod);
+                    return pod;
+                }, false);
+        // the condition write changed the resourceVersion a precondition pinned: the check above stands for it
+        DeleteOptions after = rv(opts).isEmpty() || opts.dryRun() ? opts : withRv(opts, null);
+        return marked.thenCompose(x -> store.delete(pods, ns, name, after)).thenApply(o -> {
             LOG.infof("evicted pod %s/%s", ns, name);
             ObjectNode s = Json.object();
             s.put("kind", "Status");
@@ -121,6 +180,34 @@ public class Evictions {
             s.put("code", 201);
             return s;
         });
+    }
+
+    /** Sets (or refreshes) the condition upstream adds to a pod the eviction API deletes. */
+    static void setDisruptionTarget(ObjectNode pod) {
+        ArrayNode conditions = Json.with(pod, "status").withArray("conditions");
+        ObjectNode c = null;
+        for (JsonNode e : conditions) {
+            if (e.path("type").asText().equals("DisruptionTarget")) {
+                c = (ObjectNode) e;
+            }
+        }
+        if (c == null) {
+            c = conditions.addObject();
+        }
+        c.put("type", "DisruptionTarget");
+        c.put("status", "True");
+        c.putNull("lastProbeTime");
+        c.put("lastTransitionTime", Json.now());
+        c.put("reason", "EvictionByEvictionAPI");
+        c.put("message", "Eviction API: evicting");
+    }
+
+    private static String rv(DeleteOptions o) {
+        return o.preconditionResourceVersion() == null ? "" : o.preconditionResourceVersion();
+    }
+
+    private static DeleteOptions withRv(DeleteOptions o, String rv) {
+        return new DeleteOptions(o.gracePeriodSeconds(), o.preconditionUid(), rv, o.propagationPolicy(), o.dryRun());
     }
 
     private static DeleteOptions deleteOptions(JsonNode o) {

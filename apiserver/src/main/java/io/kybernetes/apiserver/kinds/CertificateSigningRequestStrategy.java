@@ -14,7 +14,7 @@ import io.kybernetes.apiserver.table.Age;
 
 /**
  * certificates.k8s.io/v1 CertificateSigningRequests: request, signerName and usages required, the requesting user
- * set by the server (anonymous while there is no authentication), status and approval subresources, kubectl's
+ * set by the server from the authenticated user, status and approval subresources, kubectl's
  * SIGNERNAME/REQUESTOR/CONDITION columns.
  */
 public class CertificateSigningRequestStrategy implements Strategy {
@@ -23,10 +23,21 @@ public class CertificateSigningRequestStrategy implements Strategy {
     public void prepareForCreate(ObjectNode obj) {
         obj.remove("status");
         ObjectNode spec = Json.with(obj, "spec");
-        spec.put("username", "system:anonymous");
-        spec.putArray("groups").add("system:unauthenticated");
-        spec.remove("uid");
+        // the requester, as the server authenticated it (anonymous while authentication is off)
+        var user = io.kybernetes.apiserver.admission.RequestScope.current().user();
+        spec.put("username", user.name());
+        var groups = spec.putArray("groups");
+        user.groups().forEach(groups::add);
+        if (user.uid() == null || user.uid().isEmpty()) {
+            spec.remove("uid");
+        } else {
+            spec.put("uid", user.uid());
+        }
         spec.remove("extra");
+        if (user.extra() != null && !user.extra().isEmpty()) {
+            ObjectNode extra = spec.putObject("extra");
+            user.extra().forEach((k, v) -> v.forEach(extra.withArray(k)::add));
+        }
     }
 
     @Override

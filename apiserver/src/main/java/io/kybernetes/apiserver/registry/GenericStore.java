@@ -19,6 +19,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.kybernetes.apiserver.admission.AdmissionChain;
+import io.kybernetes.apiserver.admission.AdmissionRequest;
+import io.kybernetes.apiserver.admission.Operation;
 import io.kybernetes.apiserver.fieldmanager.ManagedFields;
 import io.kybernetes.apiserver.json.Json;
 import io.kybernetes.apiserver.status.ApiException;
@@ -38,9 +41,11 @@ public class GenericStore {
     static final int MAX_RETRIES = 16;
 
     private final EtcdStore store;
+    private final AdmissionChain admission;
 
-    public GenericStore(EtcdStore store) {
+    public GenericStore(EtcdStore store, AdmissionChain admission) {
         this.store = store;
+        this.admission = admission;
     }
 
     public EtcdStore etcd() {
@@ -212,33 +217,27 @@ public class GenericStore {
             meta.remove("generation");
         }
         Strategy s = r.strategy();
-        s.prepareForCreate(obj);
-        ManagedFields.update(Json.object(), obj, manager, r.type().apiVersion(), "", s.statusIsSubresource());
-        List<Cause> causes = new ArrayList<>(Names.validate("metadata.name", name, s.nameRule()));
-        if (r.namespaced()) {
-            causes.addAll(Names.validate("metadata.namespace", ns, Strategy.NameRule.LABEL));
-        }
-        causes.addAll(MetaValidation.validate(meta));
-        causes.addAll(s.validate(obj));
-        if (!causes.isEmpty()) {
-            throw ApiException.invalid(r.group(), r.type().kind(), name, causes);
-        }
         String finalName = name;
-        CompletableFuture<Void> nsCheck = r.namespaced() ? store.get("/registry/namespaces/" + ns).thenAccept(v -> {
-            if (v.isEmpty()) {
-                throw ApiException.notFound("", "namespaces", ns);
+        // admission: mutating plugins, then the kind's defaults and validation, then validating plugins
+        AdmissionRequest admit = admission.request(r, ns, finalName, "", Operation.CREATE, obj, null, dryRun);
+        CompletableFuture<Void> admitted = admission.admit(admit).thenCompose(x -> {
+            s.prepareForCreate(obj);
+            ManagedFields.update(Json.object(), obj, manager, r.type().apiVersion(), "", s.statusIsSubresource());
+            List<Cause> causes = new ArrayList<>(Names.validate("metadata.name", finalName, s.nameRule()));
+            if (r.namespaced()) {
+                causes.addAll(Names.validate("metadata.namespace", ns, Strategy.NameRule.LABEL));
             }
-            if (!Json.str(decode(v.get()), "metadata.deletionTimestamp").isEmpty()) {
-                throw new ApiException(403, "Forbidden", r.name() + " \"" + finalName + "\" is forbidden: unable to create new content in namespace "
-                        + ns + " because it is being terminated", finalName, r.group(), r.name(),
-                        List.of(new Cause("NamespaceTerminating", "metadata.namespace", "namespace " + ns
-                                + " is being terminated")), null);
+            causes.addAll(MetaValidation.validate(meta));
+            causes.addAll(s.validate(obj));
+            if (!causes.isEmpty()) {
+                throw ApiException.invalid(r.group(), r.type().kind(), finalName, causes);
             }
-        }) : Strategy.DONE;
+            return admission.validate(admit);
+        });
         if (dryRun) {
-            return nsCheck.thenApply(v -> new Outcome(r.conversion().fromStorage(obj), 201));
+            return admitted.thenApply(v -> new Outcome(r.conversion().fromStorage(obj), 201));
         }
-        return nsCheck.thenCompose(v -> s.beforeCreate(obj))
+        return admitted.thenCompose(v -> s.beforeCreate(obj))
                 .thenCompose(v -> store.create(r.key(ns, finalName), encode(obj)))
                 .thenCompose(w -> {
                     if (!w.succeeded()) {
@@ -290,53 +289,70 @@ public class GenericStore {
             mutated.put("apiVersion", r.type().apiVersion());
             mutated.put("kind", r.type().kind());
             ObjectNode obj = r.conversion().toStorage(mutated);
-            applyUpdateRules(r, sub, obj, old);
-            ManagedFields.update(old, obj, manager, r.type().apiVersion(),
-                    sub.equals("status") || sub.equals("scale") ? sub : "", r.strategy().statusIsSubresource());
-            List<Cause> causes = new ArrayList<>();
-            if (!Json.str(obj, "metadata.name").equals(name)) {
-                causes.add(Cause.invalid("metadata.name", Json.str(obj, "metadata.name"), "field is immutable"));
-            }
-            causes.addAll(MetaValidation.validate(obj.path("metadata")));
-            causes.addAll(r.strategy().validateUpdate(obj, old));
-            if (!causes.isEmpty()) {
-                throw ApiException.invalid(r.group(), r.type().kind(), name, causes);
-            }
-            if (shouldDeleteDuringUpdate(r, obj)) {
-                if (dryRun) {
-                    return CompletableFuture.completedFuture(r.conversion().fromStorage(obj));
-                }
-                return store.delete(key, cur.get().modRevision()).thenCompose(w -> {
-                    if (!w.succeeded()) {
-                        return retry(r, ns, name, sub, mutate, dryRun, manager, attempt);
-                    }
-                    return r.strategy().afterDelete(obj).thenApply(x -> r.conversion().fromStorage(obj));
-                });
-            }
-            byte[] bytes = encode(obj);
-            if (java.util.Arrays.equals(bytes, encode(old))) {
-                return CompletableFuture.completedFuture(r.conversion().fromStorage(old));
-            }
+            AdmissionRequest admit = admission.request(r, ns, name, sub, Operation.UPDATE, obj, old, dryRun);
+            return admission.admit(admit).thenCompose(x -> updateAdmitted(r, ns, name, sub, mutate, dryRun, manager,
+                    attempt, cur.get(), old, obj, admit));
+        });
+    }
+
+    /** The rest of an update once the mutating admission plugins ran: the kind's rules, validating plugins, write. */
+    private CompletableFuture<ObjectNode> updateAdmitted(Resource r, String ns, String name, String sub,
+            UnaryOperator<ObjectNode> mutate, boolean dryRun, String manager, int attempt, StoredValue stored,
+            ObjectNode old, ObjectNode obj, AdmissionRequest admit) {
+        applyUpdateRules(r, sub, obj, old);
+        ManagedFields.update(old, obj, manager, r.type().apiVersion(),
+                sub.equals("status") || sub.equals("scale") ? sub : "", r.strategy().statusIsSubresource());
+        List<Cause> causes = new ArrayList<>();
+        if (!Json.str(obj, "metadata.name").equals(name)) {
+            causes.add(Cause.invalid("metadata.name", Json.str(obj, "metadata.name"), "field is immutable"));
+        }
+        causes.addAll(MetaValidation.validate(obj.path("metadata")));
+        causes.addAll(r.strategy().validateUpdate(obj, old));
+        if (!causes.isEmpty()) {
+            throw ApiException.invalid(r.group(), r.type().kind(), name, causes);
+        }
+        return admission.validate(admit).thenCompose(x -> write(r, ns, name, sub, mutate, dryRun, manager,
+                attempt, stored, old, obj));
+    }
+
+    private CompletableFuture<ObjectNode> write(Resource r, String ns, String name, String sub,
+            UnaryOperator<ObjectNode> mutate, boolean dryRun, String manager, int attempt, StoredValue stored,
+            ObjectNode old, ObjectNode obj) {
+        String key = r.key(ns, name);
+        if (shouldDeleteDuringUpdate(r, obj)) {
             if (dryRun) {
                 return CompletableFuture.completedFuture(r.conversion().fromStorage(obj));
             }
-            CompletableFuture<Void> before = r.strategy().beforeUpdate(obj, old);
-            // a hook that did something may have changed the object: encode it again
-            return before
-                    .thenCompose(v -> store.update(key, before == Strategy.DONE ? bytes : encode(obj),
-                            cur.get().modRevision())
-                            .handle((w, t) -> r.strategy().afterUpdate(obj, old, t == null && w.succeeded())
-                                    .thenCompose(x -> t != null ? CompletableFuture.<WriteResult>failedFuture(t)
-                                            : CompletableFuture.completedFuture(w)))
-                            .thenCompose(f -> f))
-                    .thenCompose(w -> {
-                        if (!w.succeeded()) {
-                            return retry(r, ns, name, sub, mutate, dryRun, manager, attempt);
-                        }
-                        Json.with(obj, "metadata").put("resourceVersion", Long.toString(w.revision()));
-                        return CompletableFuture.completedFuture(r.conversion().fromStorage(obj));
-                    });
-        });
+            return store.delete(key, stored.modRevision()).thenCompose(w -> {
+                if (!w.succeeded()) {
+                    return retry(r, ns, name, sub, mutate, dryRun, manager, attempt);
+                }
+                return r.strategy().afterDelete(obj).thenApply(x -> r.conversion().fromStorage(obj));
+            });
+        }
+        byte[] bytes = encode(obj);
+        if (java.util.Arrays.equals(bytes, encode(old))) {
+            return CompletableFuture.completedFuture(r.conversion().fromStorage(old));
+        }
+        if (dryRun) {
+            return CompletableFuture.completedFuture(r.conversion().fromStorage(obj));
+        }
+        CompletableFuture<Void> before = r.strategy().beforeUpdate(obj, old);
+        // a hook that did something may have changed the object: encode it again
+        return before
+                .thenCompose(v -> store.update(key, before == Strategy.DONE ? bytes : encode(obj),
+                        stored.modRevision())
+                        .handle((w, t) -> r.strategy().afterUpdate(obj, old, t == null && w.succeeded())
+                                .thenCompose(x -> t != null ? CompletableFuture.<WriteResult>failedFuture(t)
+                                        : CompletableFuture.completedFuture(w)))
+                        .thenCompose(f -> f))
+                .thenCompose(w -> {
+                    if (!w.succeeded()) {
+                        return retry(r, ns, name, sub, mutate, dryRun, manager, attempt);
+                    }
+                    Json.with(obj, "metadata").put("resourceVersion", Long.toString(w.revision()));
+                    return CompletableFuture.completedFuture(r.conversion().fromStorage(obj));
+                });
     }
 
     private CompletableFuture<ObjectNode> retry(Resource r, String ns, String name, String sub,
@@ -425,45 +441,53 @@ public class GenericStore {
                 throw ApiException.conflict(r.group(), r.name(), name, "Precondition failed: ResourceVersion in precondition: "
                         + opts.preconditionResourceVersion() + ", ResourceVersion in object meta: " + rv);
             }
+            AdmissionRequest admit = admission.request(r, ns, name, "", Operation.DELETE, null, obj, opts.dryRun());
+            return admission.admit(admit).thenCompose(x -> admission.validate(admit))
+                    .thenCompose(x -> deleteAdmitted(r, ns, name, opts, attempt, stored, obj));
+        });
+    }
+
+    private CompletableFuture<Outcome> deleteAdmitted(Resource r, String ns, String name, DeleteOptions opts,
+            int attempt, StoredValue stored, ObjectNode obj) {
+        String key = r.key(ns, name);
             r.strategy().prepareForDelete(obj);
-            ObjectNode meta = Json.with(obj, "metadata");
-            boolean finalizersChanged = propagationFinalizers(meta, opts.propagationPolicy());
-            long grace = r.strategy().gracePeriod(obj, opts.gracePeriodSeconds());
-            boolean held = !meta.path("finalizers").isEmpty() || !r.strategy().finalized(obj);
-            if (grace > 0 || held) {
-                boolean pending = meta.hasNonNull("deletionTimestamp");
-                long currentGrace = meta.path("deletionGracePeriodSeconds").asLong(Long.MAX_VALUE);
-                boolean shorter = !pending || grace < currentGrace;
-                if (!shorter && !finalizersChanged) {
-                    return CompletableFuture.completedFuture(new Outcome(r.conversion().fromStorage(obj), 200));
-                }
-                if (shorter) {
-                    meta.put("deletionTimestamp", Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(grace).toString());
-                    meta.put("deletionGracePeriodSeconds", grace);
-                }
-                if (opts.dryRun()) {
-                    return CompletableFuture.completedFuture(new Outcome(r.conversion().fromStorage(obj), 200));
-                }
-                return store.update(key, encode(obj), stored.modRevision()).thenCompose(w -> {
-                    if (!w.succeeded()) {
-                        return retryDelete(r, ns, name, opts, attempt);
-                    }
-                    meta.put("resourceVersion", Long.toString(w.revision()));
-                    LOG.debugf("deletion of %s %s/%s pending (grace %ds, finalizers %s)", r.name(), ns, name, grace,
-                            meta.path("finalizers"));
-                    return CompletableFuture.completedFuture(new Outcome(r.conversion().fromStorage(obj), 200));
-                });
+        ObjectNode meta = Json.with(obj, "metadata");
+        boolean finalizersChanged = propagationFinalizers(meta, opts.propagationPolicy());
+        long grace = r.strategy().gracePeriod(obj, opts.gracePeriodSeconds());
+        boolean held = !meta.path("finalizers").isEmpty() || !r.strategy().finalized(obj);
+        if (grace > 0 || held) {
+            boolean pending = meta.hasNonNull("deletionTimestamp");
+            long currentGrace = meta.path("deletionGracePeriodSeconds").asLong(Long.MAX_VALUE);
+            boolean shorter = !pending || grace < currentGrace;
+            if (!shorter && !finalizersChanged) {
+                return CompletableFuture.completedFuture(new Outcome(r.conversion().fromStorage(obj), 200));
+            }
+            if (shorter) {
+                meta.put("deletionTimestamp", Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(grace).toString());
+                meta.put("deletionGracePeriodSeconds", grace);
             }
             if (opts.dryRun()) {
                 return CompletableFuture.completedFuture(new Outcome(r.conversion().fromStorage(obj), 200));
             }
-            return store.delete(key, stored.modRevision()).thenCompose((WriteResult w) -> {
+            return store.update(key, encode(obj), stored.modRevision()).thenCompose(w -> {
                 if (!w.succeeded()) {
                     return retryDelete(r, ns, name, opts, attempt);
                 }
-                LOG.debugf("deleted %s %s/%s", r.name(), ns, name);
-                return r.strategy().afterDelete(obj).thenApply(x -> new Outcome(r.conversion().fromStorage(obj), 200));
+                meta.put("resourceVersion", Long.toString(w.revision()));
+                LOG.debugf("deletion of %s %s/%s pending (grace %ds, finalizers %s)", r.name(), ns, name, grace,
+                        meta.path("finalizers"));
+                return CompletableFuture.completedFuture(new Outcome(r.conversion().fromStorage(obj), 200));
             });
+        }
+        if (opts.dryRun()) {
+            return CompletableFuture.completedFuture(new Outcome(r.conversion().fromStorage(obj), 200));
+        }
+        return store.delete(key, stored.modRevision()).thenCompose((WriteResult w) -> {
+            if (!w.succeeded()) {
+                return retryDelete(r, ns, name, opts, attempt);
+            }
+            LOG.debugf("deleted %s %s/%s", r.name(), ns, name);
+            return r.strategy().afterDelete(obj).thenApply(x -> new Outcome(r.conversion().fromStorage(obj), 200));
         });
     }
 

@@ -2,6 +2,9 @@ package io.kybernetes.apiserver.storage;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,6 +19,7 @@ import org.jboss.logging.Logger;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
@@ -30,7 +34,11 @@ import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
+import io.grpc.netty.GrpcSslContexts;
+import io.kybernetes.apiserver.authentication.Pem;
 import io.kybernetes.apiserver.config.ApiserverConfig;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 
 /**
  * The narrow storage contract the apiserver needs (get, list, create-if-absent, update-if-revision,
@@ -47,11 +55,54 @@ public class EtcdStore {
     public EtcdStore(ApiserverConfig config) {
         String[] endpoints = Arrays.stream(config.etcdServers().split(",")).map(String::trim)
                 .filter(s -> !s.isEmpty()).toArray(String[]::new);
-        LOG.infof("using etcd at %s", String.join(",", endpoints));
         // A list without a limit is one Range response: gRPC's default 4 MiB cap failed an informer's pod list at
         // ~900 pods (upstream's apiserver lifts the cap the same way).
-        this.client = Client.builder().endpoints(endpoints).maxInboundMessageSize(Integer.MAX_VALUE).build();
+        ClientBuilder builder = Client.builder().endpoints(endpoints).maxInboundMessageSize(Integer.MAX_VALUE);
+        SslContext tls = sslContext(endpoints, config.etcdCafile(), config.etcdCertfile(), config.etcdKeyfile());
+        if (tls != null) {
+            builder.sslContext(tls);
+        }
+        LOG.infof("using etcd at %s%s", String.join(",", endpoints), tls == null ? ""
+                : config.etcdCertfile().map(c -> " (TLS, client certificate " + c + ")").orElse(" (TLS)"));
+        this.client = builder.build();
         this.kv = client.getKVClient();
+    }
+
+    /**
+     * The client TLS context for {@code endpoints}: null for {@code http://} URLs (the certificate flags then do
+     * nothing), else TLS that verifies the servers against {@code caFile} (the JDK's CAs without it) and presents
+     * {@code certFile}/{@code keyFile} (PEM; PKCS#1, PKCS#8 or SEC1 keys) when given. Mixed schemes are refused.
+     */
+    public static SslContext sslContext(String[] endpoints, Optional<String> caFile, Optional<String> certFile,
+            Optional<String> keyFile) {
+        long https = Arrays.stream(endpoints).filter(e -> e.startsWith("https://")).count();
+        if (https == 0) {
+            if (caFile.isPresent() || certFile.isPresent() || keyFile.isPresent()) {
+                LOG.warnf("--etcd-cafile/--etcd-certfile/--etcd-keyfile are ignored: --etcd-servers=%s is not https://",
+                        String.join(",", endpoints));
+            }
+            return null;
+        }
+        if (https != endpoints.length) {
+            throw new IllegalArgumentException("--etcd-servers mixes http:// and https:// URLs: "
+                    + String.join(",", endpoints));
+        }
+        if (certFile.isPresent() != keyFile.isPresent()) {
+            throw new IllegalArgumentException("--etcd-certfile and --etcd-keyfile go together");
+        }
+        try {
+            SslContextBuilder b = GrpcSslContexts.forClient();
+            if (caFile.isPresent()) {
+                b.trustManager(Pem.certificates(Path.of(caFile.get())));
+            }
+            if (certFile.isPresent()) {
+                b.keyManager(Pem.privateKey(Path.of(keyFile.get())),
+                        Pem.certificates(Path.of(certFile.get())).toArray(X509Certificate[]::new));
+            }
+            return b.build();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("etcd client TLS: " + e.getMessage(), e);
+        }
     }
 
     @PreDestroy

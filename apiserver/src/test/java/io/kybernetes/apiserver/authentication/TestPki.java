@@ -1,32 +1,29 @@
 package io.kybernetes.apiserver.authentication;
 
 import java.io.IOException;
-import java.io.StringWriter;
-import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.cert.X509Certificate;
-import java.util.Date;
-import java.util.concurrent.atomic.AtomicLong;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import io.kybernetes.launcher.pki.CertSpec;
+import io.kybernetes.launcher.pki.CertificateAuthority;
+import io.kybernetes.launcher.pki.KeyPairs;
+import io.kybernetes.launcher.pki.KeyUsages;
+import io.kybernetes.launcher.pki.Pem;
 
-/** A throwaway PKI for tests: a CA and certificates it signs (BouncyCastle), written as PEM. */
+/**
+ * A throwaway PKI for tests (RSA keys, a CA valid a day, certificates it signs), made by launcher's pki: the code
+ * that makes the cluster's certificates.
+ */
 public final class TestPki {
-
-    private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
 
     public record Issued(KeyPair keys, X509Certificate cert) {
     }
@@ -35,48 +32,51 @@ public final class TestPki {
     }
 
     public static KeyPair rsa() throws GeneralSecurityException {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-        g.initialize(2048);
-        return g.generateKeyPair();
+        return KeyPairs.rsa();
     }
 
     public static Issued ca(String cn) throws GeneralSecurityException {
         KeyPair k = rsa();
-        return new Issued(k, build(new X500Name("CN=" + cn), new X500Name("CN=" + cn), k, k, true, null, 1));
+        return new Issued(k, CertificateAuthority.create(cn, k, Duration.ofDays(1), Clock.systemUTC()).cert());
     }
 
-    /** A certificate for {@code subject} (e.g. "O=system:masters,CN=admin") signed by {@code ca}. */
+    /**
+     * A certificate for {@code subject} (e.g. "O=system:masters,CN=admin") signed by {@code ca}, valid {@code days}
+     * (negative: expired), for serving and client use; with {@code ipSan}, also for that IP and "localhost".
+     */
     public static Issued issue(Issued ca, String subject, String ipSan, long days) throws GeneralSecurityException {
-        KeyPair k = rsa();
-        X500Name issuer = new X500Name(ca.cert().getSubjectX500Principal().getName());
-        return new Issued(k, build(issuer, new X500Name(subject), k, ca.keys(), false, ipSan, days));
-    }
-
-    private static X509Certificate build(X500Name issuer, X500Name subject, KeyPair keys, KeyPair signer,
-            boolean isCa, String ipSan, long days) throws GeneralSecurityException {
-        long now = System.currentTimeMillis();
-        try {
-            JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuer,
-                    BigInteger.valueOf(SERIAL.incrementAndGet()), new Date(now - 60_000),
-                    new Date(now + days * 86_400_000L), subject, keys.getPublic());
-            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(isCa));
-            if (ipSan != null) {
-                b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                    new GeneralName(GeneralName.iPAddress, ipSan), new GeneralName(GeneralName.dNSName, "localhost")}));
+        String cn = "";
+        List<String> organizations = new ArrayList<>();
+        for (String rdn : subject.split(",")) {
+            String[] kv = rdn.trim().split("=", 2);
+            if (kv[0].equals("CN")) {
+                cn = kv[1];
+            } else if (kv[0].equals("O")) {
+                organizations.add(kv[1]);
             }
-            return new JcaX509CertificateConverter().getCertificate(b.build(
-                    new JcaContentSignerBuilder("SHA256withRSA").build(signer.getPrivate())));
-        } catch (OperatorCreationException | IOException e) {
-            throw new GeneralSecurityException(e);
         }
+        KeyPair k = rsa();
+        CertSpec spec = new CertSpec(cn, organizations, ipSan == null ? List.of() : List.of("localhost"),
+                ipSan == null ? List.of() : List.of(ipSan), KeyUsages.SERVER_AND_CLIENT, Duration.ofDays(days));
+        return new Issued(k, new CertificateAuthority(ca.cert(), ca.keys().getPrivate()).sign(spec, k.getPublic(),
+                Clock.systemUTC()));
     }
 
-    public static String pem(Object o) throws IOException {
-        StringWriter w = new StringWriter();
-        try (JcaPEMWriter p = new JcaPEMWriter(w)) {
-            p.writeObject(o);
+    /** PEM of a certificate, a key pair or private key (PKCS#1 for RSA) or a public key. */
+    public static String pem(Object o) {
+        if (o instanceof X509Certificate c) {
+            return Pem.encode(c);
         }
-        return w.toString();
+        if (o instanceof KeyPair kp) {
+            return Pem.encode(kp.getPrivate());
+        }
+        if (o instanceof PrivateKey k) {
+            return Pem.encode(k);
+        }
+        if (o instanceof PublicKey k) {
+            return Pem.encode(k);
+        }
+        throw new IllegalArgumentException("no PEM form for " + o.getClass());
     }
 
     public static Path write(Path file, Object... objects) throws IOException {

@@ -144,6 +144,26 @@ class ServiceHealthCheckNodePortTest {
         public String authorizationMode() {
             return "AlwaysAllow";
         }
+
+        public Optional<String> etcdCafile() {
+            return Optional.empty();
+        }
+
+        public Optional<String> etcdCertfile() {
+            return Optional.empty();
+        }
+
+        public Optional<String> etcdKeyfile() {
+            return Optional.empty();
+        }
+
+        public Optional<String> enableAdmissionPlugins() {
+            return Optional.empty();
+        }
+
+        public Optional<String> disableAdmissionPlugins() {
+            return Optional.empty();
+        }
     };
 
     private final MemoryStore store = new MemoryStore();

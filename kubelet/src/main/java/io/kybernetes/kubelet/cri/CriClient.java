@@ -188,6 +188,18 @@ public final class CriClient implements AutoCloseable {
                 .imageFsInfo(io.kybernetes.kubelet.cri.v1.ImageFsInfoRequest.getDefaultInstance());
     }
 
+    /** Every image the runtime has. */
+    public List<io.kybernetes.kubelet.cri.v1.Image> listImages() {
+        return images.withDeadlineAfter(CALL_SECONDS, TimeUnit.SECONDS)
+                .listImages(io.kybernetes.kubelet.cri.v1.ListImagesRequest.getDefaultInstance()).getImagesList();
+    }
+
+    /** Removes an image by id or reference (the runtime answers OK when it is already gone). */
+    public void removeImage(String image) {
+        images.withDeadlineAfter(CALL_SECONDS, TimeUnit.SECONDS).removeImage(io.kybernetes.kubelet.cri.v1.RemoveImageRequest
+                .newBuilder().setImage(ImageSpec.newBuilder().setImage(image)).build());
+    }
+
     /** Pulls the image and returns its reference (image id). */
     public String pullImage(String image, PodSandboxConfig sandboxConfig) {
         return images.withDeadlineAfter(PULL_SECONDS, TimeUnit.SECONDS)

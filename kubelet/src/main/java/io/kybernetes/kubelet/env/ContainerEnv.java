@@ -17,7 +17,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 /**
  * A container's environment as upstream builds it: envFrom sources first (in order, with their prefix; keys that are
  * not valid variable names are skipped), then env entries, each expanding {@code $(VAR)} references to variables
- * defined before it.
+ * defined before it or to the Service variables ({@link ServiceEnv}), which come last for names not defined.
  */
 public final class ContainerEnv {
 
@@ -30,6 +30,11 @@ public final class ContainerEnv {
     public static Map<String, String> resolve(Pod pod, Container c, PodFacts facts, ObjectSource objects)
             throws ContainerConfigException {
         String ns = pod.getMetadata().getNamespace();
+        var services = objects.services();
+        if (services == null) {
+            throw new ContainerConfigException("services have not yet been read at least once, cannot construct envvars");
+        }
+        Map<String, String> serviceEnv = ServiceEnv.of(pod, services);
         Map<String, String> env = new LinkedHashMap<>();
         if (c.getEnvFrom() != null) {
             for (EnvFromSource from : c.getEnvFrom()) {
@@ -70,7 +75,12 @@ public final class ContainerEnv {
             for (EnvVar e : c.getEnv()) {
                 String value;
                 if (e.getValueFrom() == null) {
-                    value = expand(e.getValue() == null ? "" : e.getValue(), env);
+                    Map<String, String> known = env;
+                    if (!serviceEnv.isEmpty()) {
+                        known = new LinkedHashMap<>(serviceEnv);
+                        known.putAll(env);
+                    }
+                    value = expand(e.getValue() == null ? "" : e.getValue(), known);
                 } else {
                     value = fromSource(pod, c, e.getValueFrom(), facts, objects);
                     if (value == null) {
@@ -80,6 +90,7 @@ public final class ContainerEnv {
                 env.put(e.getName(), value);
             }
         }
+        serviceEnv.forEach(env::putIfAbsent);
         return env;
     }
 

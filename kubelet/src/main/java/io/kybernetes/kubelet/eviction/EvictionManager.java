@@ -40,6 +40,14 @@ public final class EvictionManager {
         void evict(Pod pod, long graceSeconds, String message, boolean disruptionTarget);
     }
 
+    /**
+     * Frees node-level resources before pods are evicted (upstream's reclaimNodeLevelResources): for disk signals,
+     * container and image garbage collection.
+     */
+    public interface NodeReclaimer {
+        void reclaim(Signal signal);
+    }
+
     public record Config(List<Threshold> thresholds, Duration pressureTransitionPeriod, long maxPodGraceSeconds) {
     }
 
@@ -55,12 +63,18 @@ public final class EvictionManager {
     private final Map<String, Instant> conditionLastObservedAt = new HashMap<>();
     private List<Threshold> thresholdsMet = List.of();
     private volatile HostPressure pressure = HostPressure.NONE;
+    private volatile NodeReclaimer reclaimer;
 
     public EvictionManager(Config config, StatsSource stats, Supplier<List<Pod>> activePods, PodKiller killer) {
         this.config = config;
         this.stats = stats;
         this.activePods = activePods;
         this.killer = killer;
+    }
+
+    /** What to free before evicting for nodefs/imagefs pressure (null: nothing, evict at once). */
+    public void setNodeReclaimer(NodeReclaimer reclaimer) {
+        this.reclaimer = reclaimer;
     }
 
     /** The node conditions as of the last synchronize. */
@@ -112,12 +126,19 @@ public final class EvictionManager {
             local.forEach(this::evict);
             return local;
         }
-        if (active.isEmpty() || pods.isEmpty()) {
+        if (active.isEmpty()) {
             return List.of();
         }
         Threshold reclaim = active.stream()
                 .sorted(Comparator.comparing(t -> t.signal() != Signal.MEMORY_AVAILABLE)).findFirst().orElseThrow();
         String resource = reclaim.signal().resource();
+        if (reclaimNodeLevelResources(reclaim.signal())) {
+            return List.of();
+        }
+        if (pods.isEmpty()) {
+            LOG.infof("eviction manager: thresholds %s are met, but no pods are active to evict", active);
+            return List.of();
+        }
         LOG.infof("eviction manager: must evict a pod to reclaim %s (%s)", resource, reclaim);
         for (Pod pod : Ranking.rank(resource, pods, usage)) {
             if (PodResources.critical(pod)) {
@@ -133,6 +154,28 @@ public final class EvictionManager {
         }
         LOG.infof("eviction manager: no pod can be evicted to reclaim %s", resource);
         return List.of();
+    }
+
+    /**
+     * For a disk signal, runs the node reclaimer and observes again; true when no threshold is met any more (minimum
+     * reclaim included, grace periods ignored), so no pod has to go.
+     */
+    private boolean reclaimNodeLevelResources(Signal signal) {
+        NodeReclaimer r = reclaimer;
+        if (r == null || signal.nodeCondition().equals("MemoryPressure") || signal == Signal.PID_AVAILABLE) {
+            return false;
+        }
+        LOG.infof("eviction manager: attempting to reclaim %s at the node level", signal.resource());
+        r.reclaim(signal);
+        Map<Signal, Observation> after = stats.node();
+        List<Threshold> still = config.thresholds().stream()
+                .filter(t -> after.get(t.signal()) != null && t.met(after.get(t.signal()), true)).toList();
+        if (still.isEmpty()) {
+            LOG.infof("eviction manager: able to reduce %s pressure without evicting pods", signal.resource());
+            return true;
+        }
+        LOG.infof("eviction manager: thresholds still met after node-level reclaim: %s (observations %s)", still, after);
+        return false;
     }
 
     /** Pods over an emptyDir sizeLimit, over the pod's total ephemeral-storage limit, or over a container's. */

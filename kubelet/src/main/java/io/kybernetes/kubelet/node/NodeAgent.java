@@ -34,6 +34,7 @@ public final class NodeAgent {
     private final Supplier<MachineInfo> machine;
     private final Supplier<String> runtimeVersion;
     private volatile Supplier<HostPressure> pressure = () -> HostPressure.NONE;
+    private volatile Supplier<java.util.List<io.fabric8.kubernetes.api.model.ContainerImage>> images;
     private final Clock clock;
 
     public NodeAgent(KubernetesClient client, String nodeName, String nodeIp, String podCidr, int kubeletPort,
@@ -83,6 +84,11 @@ public final class NodeAgent {
         this.pressure = pressure;
     }
 
+    /** Where the node's status.images come from (null: keep what the Node has). */
+    public void setImages(Supplier<java.util.List<io.fabric8.kubernetes.api.model.ContainerImage>> images) {
+        this.images = images;
+    }
+
     public void postStatus() {
         for (int attempt = 0; attempt < 3; attempt++) {
             Node node = client.nodes().withName(nodeName).get();
@@ -92,6 +98,13 @@ public final class NodeAgent {
             }
             NodeStatus status = NodeFactory.status(machine.get(), pressure.get(), nodeName, nodeIp, kubeletPort,
                     runtimeVersion.get(), node.getStatus(), clock.instant());
+            if (images != null) {
+                try {
+                    status.setImages(images.get());
+                } catch (RuntimeException e) {
+                    LOG.debugf("node images not updated: %s", e.toString());
+                }
+            }
             try {
                 client.nodes().resource(new NodeBuilder(node).withStatus(status).build()).updateStatus();
                 return;

@@ -112,6 +112,14 @@ public final class PodStatusFactory {
         conditions.add(condition(previous, "Ready", ready, ready ? null : notReady, ts));
         conditions.add(condition(previous, "ContainersReady", allReady, allReady ? null : notReady, ts));
         conditions.add(condition(previous, "PodScheduled", true, null, ts));
+        // conditions others own (DisruptionTarget from the eviction API, readiness gates' types) stay as they were
+        if (previous.getConditions() != null) {
+            for (PodCondition c : previous.getConditions()) {
+                if (conditions.stream().noneMatch(k -> k.getType().equals(c.getType()))) {
+                    conditions.add(c);
+                }
+            }
+        }
 
         PodStatusBuilder b = new PodStatusBuilder();
         b.withPhase(phase)

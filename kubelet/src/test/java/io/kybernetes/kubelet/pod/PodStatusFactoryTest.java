@@ -101,6 +101,19 @@ class PodStatusFactoryTest {
         assertEquals("containerd://c-1", cs.getContainerID());
     }
 
+    @Test
+    void conditionsOthersOwnAreKept() {
+        Pod pod = new PodBuilder().withNewMetadata().withName("p").withNamespace("ns").withUid("u").endMetadata()
+                .withNewSpec().addNewContainer().withName("c").withImage("busybox").endContainer().endSpec()
+                .withNewStatus().addNewCondition().withType("Ready").withStatus("True").endCondition()
+                .addNewCondition().withType("DisruptionTarget").withStatus("True").withReason("EvictionByEvictionAPI")
+                .endCondition().endStatus().build();
+        var rt = new RuntimePod("u", List.of(sandbox()), List.of(container("c", 0, ContainerState.CONTAINER_RUNNING, 0)));
+        PodStatus st = PodStatusFactory.build(pod, rt, List.of("10.0.0.5"), "192.0.2.2", Map.of(), NOW);
+        assertEquals("True", condition(st, "DisruptionTarget"));
+        assertEquals(1, st.getConditions().stream().filter(c -> c.getType().equals("Ready")).count());
+    }
+
     /** After a kubelet restart: readiness reported for the same container stands until its probe runs again. */
     @ParameterizedTest(name = "reported {0} for {1}, probed {2} -> ready {3}")
     @CsvSource({

@@ -41,4 +41,17 @@ public interface StoreConfig {
     /** How often watchers that asked for progress notifications get one (etcd's flag; a duration such as 10m). */
     @WithDefault("10m")
     String experimentalWatchProgressNotifyInterval();
+
+    /** Serving certificate (PEM) of the client URL; with {@code https://} client URLs the gRPC API serves TLS. */
+    java.util.Optional<String> certFile();
+
+    /** Private key (PEM: PKCS#1, PKCS#8 or SEC1) of {@link #certFile()}. */
+    java.util.Optional<String> keyFile();
+
+    /** CA bundle (PEM) client certificates must chain to; as etcd, setting it requires client certificates. */
+    java.util.Optional<String> trustedCaFile();
+
+    /** Require and verify client certificates (against {@link #trustedCaFile()}). */
+    @WithDefault("false")
+    boolean clientCertAuth();
 }
