@@ -34,6 +34,12 @@ public class ApiserverMain {
                                 "serve requests without credentials as system:anonymous (group system:unauthenticated)"),
                         new Flag("authorization-mode", "AlwaysAllow",
                                 "comma-separated authorizers in order: AlwaysAllow, AlwaysDeny, Node, RBAC"),
+                        // how the apiserver reaches kubelets (logs, exec/attach/port-forward, metrics)
+                        new Flag("kubelet-client-certificate", null,
+                                "PEM client certificate presented to kubelets: reach them over HTTPS"),
+                        new Flag("kubelet-client-key", null, "PEM private key of --kubelet-client-certificate"),
+                        new Flag("kubelet-certificate-authority", null,
+                                "PEM CA bundle that kubelets' serving certificates are verified against (unset: not verified)"),
                         new Flag("etcd-servers", "http://127.0.0.1:2379", "comma-separated etcd v3 client URLs"),
                         // etcd client TLS: used with https:// --etcd-servers
                         new Flag("etcd-cafile", null, "PEM CA bundle that verifies the etcd servers (https:// URLs)"),

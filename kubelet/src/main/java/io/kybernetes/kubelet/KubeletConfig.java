@@ -30,6 +30,45 @@ public interface KubeletConfig {
     @WithDefault("/var/log/kybernetes/pods")
     String podLogDir();
 
+    // --- the kubelet's HTTPS server, authentication and authorization (server/) ---
+
+    /** Serving certificate (PEM); with the key, --port serves HTTPS only. */
+    Optional<String> tlsCertFile();
+
+    Optional<String> tlsPrivateKeyFile();
+
+    /** CA bundle that client certificates are verified against (x509 authentication: CN user, O groups). */
+    Optional<String> clientCaFile();
+
+    /** Whether requests without credentials are served as system:anonymous. */
+    @WithDefault("true")
+    boolean anonymousAuth();
+
+    /** Whether bearer tokens are checked with a TokenReview against the API server. */
+    @WithDefault("false")
+    boolean authenticationTokenWebhook();
+
+    /** How long TokenReview answers are cached. */
+    @WithDefault("2m")
+    String authenticationTokenWebhookCacheTtl();
+
+    /** AlwaysAllow or Webhook (a SubjectAccessReview per request). */
+    @WithDefault("AlwaysAllow")
+    String authorizationMode();
+
+    @WithDefault("5m")
+    String authorizationWebhookCacheAuthorizedTtl();
+
+    @WithDefault("30s")
+    String authorizationWebhookCacheUnauthorizedTtl();
+
+    /** Port of the plain-HTTP /healthz endpoint (0: off). */
+    @WithDefault("10248")
+    int healthzPort();
+
+    @WithDefault("127.0.0.1")
+    String healthzBindAddress();
+
     /** Comma-separated IPs of the cluster DNS servers (pods with dnsPolicy ClusterFirst use them). */
     @WithDefault("10.96.0.10")
     String clusterDns();

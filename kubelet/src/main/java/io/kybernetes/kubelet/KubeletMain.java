@@ -29,6 +29,23 @@ public class KubeletMain {
                 new Flag("pod-manifest-path", "/etc/kybernetes/manifests",
                         "directory of static pod manifests, watched even before it exists (empty: no static pods)"),
                 new Flag("pod-log-dir", "/var/log/kybernetes/pods", "directory of the pods' container logs"),
+                // the HTTPS server, authentication and authorization of --port (server/)
+                new Flag("tls-cert-file", null, "PEM serving certificate (with its chain): --port serves HTTPS"),
+                new Flag("tls-private-key-file", null, "PEM private key of --tls-cert-file"),
+                new Flag("client-ca-file", null, "PEM CA bundle: authenticate client certificates it signed "
+                        + "(CN = user, O = groups)"),
+                new Flag("anonymous-auth", "true",
+                        "serve requests without credentials as system:anonymous (false: 401)"),
+                new Flag("authentication-token-webhook", "false",
+                        "check bearer tokens with a TokenReview against the API server"),
+                new Flag("authentication-token-webhook-cache-ttl", "2m", "how long TokenReview answers are cached"),
+                new Flag("authorization-mode", "AlwaysAllow",
+                        "AlwaysAllow, or Webhook: a SubjectAccessReview per request (resource nodes, subresource "
+                                + "stats, metrics, log, spec or proxy)"),
+                new Flag("authorization-webhook-cache-authorized-ttl", "5m", "how long allowed answers are cached"),
+                new Flag("authorization-webhook-cache-unauthorized-ttl", "30s", "how long denied answers are cached"),
+                new Flag("healthz-port", "10248", "port of the plain-HTTP /healthz endpoint (0: off)"),
+                new Flag("healthz-bind-address", "127.0.0.1", "address of the /healthz endpoint"),
                 new Flag("eviction-hard", io.kybernetes.kubelet.eviction.Thresholds.DEFAULT_HARD,
                         "hard eviction thresholds, signal<quantity or percentage, comma-separated; setting it replaces "
                         + "all defaults, and a value of 0 turns a signal off (signals: memory.available, "

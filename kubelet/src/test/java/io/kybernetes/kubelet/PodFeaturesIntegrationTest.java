@@ -42,6 +42,10 @@ import io.kybernetes.kubelet.logs.LogStreamer;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PodFeaturesIntegrationTest {
 
+    /** Set by the mock extension: answers the kubelet's TokenRequest for the projected serviceAccountToken. */
+    static io.fabric8.kubernetes.client.server.mock.KubernetesMockServer server;
+
+
     static final String NODE = "kubelet-it-features";
     static final String NS = "default";
     static KubernetesClient client;
@@ -272,6 +276,12 @@ class PodFeaturesIntegrationTest {
         client.persistentVolumeClaims().inNamespace(NS).resource(
                 new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder().withNewMetadata().withName("claim")
                         .endMetadata().withNewSpec().withVolumeName("pv1").endSpec().build()).create();
+        // the mock API has no TokenRequest: answer the kubelet's request for the projected token
+        server.expect().post().withPath("/api/v1/namespaces/" + NS + "/serviceaccounts/default/token")
+                .andReturn(201, new io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder().withNewSpec()
+                        .withExpirationSeconds(3600L).endSpec().withNewStatus().withToken("header.claims.signature")
+                        .withExpirationTimestamp(java.time.Instant.now().plusSeconds(3600).toString()).endStatus()
+                        .build()).always();
         create(pod("vols", "Always", "echo from-pod > /data/written; exec sleep 1000")
                 .editSpec()
                 .withNewSecurityContext().withFsGroup(2000L).endSecurityContext()
@@ -315,6 +325,7 @@ class PodFeaturesIntegrationTest {
         assertEquals("32", exec("vols", "app", "cat", "/info/mem"));
         assertEquals("blue", exec("vols", "app", "cat", "/proj/color"));
         assertEquals("vols", exec("vols", "app", "cat", "/proj/name"));
+        assertEquals("header.claims.signature", exec("vols", "app", "cat", "/proj/token"));
         String mounts = exec("vols", "app", "cat", "/proc/mounts");
         assertTrue(mounts.lines().anyMatch(l -> l.startsWith("tmpfs /mem tmpfs") && l.contains("size=8192k")), mounts);
         assertTrue(exec("vols", "app", "busybox", "stat", "-c", "%g", "/mem").startsWith("2000"));

@@ -13,6 +13,8 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.kybernetes.apiserver.config.KubeletClientConfig;
+import io.kybernetes.apiserver.config.KubeletClientTls;
 import io.kybernetes.apiserver.json.Json;
 import io.kybernetes.apiserver.status.ApiException;
 import io.vertx.core.Vertx;
@@ -25,7 +27,8 @@ import io.vertx.core.MultiMap;
 
 /**
  * {@code GET pods/{name}/log}: proxies to the kubelet's {@code /containerLogs/{ns}/{pod}/{container}} at the
- * node's InternalIP and daemonEndpoints port, streaming the body (follow keeps it open).
+ * node's InternalIP and daemonEndpoints port, streaming the body (follow keeps it open); over HTTPS with the
+ * kubelet client certificate when one is configured ({@link KubeletClientTls}).
  */
 @ApplicationScoped
 public class PodLogProxy {
@@ -35,9 +38,11 @@ public class PodLogProxy {
             "previous", "limitBytes");
 
     private final HttpClient client;
+    private final KubeletClientTls tls;
 
-    public PodLogProxy(Vertx vertx) {
-        this.client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5000));
+    public PodLogProxy(Vertx vertx, KubeletClientConfig config) {
+        this.tls = KubeletClientTls.of(config);
+        this.client = vertx.createHttpClient(tls.apply(new HttpClientOptions().setConnectTimeout(5000)));
     }
 
     /** The container to read: the one named, or the only one; 400 as upstream when it is ambiguous. */
@@ -95,10 +100,10 @@ public class PodLogProxy {
                 sep = '&';
             }
         }
-        LOG.debugf("proxying logs to http://%s:%s%s", addr[0], addr[1], uri);
+        LOG.debugf("proxying logs to %s://%s:%s%s", tls.scheme(), addr[0], addr[1], uri);
         CompletableFuture<Void> done = new CompletableFuture<>();
         RequestOptions ro = new RequestOptions().setMethod(HttpMethod.GET).setHost(addr[0])
-                .setPort(Integer.parseInt(addr[1])).setURI(uri.toString());
+                .setPort(Integer.parseInt(addr[1])).setURI(uri.toString()).setSsl(tls.secure());
         client.request(ro).compose(req -> req.send()).onComplete(ar -> {
             if (ar.failed()) {
                 done.completeExceptionally(ApiException.internal("failed to reach the kubelet at " + addr[0] + ":"

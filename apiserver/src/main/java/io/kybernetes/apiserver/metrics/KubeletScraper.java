@@ -15,6 +15,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.kybernetes.apiserver.config.ApiserverConfig;
+import io.kybernetes.apiserver.config.KubeletClientConfig;
+import io.kybernetes.apiserver.config.KubeletClientTls;
 import io.kybernetes.apiserver.json.Json;
 import io.kybernetes.apiserver.registry.GenericStore;
 import io.kybernetes.apiserver.registry.Registry;
@@ -47,7 +49,11 @@ public class KubeletScraper {
     private HttpClient client;
     private long timer = -1;
 
-    public KubeletScraper(GenericStore store, Registry registry, Vertx vertx, ApiserverConfig config) {
+    private final KubeletClientTls tls;
+
+    public KubeletScraper(GenericStore store, Registry registry, Vertx vertx, ApiserverConfig config,
+            KubeletClientConfig kubeletClient) {
+        this.tls = KubeletClientTls.of(kubeletClient);
         this.store = store;
         this.nodes = registry.resource("", "v1", "nodes").orElseThrow();
         this.vertx = vertx;
@@ -64,8 +70,8 @@ public class KubeletScraper {
 
     void onStart(@Observes StartupEvent e) {
         long timeout = Math.max(1000, resolution.toMillis() - 1000);
-        client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout((int) Math.min(timeout, 5000))
-                .setIdleTimeout(30));
+        client = vertx.createHttpClient(tls.apply(new HttpClientOptions()
+                .setConnectTimeout((int) Math.min(timeout, 5000)).setIdleTimeout(30)));
         timer = vertx.setPeriodic(1000, resolution.toMillis(), t -> scrape());
         LOG.infof("metrics API: scraping kubelets every %ds", resolution.toSeconds());
     }
@@ -117,11 +123,11 @@ public class KubeletScraper {
         }
         int port = node.path("status").path("daemonEndpoints").path("kubeletEndpoint").path("Port").asInt(10250);
         RequestOptions ro = new RequestOptions().setMethod(HttpMethod.GET).setHost(ip).setPort(port)
-                .setURI("/stats/summary").setTimeout(Math.max(1000, resolution.toMillis() - 1000));
+                .setURI("/stats/summary").setSsl(tls.secure()).setTimeout(Math.max(1000, resolution.toMillis() - 1000));
         client.request(ro).compose(req -> req.send()).compose(resp -> {
             if (resp.statusCode() != 200) {
                 return resp.body().map(b -> {
-                    throw new IllegalStateException("GET http://" + ip + ":" + port + "/stats/summary answered "
+                    throw new IllegalStateException("GET " + tls.scheme() + "://" + ip + ":" + port + "/stats/summary answered "
                             + resp.statusCode());
                 });
             }

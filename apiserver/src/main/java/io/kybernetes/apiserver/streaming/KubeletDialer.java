@@ -5,12 +5,14 @@ import java.util.Map;
 
 import org.jboss.logging.Logger;
 
+import io.kybernetes.apiserver.config.KubeletClientTls;
 import io.kybernetes.apiserver.status.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
 
 /**
@@ -36,9 +38,17 @@ final class KubeletDialer {
     private final Vertx vertx;
     private final NetClient net;
 
+    /**
+     * {@code net}: the client for plain connections; with a kubelet client certificate configured
+     * ({@link KubeletClientTls}) the dialer uses a TLS client of its own instead.
+     */
     KubeletDialer(Vertx vertx, NetClient net) {
+        this(vertx, net, KubeletClientTls.current());
+    }
+
+    KubeletDialer(Vertx vertx, NetClient net, KubeletClientTls tls) {
         this.vertx = vertx;
-        this.net = net;
+        this.net = tls.secure() ? vertx.createNetClient(tls.apply(new NetClientOptions().setConnectTimeout(5000))) : net;
     }
 
     /** Sends {@code GET path} with the given upgrade headers (a list value repeats the header). */

@@ -34,7 +34,8 @@ import io.kybernetes.kubelet.volume.AtomicWriter.FileData;
 /**
  * Prepares the host side of a pod's volumes under {@code <root-dir>/pods/<uid>/volumes/<plugin>/<name>}: emptyDir
  * (a directory, or a tmpfs for medium Memory), hostPath, configMap, secret, downwardAPI and projected (written with
- * {@link AtomicWriter}, so calling {@link #prepare} again updates them live), and persistentVolumeClaim (the bound
+ * {@link AtomicWriter}, so calling {@link #prepare} again updates them live; a projected serviceAccountToken is
+ * requested bound to the pod and refreshed by {@link ServiceAccountTokens}), and persistentVolumeClaim (the bound
  * PersistentVolume's hostPath or local path). fsGroup becomes the group owner of what the kubelet creates.
  */
 public final class PodVolumes {
@@ -51,11 +52,17 @@ public final class PodVolumes {
 
     private final KubernetesClient client;
     private final Path rootDir;
+    private final ServiceAccountTokens tokens;
     private volatile PodFacts.NodeResources node = new PodFacts.NodeResources(0, 0);
 
     public PodVolumes(KubernetesClient client, Path rootDir) {
+        this(client, rootDir, new ServiceAccountTokens(client));
+    }
+
+    public PodVolumes(KubernetesClient client, Path rootDir, ServiceAccountTokens tokens) {
         this.client = client;
         this.rootDir = rootDir;
+        this.tokens = tokens;
     }
 
     public void setNodeResources(PodFacts.NodeResources node) {
@@ -157,9 +164,7 @@ public final class PodVolumes {
                 } else if (s.getDownwardAPI() != null) {
                     downwardFiles(pod, s.getDownwardAPI().getItems(), mode, files, fail);
                 } else if (s.getServiceAccountToken() != null) {
-                    LOG.debugf("pod %s/%s volume %s: serviceAccountToken projections are not supported yet; "
-                            + "file %s is left out", ns, pod.getMetadata().getName(), v.getName(),
-                            s.getServiceAccountToken().getPath());
+                    tokenFile(pod, s.getServiceAccountToken(), mode, files, fail);
                 }
             }
         } else {
@@ -170,6 +175,21 @@ public final class PodVolumes {
             LOG.debugf("pod %s/%s: volume %s written", ns, pod.getMetadata().getName(), v.getName());
         }
         return dir.toString();
+    }
+
+    /** A projected service account token: requested bound to the pod, refreshed by {@link ServiceAccountTokens}. */
+    private void tokenFile(Pod pod, io.fabric8.kubernetes.api.model.ServiceAccountTokenProjection p, int mode,
+                           Map<String, FileData> files, String fail) throws VolumeException {
+        if (p.getPath() == null || p.getPath().isEmpty()) {
+            throw new VolumeException(fail + "serviceAccountToken projection has no path");
+        }
+        String token;
+        try {
+            token = tokens.token(pod, p);
+        } catch (RuntimeException e) {
+            throw new VolumeException(fail + "failed to fetch token: " + e.getMessage());
+        }
+        files.put(p.getPath(), new FileData(token.getBytes(StandardCharsets.UTF_8), mode));
     }
 
     private static int mode(Integer m) {
@@ -349,6 +369,7 @@ public final class PodVolumes {
 
     /** Unmounts the pod's tmpfs volumes and removes its directories (never hostPath or PV targets). */
     public void cleanup(String uid) {
+        tokens.forget(uid);
         Path dir = podDir(uid);
         if (!Files.exists(dir)) {
             return;
