@@ -11,8 +11,9 @@ import java.util.Set;
  * <ul>
  * <li>full: creates what is missing, flushes every chain of ours and the verdict maps, writes everything again,
  * then deletes the chains and sets that exist but are no longer wanted. Affinity sets keep their entries.</li>
- * <li>partial: only the chains whose rules changed are flushed and rewritten, only changed map elements are
- * deleted/added, and chains and sets that went away are deleted.</li>
+ * <li>partial: only the chains whose rules changed are flushed and rewritten, only changed map and set elements
+ * are deleted/added (an endpoint change is only elements of {@code endpoint-slots} and {@code endpoint-hairpin}),
+ * and chains and sets that went away are deleted.</li>
  * </ul>
  */
 public final class NftScript {
@@ -44,8 +45,11 @@ public final class NftScript {
         for (String m : desired.maps().keySet()) {
             out.append("flush map ").append(t).append(' ').append(m).append('\n');
         }
-        if (desired.sets().containsKey(NftRuleGenerator.NODEPORT_IPS)) {
-            out.append("flush set ").append(t).append(' ').append(NftRuleGenerator.NODEPORT_IPS).append('\n');
+        for (String set : desired.sets().keySet()) {
+            // sets with elements of ours are rewritten; the others (affinity) are filled by the packet path
+            if (desired.elements().containsKey(set)) {
+                out.append("flush set ").append(t).append(' ').append(set).append('\n');
+            }
         }
         for (String c : existingChains) {
             if (!desired.chains().containsKey(c)) {

@@ -39,7 +39,7 @@ import io.kybernetes.proxy.service.ServicePortName;
  */
 class SyncBenchmark {
 
-    static final String NS = "kybp-bench";
+    static final String NS = System.getProperty("proxy.bench.netns", "kybp-bench");
     static final HostCommand HOST = new HostCommand(List.of("ip", "netns", "exec", NS), 3600);
     static final RuleSettings SETTINGS = new RuleSettings("KUBE", "10.244.0.0/16", 14);
 
