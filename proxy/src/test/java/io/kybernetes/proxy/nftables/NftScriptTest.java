@@ -129,10 +129,12 @@ class NftScriptTest {
         String s = NftScript.full("kube-proxy", r, chains, sets);
         assertTrue(s.startsWith("add table ip kube-proxy { comment \"rules for kube-proxy\" ; }\n"), s);
         assertTrue(s.contains("add chain ip kube-proxy nat-prerouting { type nat hook prerouting priority -100 ; }\n"), s);
-        assertTrue(s.contains("flush map ip kube-proxy service-ips\n"), s);
+        // maps and element sets are created again after every chain (and so every rule using them) was flushed
+        int delete = s.indexOf("delete map ip kube-proxy service-ips\nadd map ip kube-proxy service-ips {");
+        assertTrue(delete > s.lastIndexOf("flush chain ") && delete < s.indexOf("add rule "), s);
         assertTrue(s.contains("add element ip kube-proxy service-ips { 10.96.0.20 . tcp . 80 : goto " + N.service(WEB) + " }\n"), s);
-        assertTrue(s.contains("flush map ip kube-proxy endpoint-slots-tcp\n"), s);
-        assertTrue(s.contains("flush set ip kube-proxy endpoint-hairpin\n"), s);
+        assertTrue(s.contains("delete map ip kube-proxy endpoint-slots-tcp\nadd map ip kube-proxy endpoint-slots-tcp {"), s);
+        assertTrue(s.contains("delete set ip kube-proxy endpoint-hairpin\nadd set ip kube-proxy endpoint-hairpin {"), s);
         assertTrue(s.contains("add element ip kube-proxy endpoint-slots-tcp { 0 : 10.244.0.5 . 8080 }\n"), s);
         assertTrue(s.contains("add element ip kube-proxy endpoint-hairpin { 10.244.0.5 . 10.244.0.5 }\n"), s);
         assertTrue(s.indexOf("flush chain ip kube-proxy service-OLDOLDOL") < s.indexOf("delete chain ip kube-proxy service-OLDOLDOL"), s);
