@@ -66,6 +66,8 @@ public final class NftRuleGenerator {
     /** Balancing chain -> its block of {@link #ENDPOINT_SLOTS}, kept while the chain exists (memoized renderings use it). */
     private final Map<String, Integer> blocks = new HashMap<>();
     private final BitSet usedBlocks = new BitSet(BLOCKS);
+    /** The last generation, for the sizes of the next one. */
+    private NftRuleset last;
 
     public NftRuleGenerator(RuleSettings settings, NftNames names) {
         this.settings = settings;
@@ -77,11 +79,18 @@ public final class NftRuleGenerator {
     }
 
     public NftRuleset generate(List<ServicePort> ports) {
-        LinkedHashMap<String, List<String>> chains = new LinkedHashMap<>();
+        // sized as the last generation: growing maps of 100,000 entries step by step was a third of a partial sync
+        LinkedHashMap<String, List<String>> chains = sized(last == null ? 0 : last.chains().size());
         Map<String, String> hooks = new LinkedHashMap<>();
         LinkedHashMap<String, String> maps = new LinkedHashMap<>();
-        LinkedHashMap<String, LinkedHashMap<String, String>> elements = new LinkedHashMap<>();
-        LinkedHashMap<String, String> sets = new LinkedHashMap<>();
+        LinkedHashMap<String, LinkedHashMap<String, String>> elements = new LinkedHashMap<>() {
+            @Override
+            public LinkedHashMap<String, String> put(String name, LinkedHashMap<String, String> empty) {
+                Map<String, String> was = last == null ? null : last.elements().get(name);
+                return super.put(name, was == null ? empty : sized(was.size()));
+            }
+        };
+        LinkedHashMap<String, String> sets = sized(last == null ? 0 : last.sets().size());
         String mark = settings.mark();
         boolean allLocal = settings.nodePortIps().isEmpty();
         String nodeportMatch = allLocal ? "fib daddr type local ip daddr != 127.0.0.0/8" : "ip daddr @" + NODEPORT_IPS;
@@ -147,7 +156,12 @@ public final class NftRuleGenerator {
             usedBlocks.clear(b.getValue());
             return true;
         });
-        return new NftRuleset(chains, hooks, maps, elements, sets);
+        last = new NftRuleset(chains, hooks, maps, new LinkedHashMap<>(elements), sets);
+        return last;
+    }
+
+    private static <V> LinkedHashMap<String, V> sized(int entries) {
+        return new LinkedHashMap<>(Math.max(16, entries * 4 / 3 + 1));
     }
 
     /** The chains, map elements and sets of one Service port. */
