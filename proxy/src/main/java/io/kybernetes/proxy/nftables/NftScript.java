@@ -9,10 +9,12 @@ import java.util.Set;
 /**
  * Pure functions from an {@link NftRuleset} to ONE {@code nft -f} transaction (all or nothing).
  * <ul>
- * <li>full: creates what is missing, flushes every chain of ours and the verdict maps, writes everything again,
+ * <li>full: creates what is missing, flushes every chain of ours, deletes and creates again the maps and the
+ * element sets, writes everything again,
  * then deletes the chains and sets that exist but are no longer wanted. Affinity sets keep their entries.</li>
- * <li>partial: only the chains whose rules changed are flushed and rewritten, only changed map elements are
- * deleted/added, and chains and sets that went away are deleted.</li>
+ * <li>partial: only the chains whose rules changed are flushed and rewritten, only changed map and set elements
+ * are deleted/added (an endpoint change is only elements of {@code endpoint-slots} and {@code endpoint-hairpin}),
+ * and chains and sets that went away are deleted.</li>
  * </ul>
  */
 public final class NftScript {
@@ -41,15 +43,23 @@ public final class NftScript {
         for (String c : desired.chains().keySet()) {
             out.append("flush chain ").append(t).append(' ').append(c).append('\n');
         }
-        for (String m : desired.maps().keySet()) {
-            out.append("flush map ").append(t).append(' ').append(m).append('\n');
-        }
-        if (desired.sets().containsKey(NftRuleGenerator.NODEPORT_IPS)) {
-            out.append("flush set ").append(t).append(' ').append(NftRuleGenerator.NODEPORT_IPS).append('\n');
-        }
         for (String c : existingChains) {
             if (!desired.chains().containsKey(c)) {
                 out.append("flush chain ").append(t).append(' ').append(c).append('\n');
+            }
+        }
+        // Maps and sets with elements of ours are deleted and created again, not flushed: with no rule left using
+        // them (every chain is flushed above) that is allowed, and refilling a flushed map of 50,000 elements in the
+        // same transaction costs the kernel minutes where a new one costs seconds (README, Benchmark).
+        for (var m : desired.maps().entrySet()) {
+            out.append("delete map ").append(t).append(' ').append(m.getKey()).append('\n');
+            out.append("add map ").append(t).append(' ').append(m.getKey()).append(" { ").append(m.getValue()).append(" }\n");
+        }
+        for (var set : desired.sets().entrySet()) {
+            // the others (affinity) are filled by the packet path and keep their entries
+            if (desired.elements().containsKey(set.getKey())) {
+                out.append("delete set ").append(t).append(' ').append(set.getKey()).append('\n');
+                out.append("add set ").append(t).append(' ').append(set.getKey()).append(" { ").append(set.getValue()).append(" }\n");
             }
         }
         for (var c : desired.chains().entrySet()) {

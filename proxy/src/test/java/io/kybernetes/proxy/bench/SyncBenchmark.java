@@ -39,7 +39,7 @@ import io.kybernetes.proxy.service.ServicePortName;
  */
 class SyncBenchmark {
 
-    static final String NS = "kybp-bench";
+    static final String NS = System.getProperty("proxy.bench.netns", "kybp-bench");
     static final HostCommand HOST = new HostCommand(List.of("ip", "netns", "exec", NS), 3600);
     static final RuleSettings SETTINGS = new RuleSettings("KUBE", "10.244.0.0/16", 14);
 
@@ -60,10 +60,15 @@ class SyncBenchmark {
     }
 
     static List<ServicePort> services(int n, int changed) {
+        return services(n, changed, -1);
+    }
+
+    /** {@code changed}: that Service's first endpoint moves to port 9090; {@code shrunk}: that Service loses its last endpoint. */
+    static List<ServicePort> services(int n, int changed, int shrunk) {
         List<ServicePort> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             List<Endpoint> eps = new ArrayList<>();
-            for (int e = 0; e < 5; e++) {
+            for (int e = 0; e < (i == shrunk ? 4 : 5); e++) {
                 int ip = i * 5 + e;
                 eps.add(new Endpoint("10." + (128 + ip / 65536) + "." + ((ip / 256) % 256) + "." + (ip % 256),
                         i == changed && e == 0 ? 9090 : 8080));
@@ -100,6 +105,41 @@ class SyncBenchmark {
                 RuleGenerator.generate(SETTINGS, base), SavedRules.empty()));
     }
 
+    /** The proxier's own work for one partial sync (generate + diff), no kernel: wall and CPU time after warm-up. */
+    @Test
+    void javaPartialCost() throws Exception {
+        assumeTrue(System.getProperty("proxy.bench.dump") == null, "dumping only");
+        int n = Integer.getInteger("proxy.bench.services", 10000);
+        List<ServicePort> base = services(n, -1);
+        List<ServicePort> changed = services(n, n / 2);
+        NftNames names = new NftNames("KUBE");
+        NftRuleGenerator g = new NftRuleGenerator(SETTINGS, names);
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        NftRuleset was = g.generate(base);
+        double[] wall = new double[20];
+        double[] cpu = new double[20];
+        double[] gen = new double[20];
+        for (int i = 0; i < 40; i++) {
+            List<ServicePort> next = i % 2 == 0 ? changed : base;
+            long c0 = threads.getCurrentThreadCpuTime();
+            long t0 = System.nanoTime();
+            NftRuleset now = g.generate(next);
+            long cg = threads.getCurrentThreadCpuTime();
+            String script = NftScript.partial(names.table(), was, now);
+            long t1 = System.nanoTime();
+            long c1 = threads.getCurrentThreadCpuTime();
+            if (i >= 20) {
+                wall[i - 20] = t1 - t0;
+                cpu[i - 20] = c1 - c0;
+                gen[i - 20] = cg - c0;
+            }
+            was = now;
+            assumeTrue(!script.isEmpty());
+        }
+        System.out.printf(Locale.ROOT, "proxy-bench-java: nftables partial sync, proxier's own work at %d Services: wall %.1f ms, cpu %.1f ms (generate %.1f ms; median of 20 after 20 warm-up)%n",
+                n, median(wall) / 1e6, median(cpu) / 1e6, median(gen) / 1e6);
+    }
+
     @Test
     void benchmark() throws Exception {
         assumeTrue(System.getProperty("proxy.bench.dump") == null, "dumping only");
@@ -107,6 +147,7 @@ class SyncBenchmark {
         int rounds = Integer.getInteger("proxy.bench.rounds", 3);
         List<ServicePort> base = services(n, -1);
         List<ServicePort> changed = services(n, n / 2);
+        List<ServicePort> shrunk = services(n, -1, n / 3);
         StringBuilder report = new StringBuilder();
         report.append(String.format(Locale.ROOT, "%d Services x 5 endpoints, %d rounds (median), netns %s%n", n, rounds, NS));
 
@@ -118,6 +159,7 @@ class SyncBenchmark {
             double[] raw = new double[rounds];
             double[] partial = new double[rounds];
             double[] rawPartial = new double[rounds];
+            double[] removed = new double[rounds];
             int size = 0;
             String partialText;
             String backText;
@@ -151,6 +193,8 @@ class SyncBenchmark {
                 proxier.sync(base, false); // back, for the raw partial and the next round
                 rawPartial[r] = time(() -> HOST.run(command, partialText));
                 HOST.run(command, backText);
+                removed[r] = time(() -> proxier.sync(shrunk, false));
+                proxier.sync(base, false);
             }
             double f = median(full);
             double w = median(raw);
@@ -158,9 +202,10 @@ class SyncBenchmark {
             double wp = median(rawPartial);
             String line = String.format(Locale.ROOT,
                     "%-8s first sync %.2f s | full sync %.2f s | raw %s %.2f s (%.1f MB) | full/raw %.2fx"
-                            + " | partial sync %.3f s | raw %s of the partial text %.3f s (%d lines) | partial/raw %.2fx%n",
+                            + " | partial sync %.3f s | raw %s of the partial text %.3f s (%d lines) | partial/raw %.2fx"
+                            + " | partial sync, one endpoint removed %.3f s%n",
                     mode, first / 1e9, f / 1e9, command0(mode), w / 1e9, size / 1e6, f / w, p / 1e9, command0(mode),
-                    wp / 1e9, partialText.split("\n").length, p / wp);
+                    wp / 1e9, partialText.split("\n").length, p / wp, median(removed) / 1e9);
             System.out.print("proxy-bench: " + line);
             System.out.flush();
             report.append(line);

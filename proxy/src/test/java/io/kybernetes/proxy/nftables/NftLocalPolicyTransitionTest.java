@@ -106,7 +106,7 @@ class NftLocalPolicyTransitionTest {
             String script = NftScript.partial("kube-proxy", steps.get(i - 1), steps.get(i));
             table.apply(script);
             assertEquals(Table.of(steps.get(i)), table, "step " + i + ":\n" + script);
-            boolean endpoints = !steps.get(i).chains().keySet().stream().filter(c -> c.startsWith("endpoint-")).toList().isEmpty();
+            boolean endpoints = !steps.get(i).elements().get(NftRuleGenerator.slotMap(Protocol.TCP)).isEmpty();
             Map<String, String> nodePorts = table.elements().getOrDefault("service-nodeports", Map.of());
             Map<String, String> noEndpoints = table.elements().getOrDefault("no-endpoint-nodeports", Map.of());
             assertEquals(endpoints, nodePorts.containsKey("tcp . 31080"), "step " + i + " node port in service-nodeports: " + nodePorts);

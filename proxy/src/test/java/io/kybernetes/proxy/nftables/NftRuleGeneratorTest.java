@@ -39,18 +39,21 @@ class NftRuleGeneratorTest {
     /** Per feature: ports, then "chain: rule" or "map{key : verdict}" entries that must be there, and absent substrings. */
     static Stream<Arguments> cases() {
         return Stream.of(
-                Arguments.of("cluster IP: vmap element, masquerade, numgen over endpoints, endpoint dnat",
+                Arguments.of("cluster IP: vmap element, masquerade, one dnat over the chain's endpoint slots, hairpin pairs",
                         List.of(port(WEB, 0, List.of(), 0, false, false, A, B)), List.of(
                                 "service-ips{10.96.0.20 . tcp . 80 : goto {SVC}}",
                                 "{SVC}: ip daddr 10.96.0.20 tcp dport 80 ip saddr != 10.244.0.0/16 jump mark-for-masquerade",
-                                "{SVC}: numgen random mod 2 == 0 goto {EP_A}",
-                                "{SVC}: goto {EP_B}",
-                                "{EP_A}: ip saddr 10.244.0.5 jump mark-for-masquerade",
-                                "{EP_A}: meta l4proto tcp dnat to 10.244.0.5:8080"),
-                        List.of("affinity", "{EXT}")),
+                                "{SVC}: meta l4proto tcp dnat ip to numgen random mod 2 offset 0 map @endpoint-slots-tcp",
+                                "endpoint-slots-tcp{0 : 10.244.0.5 . 8080}",
+                                "endpoint-slots-tcp{1 : 10.244.0.6 . 8080}",
+                                "endpoint-hairpin{10.244.0.5 . 10.244.0.5}",
+                                "endpoint-hairpin{10.244.0.6 . 10.244.0.6}",
+                                "masquerading: ct status dnat ip saddr . ip daddr @endpoint-hairpin jump mark-for-masquerade"),
+                        List.of("affinity", "{EXT}", "{EP_A}", "{EP_B}")),
                 Arguments.of("UDP", List.of(port(DNS, 0, List.of(), 0, false, false, A)), List.of(
                                 "service-ips{10.96.0.20 . udp . 80 : goto " + N.service(DNS) + "}",
-                                N.endpoint(DNS, A) + ": meta l4proto udp dnat to 10.244.0.5:8080"),
+                                N.service(DNS) + ": meta l4proto udp dnat ip to numgen random mod 1 offset 0 map @endpoint-slots-udp",
+                                "endpoint-slots-udp{0 : 10.244.0.5 . 8080}"),
                         List.of()),
                 Arguments.of("no endpoints: reject for cluster IP, external IP and node port",
                         List.of(port(WEB, 30080, List.of("192.0.2.50"), 0, false, false)), List.of(
@@ -69,8 +72,12 @@ class NftRuleGeneratorTest {
                                 "{EXT}: fib saddr type local jump mark-for-masquerade",
                                 "{EXT}: fib saddr type local goto {SVC}",
                                 "{EXT}: goto {LOCAL}",
-                                "{LOCAL}: goto {EP_L}"),
-                        List.of()),
+                                "{SVC}: meta l4proto tcp dnat ip to numgen random mod 2 offset 0 map @endpoint-slots-tcp",
+                                "endpoint-slots-tcp{0 : 10.244.0.5 . 8080}",
+                                "endpoint-slots-tcp{1 : 10.244.0.8 . 8080}",
+                                "{LOCAL}: meta l4proto tcp dnat ip to numgen random mod 1 offset 65536 map @endpoint-slots-tcp",
+                                "endpoint-slots-tcp{65536 : 10.244.0.8 . 8080}"),
+                        List.of("{EP_A}", "{EP_L}")),
                 Arguments.of("externalTrafficPolicy Local, no local endpoint: node port dropped",
                         List.of(port(WEB, 30080, List.of(), 0, true, false, A)), List.of(
                                 "no-endpoint-nodeports{tcp . 30080 : drop}",
@@ -80,12 +87,16 @@ class NftRuleGeneratorTest {
                                 "service-ips{10.96.0.20 . tcp . 80 : goto {LOCAL}}",
                                 "{LOCAL}: ip daddr 10.96.0.20 tcp dport 80 ip saddr != 10.244.0.0/16 jump mark-for-masquerade"),
                         List.of("{SVC}", "{EP_A}")),
-                Arguments.of("session affinity: set per endpoint, checked before numgen, updated before dnat",
-                        List.of(port(WEB, 0, List.of(), 600, false, false, A)), List.of(
+                Arguments.of("session affinity: endpoint chains, set per endpoint, checked before numgen, updated before dnat",
+                        List.of(port(WEB, 0, List.of(), 600, false, false, A, B)), List.of(
                                 "{SVC}: ip saddr @{AFF_A} goto {EP_A}",
+                                "{SVC}: numgen random mod 2 == 0 goto {EP_A}",
+                                "{SVC}: goto {EP_B}",
+                                "{EP_A}: ip saddr 10.244.0.5 jump mark-for-masquerade",
+                                "{EP_A}: meta l4proto tcp dnat to 10.244.0.5:8080",
                                 "{EP_A}: update @{AFF_A} { ip saddr }",
                                 "set {AFF_A}: type ipv4_addr ; flags dynamic,timeout ; timeout 600s ;"),
-                        List.of()));
+                        List.of("endpoint-slots-tcp{")));
     }
 
     @ParameterizedTest(name = "{0}")
