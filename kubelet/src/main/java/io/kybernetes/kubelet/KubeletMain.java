@@ -84,7 +84,8 @@ public class KubeletMain {
                 new Flag("hollow-node-memory", "32Gi", "memory capacity of each hollow node"),
                 new Flag("hollow-lease-interval", "10s", "how often each hollow node renews its Lease"),
                 new Flag("hollow-status-interval", "5m", "how often each hollow node re-posts its status"),
-                new Flag("hollow-start-delay", "200ms", "delay before a hollow node reports a pod Running"),
+                new Flag("hollow-start-delay", "200ms", "delay before a hollow node reports a pod Running; negative: "
+                        + "leave bound pods alone (no pod watch, as scheduler_perf)"),
                 new Flag("hollow-workers", "16", "concurrent API calls of the hollow nodes"),
                 Flag.of("address", defaultAddress, "IP address to serve the kubelet HTTP API on", "quarkus.http.host"),
                 Flag.of("port", "10250", "port of the kubelet HTTP API (logs, health, metrics)", "quarkus.http.port")))
