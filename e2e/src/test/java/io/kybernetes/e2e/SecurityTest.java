@@ -129,6 +129,16 @@ class SecurityTest {
         return Cli.run(Duration.ofSeconds(20), cmd.toArray(String[]::new));
     }
 
+    /** The message of the Status curl printed before its status code line. */
+    private static String message(Cli.Result r) {
+        String body = r.out().substring(0, Math.max(0, r.out().lastIndexOf('\n')));
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(body).path("message").asText();
+        } catch (IOException e) {
+            return "not a Status: " + body;
+        }
+    }
+
     private static String code(Cli.Result r) {
         List<String> lines = r.out().lines().toList();
         return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
@@ -139,8 +149,8 @@ class SecurityTest {
         Cli.Result api = curl("--cacert", CA, "https://127.0.0.1:6443/api/v1/namespaces/default/secrets");
         System.out.println("apiserver, anonymous: " + api.out());
         assertEquals("403", code(api), api.out());
-        assertTrue(api.out().contains("secrets is forbidden: User \"system:anonymous\" cannot list resource "
-                + "\"secrets\" in API group \"\" in the namespace \"default\""), api.out());
+        assertEquals("secrets is forbidden: User \"system:anonymous\" cannot list resource \"secrets\" in API group "
+                + "\"\" in the namespace \"default\"", message(api), api.out());
         assertEquals("200", code(curl("--cacert", CA, "https://127.0.0.1:6443/readyz")), "health stays public");
 
         Cli.Result kubelet = curl("-k", "https://" + nodeIp + ":10250/pods");

@@ -32,9 +32,9 @@ import io.vertx.core.Vertx;
 /**
  * What every cluster has from the start, created when missing: the namespaces default, kube-system, kube-public and
  * kube-node-lease; the priority classes system-node-critical and system-cluster-critical; the {@code kubernetes}
- * Service in default (the first IP of the service range, port 443 "https", no selector) and its Endpoints, the
- * advertised address and the serving port, which are reconciled (rewritten when they differ) as upstream's
- * endpoint reconciler does.
+ * Service in default (the first IP of the service range, port 443 "https", no selector) and its Endpoints and
+ * EndpointSlice, the advertised address and the serving port, which are reconciled (rewritten when they differ) as
+ * upstream's endpoint reconciler does.
  */
 @ApplicationScoped
 public class SystemObjects {
@@ -162,17 +162,37 @@ public class SystemObjects {
         return ep;
     }
 
+    /** The EndpointSlice upstream's endpoint reconciler writes beside the Endpoints (what proxies read). */
+    ObjectNode kubernetesEndpointSlice() {
+        ObjectNode slice = named("discovery.k8s.io/v1", "EndpointSlice", "kubernetes");
+        Json.with(slice, "metadata").putObject("labels").put("kubernetes.io/service-name", "kubernetes");
+        slice.put("addressType", "IPv4");
+        ObjectNode ep = slice.putArray("endpoints").addObject();
+        ep.putArray("addresses").add(advertiseAddress);
+        ep.putObject("conditions").put("ready", true);
+        slice.putArray("ports").addObject().put("name", "https").put("port", port).put("protocol", "TCP");
+        return slice;
+    }
+
     private CompletableFuture<Void> reconcileEndpoints() {
-        Resource endpoints = resource("", "v1", "endpoints");
-        ObjectNode wanted = kubernetesEndpoints();
-        return create(endpoints, "default", wanted.deepCopy()).thenCompose(created -> {
+        return reconcile(resource("", "v1", "endpoints"), kubernetesEndpoints(), "subsets")
+                .thenCompose(x -> reconcile(resource("discovery.k8s.io", "v1", "endpointslices"),
+                        kubernetesEndpointSlice(), "endpoints", "ports"));
+    }
+
+    /** Creates {@code wanted} in default, or rewrites the given fields of the stored one when they differ. */
+    private CompletableFuture<Void> reconcile(Resource r, ObjectNode wanted, String... fields) {
+        return create(r, "default", wanted.deepCopy()).thenCompose(created -> {
             if (created) {
                 return CompletableFuture.completedFuture(null);
             }
-            return store.update(endpoints, "default", "kubernetes", "", cur -> {
-                if (!cur.path("subsets").equals(wanted.get("subsets"))) {
-                    LOG.infof("reconciling the endpoints of the kubernetes service to %s:%d", advertiseAddress, port);
-                    cur.set("subsets", wanted.get("subsets").deepCopy());
+            return store.update(r, "default", "kubernetes", "", cur -> {
+                for (String f : fields) {
+                    if (!cur.path(f).equals(wanted.get(f))) {
+                        LOG.infof("reconciling the %s of the kubernetes service to %s:%d", r.name(), advertiseAddress,
+                                port);
+                        cur.set(f, wanted.get(f).deepCopy());
+                    }
                 }
                 return cur;
             }, false).thenApply(o -> null);
