@@ -24,9 +24,19 @@ public final class ApiClients {
         return fromKubeconfig(path, httpWatches, Optional.empty());
     }
 
-    /** As above, with the kubeconfig's server replaced by {@code master} when it is given and not blank. */
+    /**
+     * As above, with the kubeconfig's server replaced by {@code master} when it is given and not blank. Inside a pod
+     * without that file, the pod's own credentials are used (the kubernetes Service, the mounted ServiceAccount token
+     * and CA), as client-go's in-cluster configuration.
+     */
     public static KubernetesClient fromKubeconfig(Path path, boolean httpWatches, Optional<String> master) {
         if (!Files.isReadable(path)) {
+            if (inCluster()) {
+                Config config = Config.autoConfigure(null);
+                config.setOnlyHttpWatches(httpWatches);
+                master.filter(m -> !m.isBlank()).ifPresent(config::setMasterUrl);
+                return new KubernetesClientBuilder().withConfig(config).build();
+            }
             throw new IllegalStateException("cannot read --kubeconfig " + path);
         }
         try {
@@ -37,5 +47,11 @@ public final class ApiClients {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read --kubeconfig " + path, e);
         }
+    }
+
+    /** A pod's view: the kubernetes Service's variables and a mounted ServiceAccount token. */
+    static boolean inCluster() {
+        return System.getenv("KUBERNETES_SERVICE_HOST") != null
+                && Files.isReadable(Path.of(Config.KUBERNETES_SERVICE_ACCOUNT_TOKEN_PATH));
     }
 }

@@ -22,6 +22,7 @@ class TlsServingTest {
         assertEquals("/c.key", p.get("quarkus.tls.key-store.pem.serving.key"));
         assertEquals("disabled", p.get("quarkus.http.insecure-requests"));
         assertEquals("6443", p.get("quarkus.http.ssl-port"));
+        assertEquals("TLSv1.3,TLSv1.2", p.get("quarkus.tls.protocols"));
         assertEquals(null, p.get("quarkus.tls.trust-store.pem.certs"));
         assertEquals("/ca.crt", TlsServing.properties("/c.crt", "/c.key", "/ca.crt", "6443")
                 .get("quarkus.tls.trust-store.pem.certs"));

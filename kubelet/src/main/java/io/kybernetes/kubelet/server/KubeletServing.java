@@ -52,6 +52,9 @@ public class KubeletServing implements ConfigSourceFactory {
         }
         p.put("quarkus.tls.key-store.pem.serving.cert", cert);
         p.put("quarkus.tls.key-store.pem.serving.key", key);
+        // TLS 1.2 and 1.3, as upstream's servers accept (the TLS registry's default is 1.3 only; busybox wget and
+        // other TLS 1.2 clients would get a protocol_version alert)
+        p.put("quarkus.tls.protocols", "TLSv1.3,TLSv1.2");
         p.put("quarkus.http.insecure-requests", "disabled");
         if (port != null) {
             p.put("quarkus.http.ssl-port", port);
