@@ -1,65 +1,15 @@
 package io.kybernetes.apiserver.config;
 
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.OptionalInt;
-
-import io.smallrye.config.ConfigSourceContext;
-import io.smallrye.config.ConfigSourceFactory;
-import io.smallrye.config.ConfigValue;
-import io.smallrye.config.common.MapBackedConfigSource;
-import org.eclipse.microprofile.config.spi.ConfigSource;
+import io.kybernetes.launcher.serving.TlsServingSource;
 
 /**
- * Turns upstream's serving flags into Quarkus HTTP settings: with {@code --tls-cert-file} and
- * {@code --tls-private-key-file} the secure port ({@code quarkus.http.port}, set by {@code --secure-port}) serves
- * HTTPS only, with the certificate in the default TLS configuration; {@code --client-ca-file} becomes its trust
- * store. Client certificates are requested, not required, so bearer tokens and anonymous requests still work
- * ({@code quarkus.http.ssl.client-auth=REQUEST} is fixed at build time, in application.properties).
- * Without the flags nothing changes: plain HTTP as before. A config source factory, because the values depend on
- * other values and must hold in tests (which do not run main) as well.
+ * The apiserver's serving flags as Quarkus HTTP settings ({@link TlsServingSource}): the secure port
+ * ({@code --secure-port}, 6443) serves HTTPS with {@code --tls-cert-file}, {@code --client-ca-file} verifies client
+ * certificates.
  */
-public class TlsServing implements ConfigSourceFactory {
+public class TlsServing extends TlsServingSource {
 
-    @Override
-    public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
-        return List.of(new MapBackedConfigSource("kybernetes-tls-serving", properties(
-                value(context, "kybernetes.tls-cert-file"), value(context, "kybernetes.tls-private-key-file"),
-                value(context, "kybernetes.client-ca-file"), value(context, "quarkus.http.port")), 275) {
-        });
-    }
-
-    @Override
-    public OptionalInt getPriority() {
-        return OptionalInt.of(275);
-    }
-
-    private static String value(ConfigSourceContext context, String name) {
-        ConfigValue v = context.getValue(name);
-        return v == null || v.getValue() == null || v.getValue().isBlank() ? null : v.getValue();
-    }
-
-    static Map<String, String> properties(String cert, String key, String clientCa, String port) {
-        Map<String, String> p = new HashMap<>();
-        if (cert == null && key == null) {
-            return p;
-        }
-        if (cert == null || key == null) {
-            throw new IllegalArgumentException("--tls-cert-file and --tls-private-key-file go together");
-        }
-        p.put("quarkus.tls.key-store.pem.serving.cert", cert);
-        p.put("quarkus.tls.key-store.pem.serving.key", key);
-        // TLS 1.2 and 1.3, as upstream's servers accept (the TLS registry's default is 1.3 only; busybox wget and
-        // other TLS 1.2 clients would get a protocol_version alert)
-        p.put("quarkus.tls.protocols", "TLSv1.3,TLSv1.2");
-        p.put("quarkus.http.insecure-requests", "disabled");
-        if (port != null) {
-            p.put("quarkus.http.ssl-port", port);
-        }
-        if (clientCa != null) {
-            p.put("quarkus.tls.trust-store.pem.certs", clientCa);
-        }
-        return p;
+    public TlsServing() {
+        super("kybernetes-tls-serving");
     }
 }
