@@ -92,9 +92,11 @@ class SecurityTest {
                   - name: c
                     image: busybox
                     command: [sleep, "3600"]
-                    volumeMounts: [{name: s, mountPath: /etc/mounted}]
-                  volumes: [{name: s, secret: {secretName: mounted}}]
-                """);
+                    volumeMounts: [{name: s, mountPath: /etc/mounted}, {name: kubectl, mountPath: /kubectl}]
+                  volumes:
+                  - {name: s, secret: {secretName: mounted}}
+                  - {name: kubectl, hostPath: {path: KUBECTL, type: File}}
+                """.replace("KUBECTL", kubectlBinary()));
         kubectl("apply", "-f", manifest.toString()).ok();
         token = eventually(Duration.ofSeconds(30), () -> kubectl("-n", NS, "create", "token", "reader").out().trim(),
                 t -> !t.isEmpty());
@@ -106,6 +108,11 @@ class SecurityTest {
                 "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj", "/O=system:masters/CN=intruder",
                 "-keyout", scratch.resolve("intruder.key").toString(), "-out", scratch.resolve("intruder.crt").toString())
                 .ok();
+    }
+
+    /** The host's kubectl (a static binary), which the client pod runs with its own in-cluster credentials. */
+    private static String kubectlBinary() {
+        return Cli.run(Duration.ofSeconds(10), "sh", "-c", "readlink -f \"$(command -v kubectl)\"").ok().out().trim();
     }
 
     @AfterAll
@@ -256,15 +263,18 @@ class SecurityTest {
         assertEquals(NS, kubectl("-n", NS, "exec", "client", "--", "cat", dir + "/namespace").ok().out().trim());
         assertTrue(kubectl("-n", NS, "exec", "client", "--", "cat", dir + "/ca.crt").ok().out()
                 .contains("BEGIN CERTIFICATE"));
-        String script = "wget -q -O- --no-check-certificate --header \"Authorization: Bearer $(cat " + dir + "/token)\" "
-                + "https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT/api/v1/namespaces/sectest/pods";
-        Cli.Result list = kubectl("-n", NS, "exec", "client", "--", "sh", "-c", script);
-        System.out.println("from the pod: exit " + list.exit() + " " + list.err().trim() + " "
-                + list.out().substring(0, Math.min(200, list.out().length())));
-        assertTrue(list.out().contains("\"kind\":\"PodList\"") && list.out().contains("\"name\":\"client\""),
-                list.out() + list.err());
-        Cli.Result secret = kubectl("-n", NS, "exec", "client", "--", "sh", "-c", script.replace("/pods", "/secrets"));
-        assertTrue(secret.err().contains("403"), "the Role does not grant secrets: " + secret.out() + secret.err());
+        // kubectl inside the pod finds the in-cluster configuration: the kubernetes Service's variables, the token
+        // and the CA the ServiceAccount admission mounted
+        Cli.Result who = kubectl("-n", NS, "exec", "client", "--", "/kubectl", "auth", "whoami", "-o",
+                "jsonpath={.status.userInfo.username}");
+        System.out.println("from the pod: whoami " + who.out().trim() + " " + who.err().trim());
+        assertEquals("system:serviceaccount:sectest:reader", who.ok().out().trim());
+        assertEquals("pod/client", kubectl("-n", NS, "exec", "client", "--", "/kubectl", "get", "pods", "-o", "name")
+                .ok().out().trim());
+        Cli.Result secrets = kubectl("-n", NS, "exec", "client", "--", "/kubectl", "get", "secrets");
+        assertNotEquals(0, secrets.exit(), secrets.out());
+        assertTrue(secrets.err().contains("secrets is forbidden: User \"system:serviceaccount:sectest:reader\""),
+                "the Role does not grant secrets: " + secrets.err());
     }
 
     @Test
