@@ -62,7 +62,7 @@ public final class TestPki {
                 Clock.systemUTC()));
     }
 
-    /** PEM of a certificate, a key pair or private key (PKCS#1 for RSA) or a public key. */
+    /** PEM of a certificate, a key pair or private key (PKCS#1 for RSA), a public key, or a BouncyCastle PEM object. */
     public static String pem(Object o) {
         if (o instanceof X509Certificate c) {
             return Pem.encode(c);
@@ -75,6 +75,16 @@ public final class TestPki {
         }
         if (o instanceof PublicKey k) {
             return Pem.encode(k);
+        }
+        if (o instanceof org.bouncycastle.util.io.pem.PemObjectGenerator g) {
+            // a ready PEM object, e.g. a PKCS#8 key from JcaPKCS8Generator
+            java.io.StringWriter out = new java.io.StringWriter();
+            try (org.bouncycastle.util.io.pem.PemWriter w = new org.bouncycastle.util.io.pem.PemWriter(out)) {
+                w.writeObject(g);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return out.toString();
         }
         throw new IllegalArgumentException("no PEM form for " + o.getClass());
     }
