@@ -43,6 +43,26 @@ class ServiceEnvTest {
                 .withEnableServiceLinks(links).endSpec().build();
     }
 
+    /** No ConfigMaps or Secrets; {@code services} as the Service cache holds them (null: not read yet). */
+    static ObjectSource withServices(List<Service> services) {
+        return new ObjectSource() {
+            @Override
+            public ConfigMap configMap(String ns, String name) {
+                return null;
+            }
+
+            @Override
+            public Secret secret(String ns, String name) {
+                return null;
+            }
+
+            @Override
+            public List<Service> services() {
+                return services;
+            }
+        };
+    }
+
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource({
             "KUBERNETES_SERVICE_HOST,           10.96.0.1",
@@ -80,22 +100,7 @@ class ServiceEnvTest {
 
     @Test
     void explicitVariablesWinAndMayReferToServiceVariables() throws Exception {
-        ObjectSource objects = new ObjectSource() {
-            @Override
-            public ConfigMap configMap(String ns, String name) {
-                return null;
-            }
-
-            @Override
-            public Secret secret(String ns, String name) {
-                return null;
-            }
-
-            @Override
-            public List<Service> services() {
-                return CLUSTER;
-            }
-        };
+        ObjectSource objects = withServices(CLUSTER);
         Pod p = pod("shop", null);
         var c = new ContainerBuilder().withName("c").addNewEnv().withName("WEB_FRONT_SERVICE_PORT").withValue("8080")
                 .endEnv().addNewEnv().withName("URL").withValue("http://$(WEB_FRONT_SERVICE_HOST):$(WEB_FRONT_SERVICE_PORT)")
@@ -108,22 +113,7 @@ class ServiceEnvTest {
 
     @Test
     void containersWaitUntilServicesWereRead() {
-        ObjectSource notYet = new ObjectSource() {
-            @Override
-            public ConfigMap configMap(String ns, String name) {
-                return null;
-            }
-
-            @Override
-            public Secret secret(String ns, String name) {
-                return null;
-            }
-
-            @Override
-            public List<Service> services() {
-                return null;
-            }
-        };
+        ObjectSource notYet = withServices(null);
         var e = assertThrows(ContainerConfigException.class, () -> ContainerEnv.resolve(pod("shop", null),
                 new ContainerBuilder().withName("c").build(), ContainerEnvTest.FACTS, notYet));
         assertEquals("services have not yet been read at least once, cannot construct envvars", e.getMessage());
