@@ -116,7 +116,7 @@ final class ExecTranslator implements SpdySession.Listener {
     @Override
     public void data(int streamId, Buffer data) {
         Integer ch = channelOfStream.get(streamId);
-        if (ch == null) {
+        if (ch == null || done) {
             return;
         }
         client.send(ChannelProtocol.frame(ch, data));
@@ -204,7 +204,8 @@ final class ExecTranslator implements SpdySession.Listener {
             }
         }, streams);
         kubelet.handler(t::fromBackend);
-        kubelet.closeHandler(v -> t.backendClosed());
+        // the end comes after every byte the socket still held (paused by back-pressure); its close would come before
+        kubelet.endHandler(v -> t.backendClosed());
         kubelet.exceptionHandler(e -> kubelet.close());
         ws.binaryMessageHandler(t::fromClient);
         ws.closeHandler(v -> t.clientClosed());

@@ -30,6 +30,7 @@ import io.vertx.core.net.NetClientOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.kybernetes.launcher.upgrade.ClientConnections;
+import io.kybernetes.launcher.upgrade.Splice;
 
 /**
  * The pod subresources {@code exec}, {@code attach} and {@code portforward} (GET or POST, always an upgrade). The

@@ -174,4 +174,89 @@ class ExecTranslatorTest {
         t.fromClient(Buffer.buffer().appendByte((byte) 0).appendString("late"));
         assertEquals(0, serverGot.stream().filter(f -> f instanceof SpdyDataFrame).count());
     }
+
+    /**
+     * On real sockets: a kubelet that writes a large stdout and closes at once, a client that reads late. Every byte
+     * reaches the client before the WebSocket closes (kubectl cp of a large file out of a pod).
+     */
+    @Test
+    void everyByteTheKubeletSentArrivesBeforeTheClose() throws Exception {
+        byte[] data = new byte[768 * 1024];
+        new java.util.Random(3).nextBytes(data);
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try {
+            var kubelet = vertx.createNetServer().connectHandler(s -> {
+                EmbeddedChannel enc = new EmbeddedChannel(new SpdyFrameCodec(SpdyVersion.SPDY_3_1));
+                for (int off = 0; off < data.length; off += 32 * 1024) {
+                    enc.writeOutbound(new DefaultSpdyDataFrame(3, Unpooled.wrappedBuffer(data, off, 32 * 1024)));
+                }
+                Buffer out = Buffer.buffer();
+                ByteBuf b;
+                while ((b = enc.readOutbound()) != null) {
+                    byte[] bytes = new byte[b.readableBytes()];
+                    b.readBytes(bytes);
+                    b.release();
+                    out.appendBytes(bytes);
+                }
+                enc.finishAndReleaseAll();
+                // answers once the streams were opened (a close with their frames still unread would be a reset)
+                s.handler(opened -> {
+                    s.handler(null);
+                    s.write(out).onComplete(v -> s.close());
+                });
+            }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            var apiserver = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setSendBufferSize(8 * 1024))
+                    .webSocketHandler(ws -> {
+                        ws.pause();
+                        vertx.createNetClient().connect(kubelet.actualPort(), "127.0.0.1").onSuccess(k -> {
+                            k.pause();
+                            ExecTranslator.start(ws, k, Buffer.buffer(), new ExecTranslator.Streams(false, true, false, false));
+                            ws.resume();
+                        });
+                    }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            java.io.ByteArrayOutputStream stdout = new java.io.ByteArrayOutputStream();
+            java.util.concurrent.CompletableFuture<Integer> closed = new java.util.concurrent.CompletableFuture<>();
+            java.net.http.WebSocket ws = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+                    .buildAsync(java.net.URI.create("ws://127.0.0.1:" + apiserver.actualPort() + "/"),
+                            new java.net.http.WebSocket.Listener() {
+                                private boolean first = true;
+
+                                @Override
+                                public void onOpen(java.net.http.WebSocket w) {
+                                    // no demand until the kubelet has written everything and closed
+                                }
+
+                                @Override
+                                public java.util.concurrent.CompletionStage<?> onBinary(java.net.http.WebSocket w,
+                                        java.nio.ByteBuffer message, boolean last) {
+                                    if (first) {
+                                        assertEquals(ChannelProtocol.STDOUT, message.get());
+                                    }
+                                    byte[] bytes = new byte[message.remaining()];
+                                    message.get(bytes);
+                                    synchronized (stdout) {
+                                        stdout.writeBytes(bytes);
+                                    }
+                                    first = last;
+                                    return null;
+                                }
+
+                                @Override
+                                public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket w, int code,
+                                        String reason) {
+                                    closed.complete(code);
+                                    return null;
+                                }
+                            }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            Thread.sleep(1500);
+            ws.request(Long.MAX_VALUE);
+            assertEquals(1000, closed.get(20, java.util.concurrent.TimeUnit.SECONDS));
+            synchronized (stdout) {
+                assertEquals(data.length, stdout.size());
+                org.junit.jupiter.api.Assertions.assertArrayEquals(data, stdout.toByteArray());
+            }
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
 }

@@ -26,6 +26,7 @@ import io.vertx.core.net.NetSocket;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.kybernetes.launcher.upgrade.ClientConnections;
+import io.kybernetes.launcher.upgrade.Splice;
 
 /**
  * The kubelet's streaming endpoints, as upstream's kubelet server serves them:
@@ -213,32 +214,10 @@ public final class StreamingProxy {
                             LOG.warnf("upgrade of %s failed: %s", req.path(), e.toString());
                             upstream.close();
                             fail(ctx, 500, "upgrade failed: " + e.getMessage());
-                        }).onSuccess(down -> {
-                            if (rest.length() > 0) {
-                                down.write(rest);
-                            }
-                            splice(down, upstream);
-                            splice(upstream, down);
-                            upstream.resume();
-                            down.resume();
-                        });
+                        }).onSuccess(down -> Splice.sockets(down, upstream, rest));
                     });
                     upstream.write(head.toString());
                 });
-    }
-
-    /** Copies {@code from} into {@code to} with back-pressure; closing either side closes both. */
-    private static void splice(NetSocket from, NetSocket to) {
-        from.handler(b -> {
-            to.write(b);
-            if (to.writeQueueFull()) {
-                from.pause();
-                to.drainHandler(v -> from.resume());
-            }
-        });
-        from.endHandler(v -> to.close());
-        from.closeHandler(v -> to.close());
-        from.exceptionHandler(e -> to.close());
     }
 
     static int indexOf(Buffer b, byte[] needle) {
