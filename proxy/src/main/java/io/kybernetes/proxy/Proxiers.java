@@ -27,14 +27,16 @@ public final class Proxiers {
     }
 
     public static Proxier forMode(String mode, String chainPrefix, String clusterCidr, int masqueradeBit) {
-        return forMode(mode, chainPrefix, clusterCidr, masqueradeBit, List.of(), new HostCommand(List.of()));
+        return forMode(mode, chainPrefix, clusterCidr, masqueradeBit, List.of(), new HostCommand(List.of()),
+                ExecIptables.Backend.DEFAULT);
     }
 
     public static Proxier forMode(String mode, String chainPrefix, String clusterCidr, int masqueradeBit,
-            List<String> nodePortIps, HostCommand host) {
+            List<String> nodePortIps, HostCommand host, ExecIptables.Backend backend) {
         switch (mode == null || mode.isEmpty() ? "iptables" : mode) {
             case "iptables":
-                return new IptablesProxier(new ExecIptables(host), new RuleSettings(chainPrefix, clusterCidr, masqueradeBit, nodePortIps));
+                return new IptablesProxier(new ExecIptables(host, backend),
+                        new RuleSettings(chainPrefix, clusterCidr, masqueradeBit, nodePortIps));
             case "nftables":
                 return new NftProxier(new ExecNft(host), new RuleSettings(chainPrefix, clusterCidr, masqueradeBit, nodePortIps));
             case "ipvs":
@@ -53,6 +55,7 @@ public final class Proxiers {
             throw new IllegalArgumentException("no local address within --nodeport-addresses " + c.nodeportAddresses().get());
         }
         return forMode(c.proxyMode(), c.chainPrefix(), c.clusterCidr(), c.iptablesMasqueradeBit(), nodePortIps,
-                HostCommand.withPrefix(c.execPrefix().orElse("")));
+                HostCommand.withPrefix(c.execPrefix().orElse("")),
+                ExecIptables.Backend.parse(c.iptablesBackend().orElse("")));
     }
 }

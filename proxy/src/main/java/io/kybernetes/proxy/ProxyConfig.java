@@ -30,6 +30,9 @@ public interface ProxyConfig {
     @WithDefault("14")
     int iptablesMasqueradeBit();
 
+    /** {@code --iptables-backend}: {@code nft} or {@code legacy}; absent: the host's default {@code iptables}. */
+    java.util.Optional<String> iptablesBackend();
+
     /** The chain prefix; {@code KUBE} as upstream. Tests use another so they never touch a cluster's chains. */
     @WithDefault("KUBE")
     String chainPrefix();

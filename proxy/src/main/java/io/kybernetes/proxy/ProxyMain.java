@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.kybernetes.launcher.Flag;
 import io.kybernetes.proxy.exec.HostCommand;
+import io.kybernetes.proxy.iptables.ExecIptables;
 import io.kybernetes.launcher.Launcher;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
@@ -23,6 +24,8 @@ public class ProxyMain {
             Flag.of("iptables-min-sync-period", "1s", "minimum interval between syncs (bursts coalesce)",
                     "kybernetes.min-sync-period"),
             new Flag("iptables-masquerade-bit", "14", "fwmark bit that flags packets to masquerade (0-31)"),
+            new Flag("iptables-backend", null, "iptables mode: nft (iptables-nft) or legacy (iptables-legacy, x_tables; "
+                    + "far faster restores of large rulesets); default: the host's iptables"),
             new Flag("overlay", "none", "pod network overlay this proxy programs from the Node objects: vxlan "
                     + "(flannel's vxlan backend: device kyb.1, VNI 1, UDP 8472) or none"),
             new Flag("cleanup", null, "remove every rule and chain the proxy created, then exit"));
@@ -43,6 +46,9 @@ public class ProxyMain {
         String problem = Proxiers.check(props.get("kybernetes.proxy-mode"));
         if (problem == null && !java.nio.file.Files.isReadable(java.nio.file.Path.of(props.get("kybernetes.kubeconfig")))) {
             problem = "cannot read --kubeconfig " + props.get("kybernetes.kubeconfig");
+        }
+        if (problem == null) {
+            problem = backendProblem(props.get("kybernetes.iptables-backend"));
         }
         String overlay = props.getOrDefault("kybernetes.overlay", "none");
         if (problem == null && !overlay.equals("none") && !overlay.equals("vxlan")) {
@@ -73,18 +79,57 @@ public class ProxyMain {
         launcher.run(args);
     }
 
-    /** {@code --cleanup}: runs without starting the service (a running proxy may still hold the port). */
+    /** Null when {@code --iptables-backend} names a backend whose binaries are installed, else why not. */
+    static String backendProblem(String value) {
+        ExecIptables.Backend backend;
+        try {
+            backend = ExecIptables.Backend.parse(value);
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+        String restore = backend.binary() + "-restore";
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
+            if (java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, restore))) {
+                return null;
+            }
+        }
+        return "--iptables-backend " + value + ": " + restore + " is not installed";
+    }
+
+    /**
+     * {@code --cleanup}: runs without starting the service (a running proxy may still hold the port). In iptables
+     * mode without {@code --iptables-backend} it also cleans the legacy backend when that has tables in use, so that
+     * a cluster run with either backend leaves no rules behind.
+     */
     public static int cleanup(Map<String, String> props) {
         String mode = props.getOrDefault("kybernetes.proxy-mode", "iptables");
         String prefix = props.getOrDefault("kybernetes.chain-prefix", System.getProperty("kybernetes.chain-prefix", "KUBE"));
+        HostCommand host = HostCommand.withPrefix(props.getOrDefault("kybernetes.exec-prefix", ""));
         try {
-            Proxiers.forMode(mode, prefix, null, 14, List.of(),
-                    HostCommand.withPrefix(props.getOrDefault("kybernetes.exec-prefix", ""))).cleanup();
+            String backendFlag = props.get("kybernetes.iptables-backend");
+            ExecIptables.Backend backend = ExecIptables.Backend.parse(backendFlag);
+            Proxiers.forMode(mode, prefix, null, 14, List.of(), host, backend).cleanup();
+            if (mode.equals("iptables") && (backendFlag == null || backendFlag.isBlank()) && legacyTablesInUse(host)) {
+                Proxiers.forMode(mode, prefix, null, 14, List.of(), host, ExecIptables.Backend.LEGACY).cleanup();
+            }
             System.out.println("kybernetes-proxy: removed the " + mode + " rules and chains (" + prefix + "-*)");
             return 0;
         } catch (Exception e) {
             System.err.println("kybernetes-proxy: cleanup failed: " + e.getMessage());
             return 1;
+        }
+    }
+
+    /**
+     * Whether x_tables has tables registered in the command's network namespace (read through the command, so an
+     * exec prefix such as {@code ip netns exec} applies); an empty list means no legacy rules, and asking
+     * {@code iptables-legacy-save} would register tables just to find none.
+     */
+    static boolean legacyTablesInUse(HostCommand host) {
+        try {
+            return !host.run(List.of("cat", "/proc/net/ip_tables_names"), null).isBlank();
+        } catch (Exception e) {
+            return false;
         }
     }
 }

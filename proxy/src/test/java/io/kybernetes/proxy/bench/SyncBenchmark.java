@@ -42,6 +42,8 @@ class SyncBenchmark {
     static final String NS = System.getProperty("proxy.bench.netns", "kybp-bench");
     static final HostCommand HOST = new HostCommand(List.of("ip", "netns", "exec", NS), 3600);
     static final RuleSettings SETTINGS = new RuleSettings("KUBE", "10.244.0.0/16", 14);
+    /** {@code -Dproxy.bench.iptables-backend=legacy|nft}: the iptables binaries of both the proxier and the raw run. */
+    static final ExecIptables.Backend BACKEND = ExecIptables.Backend.parse(System.getProperty("proxy.bench.iptables-backend"));
 
     @BeforeAll
     static void namespace() throws Exception {
@@ -149,10 +151,11 @@ class SyncBenchmark {
         List<ServicePort> changed = services(n, n / 2);
         List<ServicePort> shrunk = services(n, -1, n / 3);
         StringBuilder report = new StringBuilder();
-        report.append(String.format(Locale.ROOT, "%d Services x 5 endpoints, %d rounds (median), netns %s%n", n, rounds, NS));
+        report.append(String.format(Locale.ROOT, "%d Services x 5 endpoints, %d rounds (median), netns %s, iptables backend %s%n",
+                n, rounds, NS, BACKEND.binary()));
 
         for (String mode : System.getProperty("proxy.bench.modes", "iptables,nftables").split(",")) {
-            Proxier proxier = mode.equals("iptables") ? new IptablesProxier(new ExecIptables(HOST), SETTINGS)
+            Proxier proxier = mode.equals("iptables") ? new IptablesProxier(new ExecIptables(HOST, BACKEND), SETTINGS)
                     : new NftProxier(new ExecNft(HOST), SETTINGS);
             long first = time(() -> proxier.sync(base, true));
             double[] full = new double[rounds];
@@ -168,7 +171,7 @@ class SyncBenchmark {
             if (mode.equals("iptables")) {
                 partialText = RestoreText.partial(RuleGenerator.generate(SETTINGS, base), RuleGenerator.generate(SETTINGS, changed));
                 backText = RestoreText.partial(RuleGenerator.generate(SETTINGS, changed), RuleGenerator.generate(SETTINGS, base));
-                command = List.of("iptables-restore", "--noflush", "--wait", "5");
+                command = List.of(BACKEND.binary() + "-restore", "--noflush", "--wait", "5");
             } else {
                 partialText = NftScript.partial(names.table(), NftRuleGenerator.generate(SETTINGS, names, base),
                         NftRuleGenerator.generate(SETTINGS, names, changed));
@@ -217,7 +220,7 @@ class SyncBenchmark {
     }
 
     static String command0(String mode) {
-        return mode.equals("iptables") ? "iptables-restore" : "nft -f";
+        return mode.equals("iptables") ? BACKEND.binary() + "-restore" : "nft -f";
     }
 
     interface Step {
