@@ -61,7 +61,8 @@ public class ApiserverMain {
                         new Flag("enable-admission-plugins", null,
                                 "comma-separated admission plugins to enable besides the default ones (NamespaceLifecycle, "
                                         + "LimitRanger, ServiceAccount, PodSecurity, Priority, DefaultTolerationSeconds, "
-                                        + "DefaultStorageClass, ResourceQuota); order does not matter"),
+                                        + "DefaultStorageClass, MutatingAdmissionWebhook, ValidatingAdmissionWebhook, ResourceQuota); order does "
+                                        + "not matter"),
                         new Flag("disable-admission-plugins", null,
                                 "comma-separated admission plugins to disable, default ones included")))
                 .run(args);
