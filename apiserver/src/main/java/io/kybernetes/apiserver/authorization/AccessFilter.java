@@ -254,6 +254,7 @@ public class AccessFilter {
         if (rc.response().ended() || rc.response().closed()) {
             return;
         }
+        rc.put(io.kybernetes.apiserver.audit.AuditFilter.RESPONSE_OBJECT, obj);
         rc.response().setStatusCode(code).putHeader("Content-Type", "application/json").end(obj.toString());
     }
 
