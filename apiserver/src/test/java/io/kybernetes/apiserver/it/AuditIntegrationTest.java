@@ -192,6 +192,13 @@ class AuditIntegrationTest {
         assertEquals("v", done.path("requestObject").path("data").path("k").asText(), done.toString());
         assertEquals("ConfigMap", done.path("responseObject").path("kind").asText());
         assertFalse(done.path("responseObject").path("metadata").path("uid").asText().isEmpty());
+        // a patch records the patch as sent
+        assertTrue(kubectl("admin-token", "patch", "configmap", "c1", "--type=merge", "-p", "{\"data\":{\"k\":\"w\"}}")
+                .startsWith("0 "));
+        JsonNode patched = await(2, ref("configmaps", "c1").and(e -> e.path("verb").asText().equals("patch")))
+                .stream().filter(e -> e.path("stage").asText().equals("ResponseComplete")).findFirst().orElseThrow();
+        assertEquals("{\"data\":{\"k\":\"w\"}}", patched.path("requestObject").toString());
+        assertEquals("w", patched.path("responseObject").path("data").path("k").asText());
         // a get by another client, then a refusal: the nobody user may not read configmaps
         assertTrue(kubectl("admin-token", "get", "configmap", "c2").startsWith("0 "));
         assertTrue(kubectl("nobody-token", "get", "configmap", "c1").startsWith("1 Error from server (Forbidden)"));
