@@ -57,6 +57,13 @@ class WebhookIntegrationTest {
                 "/mutate", r -> r.path("object").path("metadata").has("labels")
                         ? WebhookServer.patch("[{\"op\":\"add\",\"path\":\"/metadata/labels/mutated\",\"value\":\"yes\"}]")
                         : WebhookServer.patch("[{\"op\":\"add\",\"path\":\"/metadata/labels\",\"value\":{\"mutated\":\"yes\"}}]"),
+                "/first", r -> WebhookServer.patch(r.path("object").path("metadata").has("labels")
+                        ? "[{\"op\":\"add\",\"path\":\"/metadata/labels/first\",\"value\":\""
+                                + (r.path("object").path("metadata").path("labels").has("second") ? "saw-second" : "alone")
+                                + "\"}]"
+                        : "[{\"op\":\"add\",\"path\":\"/metadata/labels\",\"value\":{\"first\":\"alone\"}}]"),
+                "/second", r -> WebhookServer.patch(
+                        "[{\"op\":\"add\",\"path\":\"/metadata/labels/second\",\"value\":\"yes\"}]"),
                 "/label-check", r -> "yes".equals(r.path("object").path("metadata").path("labels").path("mutated")
                         .asText()) ? WebhookServer.allow() : WebhookServer.deny(0, "not mutated first")));
     }
@@ -200,6 +207,31 @@ class WebhookIntegrationTest {
                 "jsonpath={.metadata.labels.mutated}"));
         kubectl("delete", "validatingwebhookconfiguration", "check-label");
         kubectl("delete", "mutatingwebhookconfiguration", "add-label");
+    }
+
+    @Test
+    void aWebhookWithReinvocationIfNeededIsCalledAgainAfterALaterChange() throws Exception {
+        namespace("wh-again", "again");
+        assertTrue(create(webhookConfig("MutatingWebhookConfiguration", "a-first", "first.kybernetes.test",
+                byUrl("/first"), "  reinvocationPolicy: IfNeeded\n", "configmaps", "again")).startsWith("0 "));
+        assertTrue(create(webhookConfig("MutatingWebhookConfiguration", "b-second", "second.kybernetes.test",
+                byUrl("/second"), "", "configmaps", "again")).startsWith("0 "));
+        int[] n = {0};
+        eventually(() -> {
+            String name = "r" + n[0]++;
+            create("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: " + name + ", namespace: wh-again}\n");
+            return kubectl("get", "cm", name, "-n", "wh-again", "-o", "jsonpath={.metadata.labels.second}")
+                    .equals("0 yes");
+        });
+        assertEquals("0 configmap/last created",
+                create("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: last, namespace: wh-again}\n"));
+        // the first pass labelled it "alone"; the second webhook's change made it call the first one again
+        assertEquals("0 saw-second yes", kubectl("get", "cm", "last", "-n", "wh-again", "-o",
+                "jsonpath={.metadata.labels.first} {.metadata.labels.second}"));
+        // first, second, first again
+        assertEquals(3, hooks.received.stream().filter(x -> x.path("request").path("name").asText().equals("last"))
+                .count());
+        kubectl("delete", "mutatingwebhookconfiguration", "a-first", "b-second");
     }
 
     @Test

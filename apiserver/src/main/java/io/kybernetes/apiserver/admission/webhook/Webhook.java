@@ -9,11 +9,12 @@ import io.kybernetes.apiserver.selection.LabelSelector;
 
 /**
  * One webhook of a Mutating- or ValidatingWebhookConfiguration, with v1's defaults applied: failurePolicy Fail,
- * matchPolicy Equivalent, empty selectors (everything), timeoutSeconds 10, service port 443.
+ * matchPolicy Equivalent, empty selectors (everything), timeoutSeconds 10, service port 443, reinvocationPolicy
+ * Never ({@code reinvoke} is IfNeeded).
  */
 public record Webhook(String configuration, String name, List<Rule> rules, boolean failOpen, boolean exactMatch,
         LabelSelector namespaceSelector, LabelSelector objectSelector, String sideEffects, int timeoutSeconds,
-        Endpoint endpoint) {
+        Endpoint endpoint, boolean reinvoke) {
 
     /** Where the webhook is reached: a URL, or a Service (namespace/name/port/path); caBundle may be empty. */
     public record Endpoint(String url, String serviceNamespace, String serviceName, int servicePort,
@@ -45,7 +46,8 @@ public record Webhook(String configuration, String name, List<Rule> rules, boole
                     w.path("matchPolicy").asText("Equivalent").equals("Exact"),
                     LabelSelector.fromObject(w.get("namespaceSelector")),
                     LabelSelector.fromObject(w.get("objectSelector")), w.path("sideEffects").asText("Unknown"),
-                    w.path("timeoutSeconds").asInt(10), endpoint));
+                    w.path("timeoutSeconds").asInt(10), endpoint,
+                    w.path("reinvocationPolicy").asText("Never").equals("IfNeeded")));
         }
         return out;
     }
