@@ -43,6 +43,8 @@ public class AuditFilter {
     private static final Logger LOG = Logger.getLogger(AuditFilter.class);
     /** Where the API handlers leave the object they answer with (read at RequestResponse level). */
     public static final String RESPONSE_OBJECT = "kybernetes.audit.response";
+    /** Where the access filter leaves its authorizer's reason (the authorization.k8s.io/reason annotation). */
+    public static final String AUTHORIZATION_REASON = "kybernetes.audit.authorization-reason";
     private static final String STATE = "kybernetes.audit.state";
     private static final String REQUEST_OBJECT = "kybernetes.audit.request";
     static final DateTimeFormatter MICRO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
@@ -237,6 +239,9 @@ public class AuditFilter {
             ObjectNode ann = e.putObject("annotations");
             boolean forbidden = !s.authorized && rc.response().getStatusCode() == 403;
             ann.put("authorization.k8s.io/decision", forbidden ? "forbid" : "allow");
+            if (rc.get(AUTHORIZATION_REASON) instanceof String reason) {
+                ann.put("authorization.k8s.io/reason", reason);
+            }
         }
         return e;
     }

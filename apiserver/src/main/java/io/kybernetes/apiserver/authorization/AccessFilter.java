@@ -85,6 +85,7 @@ public class AccessFilter {
             rc.put(USER, user);
             Attributes a = Attributes.of(user, method, path, rc.queryParams().get("watch"));
             return authorizer.authorize(a).thenApply(d -> {
+                rc.put(io.kybernetes.apiserver.audit.AuditFilter.AUTHORIZATION_REASON, d.reason());
                 if (!d.allowed()) {
                     LOG.debugf("forbidden: %s", a.forbiddenMessage());
                     throw new ApiException(403, "Forbidden", a.forbiddenMessage(),
