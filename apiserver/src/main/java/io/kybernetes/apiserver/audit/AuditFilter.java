@@ -45,6 +45,8 @@ public class AuditFilter {
     public static final String RESPONSE_OBJECT = "kybernetes.audit.response";
     /** Where the access filter leaves its authorizer's reason (the authorization.k8s.io/reason annotation). */
     public static final String AUTHORIZATION_REASON = "kybernetes.audit.authorization-reason";
+    /** Where the access filter leaves the authenticated user of an impersonating request. */
+    public static final String REQUESTER = "kybernetes.audit.requester";
     private static final String STATE = "kybernetes.audit.state";
     private static final String REQUEST_OBJECT = "kybernetes.audit.request";
     static final DateTimeFormatter MICRO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
@@ -162,7 +164,10 @@ public class AuditFilter {
 
     private AuditPolicy.Decision decide(RoutingContext rc, State s) {
         if (s.decision == null) {
-            Object u = rc.get(AccessFilter.USER);
+            // as upstream, the policy sees (and the event names) the authenticated user; an impersonated one is
+            // the event's impersonatedUser
+            Object requester = rc.get(REQUESTER);
+            Object u = requester != null ? requester : rc.get(AccessFilter.USER);
             UserInfo user = u instanceof UserInfo ui ? ui
                     : rc.response().getStatusCode() == 401 ? new UserInfo("", "", java.util.List.of(), null)
                     : UserInfo.anonymous();
@@ -191,6 +196,9 @@ public class AuditFilter {
                 .put("level", level.name()).put("auditID", s.id).put("stage", stage)
                 .put("requestURI", rc.request().uri()).put("verb", a.verb());
         e.set("user", user(a.user()));
+        if (rc.get(REQUESTER) != null && rc.get(AccessFilter.USER) instanceof UserInfo impersonated) {
+            e.set("impersonatedUser", user(impersonated));
+        }
         ArrayNode ips = e.putArray("sourceIPs");
         String forwarded = rc.request().getHeader("X-Forwarded-For");
         if (forwarded != null) {

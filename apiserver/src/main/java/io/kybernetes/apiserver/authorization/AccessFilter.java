@@ -120,6 +120,7 @@ public class AccessFilter {
         if (imp == null) {
             return CompletableFuture.completedFuture(requester);
         }
+        rc.put(io.kybernetes.apiserver.audit.AuditFilter.REQUESTER, requester);
         CompletableFuture<UserInfo> result = CompletableFuture.completedFuture(imp.user());
         for (Attributes check : imp.checks()) {
             result = result.thenCompose(u -> authorizer.authorize(check).thenApply(d -> {

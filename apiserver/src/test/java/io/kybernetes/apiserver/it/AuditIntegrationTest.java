@@ -214,6 +214,13 @@ class AuditIntegrationTest {
         assertEquals("Forbidden", d.path("responseStatus").path("reason").asText());
         assertTrue(d.path("responseStatus").path("message").asText()
                 .startsWith("configmaps \"c1\" is forbidden: User \"nobody\" cannot get resource"), d.toString());
+        // impersonation: the event's user is the requester, impersonatedUser the one it acted as
+        assertTrue(kubectl("admin-token", "get", "configmap", "c1", "--as", "jane", "--as-group", "dev")
+                .startsWith("1 Error from server (Forbidden)"));
+        JsonNode imp = await(2, ref("configmaps", "c1").and(e -> e.has("impersonatedUser"))).get(1);
+        assertEquals("admin", imp.path("user").path("username").asText());
+        assertEquals("{\"username\":\"jane\",\"groups\":[\"dev\",\"system:authenticated\"]}",
+                imp.path("impersonatedUser").toString());
         // the quiet user is never recorded
         await(1, ref("configmaps", "c2").and(e -> e.path("verb").asText().equals("get")));
         assertTrue(events().stream().noneMatch(e -> e.path("user").path("username").asText().equals("quiet")));
