@@ -31,12 +31,22 @@ final class WebhookServer implements AutoCloseable {
     private final HttpServer server;
 
     WebhookServer(Path dir, java.util.Map<String, Function<JsonNode, ObjectNode>> handlers) throws Exception {
+        this(dir, handlers, "127.0.0.1", java.util.List.of());
+    }
+
+    /** A server on {@code host} whose certificate names {@code host} and {@code dnsNames}. */
+    WebhookServer(Path dir, java.util.Map<String, Function<JsonNode, ObjectNode>> handlers, String host,
+            java.util.List<String> dnsNames) throws Exception {
         TestPki.Issued ca = TestPki.ca("webhook-ca");
-        TestPki.Issued cert = TestPki.issue(ca, "CN=webhook", "127.0.0.1", 1);
+        java.security.KeyPair keys = TestPki.rsa();
+        TestPki.Issued cert = new TestPki.Issued(keys, new io.kybernetes.launcher.pki.CertificateAuthority(ca.cert(),
+                ca.keys().getPrivate()).sign(new io.kybernetes.launcher.pki.CertSpec("webhook", java.util.List.of(),
+                        dnsNames, java.util.List.of(host), io.kybernetes.launcher.pki.KeyUsages.SERVER_AND_CLIENT,
+                        java.time.Duration.ofDays(1)), keys.getPublic(), java.time.Clock.systemUTC()));
         Path certFile = TestPki.write(dir.resolve("webhook.crt"), cert.cert());
         Path keyFile = TestPki.write(dir.resolve("webhook.key"), cert.keys());
         caBundle = Base64.getEncoder().encodeToString(TestPki.pem(ca.cert()).getBytes());
-        server = vertx.createHttpServer(new HttpServerOptions().setSsl(true).setHost("127.0.0.1")
+        server = vertx.createHttpServer(new HttpServerOptions().setSsl(true).setHost(host)
                 .setKeyCertOptions(new PemKeyCertOptions().setCertPath(certFile.toString())
                         .setKeyPath(keyFile.toString())));
         server.requestHandler(req -> req.body().onSuccess(b -> {

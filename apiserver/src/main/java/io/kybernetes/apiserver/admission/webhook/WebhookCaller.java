@@ -130,8 +130,16 @@ public class WebhookCaller {
         if (t instanceof java.net.ConnectException || m.contains("Connection refused")) {
             return "dial tcp: connect: connection refused";
         }
-        if (t instanceof javax.net.ssl.SSLException || t.getCause() instanceof javax.net.ssl.SSLException) {
-            return "tls: failed to verify certificate: " + m;
+        Throwable root = t;
+        boolean tls = false;
+        while (root.getCause() != null && root.getCause() != root) {
+            tls |= root instanceof javax.net.ssl.SSLException;
+            root = root.getCause();
+        }
+        tls |= root instanceof javax.net.ssl.SSLException || root instanceof java.security.cert.CertificateException;
+        if (tls) {
+            // the innermost cause says why (e.g. no subject alternative name matching the host)
+            return "tls: failed to verify certificate: " + (root.getMessage() == null ? m : root.getMessage());
         }
         return m;
     }
