@@ -206,17 +206,19 @@ class ExecTranslatorTest {
                 });
             }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
             var apiserver = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setSendBufferSize(8 * 1024))
-                    .webSocketHandler(ws -> {
-                        ws.pause();
+                    .requestHandler(req -> {
+                        // as PodStreamRoutes does: dial the kubelet first, then accept the client's upgrade
+                        req.pause();
                         vertx.createNetClient().connect(kubelet.actualPort(), "127.0.0.1").onSuccess(k -> {
                             k.pause();
-                            ExecTranslator.start(ws, k, Buffer.buffer(), new ExecTranslator.Streams(false, true, false, false));
-                            ws.resume();
+                            req.toWebSocket().onSuccess(ws -> ExecTranslator.start(ws, k, Buffer.buffer(),
+                                    new ExecTranslator.Streams(false, true, false, false)));
                         });
                     }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
             java.io.ByteArrayOutputStream stdout = new java.io.ByteArrayOutputStream();
             java.util.concurrent.CompletableFuture<Integer> closed = new java.util.concurrent.CompletableFuture<>();
-            java.net.http.WebSocket ws = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+            java.net.http.WebSocket ws = java.net.http.HttpClient.newBuilder()
+                    .version(java.net.http.HttpClient.Version.HTTP_1_1).build().newWebSocketBuilder()
                     .buildAsync(java.net.URI.create("ws://127.0.0.1:" + apiserver.actualPort() + "/"),
                             new java.net.http.WebSocket.Listener() {
                                 private boolean first = true;

@@ -75,17 +75,17 @@ class SpliceTest {
 
     @Test
     void tunnelDeliversEverythingTheBackendWroteBeforeClosing() throws Exception {
-        var server = vertx.createHttpServer(new HttpServerOptions().setSendBufferSize(8 * 1024)).webSocketHandler(ws -> {
-            ws.pause();
+        // as the apiserver does: dial the backend first, then accept the client's upgrade
+        var server = vertx.createHttpServer(new HttpServerOptions().setSendBufferSize(8 * 1024)).requestHandler(req -> {
+            req.pause();
             vertx.createNetClient().connect(backend.actualPort(), "127.0.0.1").onSuccess(b -> {
                 b.pause();
-                Splice.tunnel(ws, b, Buffer.buffer());
-                ws.resume();
+                req.toWebSocket().onSuccess(ws -> Splice.tunnel(ws, b, Buffer.buffer()));
             });
         }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         ByteArrayOutputStream got = new ByteArrayOutputStream();
         CompletableFuture<Integer> closed = new CompletableFuture<>();
-        java.net.http.WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+        java.net.http.WebSocket ws = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().newWebSocketBuilder()
                 .buildAsync(URI.create("ws://127.0.0.1:" + server.actualPort() + "/"), new java.net.http.WebSocket.Listener() {
                     @Override
                     public void onOpen(java.net.http.WebSocket w) {
