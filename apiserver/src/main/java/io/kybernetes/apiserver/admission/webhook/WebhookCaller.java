@@ -96,6 +96,14 @@ public class WebhookCaller {
         if (server != null) {
             ro.setServer(server);
         }
+        // the client is driven from an event-loop context: from a foreign thread (a store callback) a response's
+        // body could start arriving before its handler is set
+        vertx.getOrCreateContext().runOnContext(v -> send(w, ro, url, review, timeoutMs, result));
+        return result;
+    }
+
+    private void send(Webhook w, RequestOptions ro, String url, ObjectNode review, long timeoutMs,
+            CompletableFuture<JsonNode> result) {
         long timer = vertx.setTimer(timeoutMs, id -> result.completeExceptionally(
                 new CallFailed("Post \"" + url + "\": context deadline exceeded")));
         client(w.endpoint().caBundle()).request(ro)
@@ -105,11 +113,19 @@ public class WebhookCaller {
                         throw new CallFailed("the server responded with status " + resp.statusCode()
                                 + " (post " + url + ")");
                     }
+                    JsonNode parsed;
                     try {
-                        return Json.parse(b.getBytes());
+                        parsed = Json.parse(b.getBytes());
                     } catch (Exception ex) {
                         throw new AdmissionReviews.InvalidResponse("the response is not JSON: " + ex.getMessage());
                     }
+                    if (parsed == null || !parsed.isObject()) {
+                        String text = b.toString();
+                        throw new AdmissionReviews.InvalidResponse("the response is not a JSON object ("
+                                + b.length() + " bytes" + (text.isEmpty() ? "" : ": "
+                                        + text.substring(0, Math.min(100, text.length()))) + ")");
+                    }
+                    return parsed;
                 }))
                 .onComplete(ar -> {
                     vertx.cancelTimer(timer);
@@ -122,7 +138,6 @@ public class WebhookCaller {
                         result.completeExceptionally(new CallFailed("Post \"" + url + "\": " + describe(ar.cause())));
                     }
                 });
-        return result;
     }
 
     static String describe(Throwable t) {
