@@ -64,9 +64,17 @@ public class ApiserverMain {
                         new Flag("enable-admission-plugins", null,
                                 "comma-separated admission plugins to enable besides the default ones (NamespaceLifecycle, "
                                         + "LimitRanger, ServiceAccount, PodSecurity, Priority, DefaultTolerationSeconds, "
-                                        + "DefaultStorageClass, ResourceQuota); order does not matter"),
+                                        + "DefaultStorageClass, MutatingAdmissionWebhook, ValidatingAdmissionWebhook, ResourceQuota); order does "
+                                        + "not matter"),
                         new Flag("disable-admission-plugins", null,
-                                "comma-separated admission plugins to disable, default ones included")))
+                                "comma-separated admission plugins to disable, default ones included"),
+                        // ---- audit
+                        new Flag("audit-policy-file", null,
+                                "audit.k8s.io/v1 Policy (YAML) deciding what is audited; needs --audit-log-path"),
+                        new Flag("audit-log-path", null,
+                                "file audit events are appended to as JSON lines ('-' = standard output)"),
+                        new Flag("audit-log-maxsize", "0", "size in megabytes at which the audit log is rotated (0: never)"),
+                        new Flag("audit-log-maxbackup", "0", "rotated audit log files to keep (0: all)")))
                 .run(args);
     }
 }

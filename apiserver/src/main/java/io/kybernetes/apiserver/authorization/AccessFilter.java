@@ -85,6 +85,7 @@ public class AccessFilter {
             rc.put(USER, user);
             Attributes a = Attributes.of(user, method, path, rc.queryParams().get("watch"));
             return authorizer.authorize(a).thenApply(d -> {
+                rc.put(io.kybernetes.apiserver.audit.AuditFilter.AUTHORIZATION_REASON, d.reason());
                 if (!d.allowed()) {
                     LOG.debugf("forbidden: %s", a.forbiddenMessage());
                     throw new ApiException(403, "Forbidden", a.forbiddenMessage(),
@@ -119,6 +120,7 @@ public class AccessFilter {
         if (imp == null) {
             return CompletableFuture.completedFuture(requester);
         }
+        rc.put(io.kybernetes.apiserver.audit.AuditFilter.REQUESTER, requester);
         CompletableFuture<UserInfo> result = CompletableFuture.completedFuture(imp.user());
         for (Attributes check : imp.checks()) {
             result = result.thenCompose(u -> authorizer.authorize(check).thenApply(d -> {
@@ -254,6 +256,7 @@ public class AccessFilter {
         if (rc.response().ended() || rc.response().closed()) {
             return;
         }
+        rc.put(io.kybernetes.apiserver.audit.AuditFilter.RESPONSE_OBJECT, obj);
         rc.response().setStatusCode(code).putHeader("Content-Type", "application/json").end(obj.toString());
     }
 

@@ -87,4 +87,20 @@ public interface ApiserverConfig {
 
     /** Comma-separated admission plugins not to run, default-on ones included. */
     java.util.Optional<String> disableAdmissionPlugins();
+
+    // ---- audit (--audit-policy-file, --audit-log-path, --audit-log-maxsize, --audit-log-maxbackup)
+
+    /** audit.k8s.io/v1 Policy file; auditing needs it and {@link #auditLogPath()}. */
+    java.util.Optional<String> auditPolicyFile();
+
+    /** File the audit events are appended to; "-" is standard output. */
+    java.util.Optional<String> auditLogPath();
+
+    /** Size in megabytes at which the audit log is rotated; 0: never. */
+    @WithDefault("0")
+    int auditLogMaxsize();
+
+    /** Rotated audit log files kept; 0: all. */
+    @WithDefault("0")
+    int auditLogMaxbackup();
 }

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.kybernetes.apiserver.admission.webhook.WebhookConfigurationStrategy;
 import io.kybernetes.apiserver.kinds.CertificateSigningRequestStrategy;
 import io.kybernetes.apiserver.kinds.ConfigMapStrategy;
 import io.kybernetes.apiserver.kinds.ControllerRevisionStrategy;
@@ -129,6 +130,11 @@ public class Registry implements ResourceRegistry {
         add("certificates.k8s.io", "v1", "certificatesigningrequests", "CertificateSigningRequest", false,
                 List.of("csr"), none, List.of("status", "approval"), new CertificateSigningRequestStrategy());
         add("coordination.k8s.io", "v1", "leases", "Lease", true, none, none, none, leases);
+        add("admissionregistration.k8s.io", "v1", "mutatingwebhookconfigurations", "MutatingWebhookConfiguration",
+                false, none, List.of("api-extensions"), none, new WebhookConfigurationStrategy(true));
+        add("admissionregistration.k8s.io", "v1", "validatingwebhookconfigurations",
+                "ValidatingWebhookConfiguration", false, none, List.of("api-extensions"), none,
+                new WebhookConfigurationStrategy(false));
         add("apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition", false,
                 List.of("crd", "crds"), List.of("api-extensions"), status, new CustomResourceDefinitionStrategy());
     }

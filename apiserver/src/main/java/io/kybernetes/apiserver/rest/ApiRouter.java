@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.kybernetes.apiserver.audit.AuditFilter;
 import io.kybernetes.apiserver.config.ApiserverConfig;
 import io.kybernetes.apiserver.discovery.Discovery;
 import io.kybernetes.apiserver.eviction.Evictions;
@@ -665,6 +666,7 @@ public class ApiRouter {
         if (!(node instanceof ObjectNode o)) {
             throw ApiException.badRequest("the request body must be an object");
         }
+        AuditFilter.requestObject(rc, o);
         return o;
     }
 
@@ -790,6 +792,7 @@ public class ApiRouter {
     }
 
     void send(RoutingContext rc, int code, ObjectNode obj) {
+        rc.put(AuditFilter.RESPONSE_OBJECT, obj);
         if (prefersProtobuf(rc.request().getHeader("Accept")) && codec.isResolvable()) {
             ProtobufCodec c = codec.get();
             if (c.supports(obj.path("apiVersion").asText(""), obj.path("kind").asText(""))) {
@@ -825,6 +828,7 @@ public class ApiRouter {
     }
 
     private static void sendJson(RoutingContext rc, int code, ObjectNode obj, String contentType) {
+        rc.put(AuditFilter.RESPONSE_OBJECT, obj);
         rc.response().setStatusCode(code).putHeader("Content-Type", contentType).end(Buffer.buffer(Json.bytes(obj)));
     }
 

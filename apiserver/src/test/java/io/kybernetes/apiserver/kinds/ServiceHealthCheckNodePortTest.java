@@ -168,6 +168,22 @@ class ServiceHealthCheckNodePortTest {
         public Optional<String> disableAdmissionPlugins() {
             return Optional.empty();
         }
+
+        public Optional<String> auditPolicyFile() {
+            return Optional.empty();
+        }
+
+        public Optional<String> auditLogPath() {
+            return Optional.empty();
+        }
+
+        public int auditLogMaxsize() {
+            return 0;
+        }
+
+        public int auditLogMaxbackup() {
+            return 0;
+        }
     };
 
     private final MemoryStore store = new MemoryStore();
