@@ -30,6 +30,9 @@ public class ApiserverMain {
                                 "issuer (iss) of the service account tokens"),
                         new Flag("api-audiences", null,
                                 "comma-separated audiences the API accepts in tokens (default: the issuer)"),
+                        new Flag("enable-bootstrap-token-auth", null, "accept bootstrap tokens (<id>.<secret>, "
+                                + "Secrets kube-system/bootstrap-token-<id>) as bearer tokens of "
+                                + "system:bootstrap:<id>; default: on whenever requests are authenticated"),
                         new Flag("anonymous-auth", "true",
                                 "serve requests without credentials as system:anonymous (group system:unauthenticated)"),
                         new Flag("authorization-mode", "AlwaysAllow",

@@ -25,6 +25,8 @@ import io.kybernetes.controllers.endpoints.EndpointsController;
 import io.kybernetes.controllers.gc.GarbageCollector;
 import io.kybernetes.controllers.hpa.HorizontalPodAutoscalerController;
 import io.kybernetes.controllers.hpa.KubeAutoscalerClient;
+import io.kybernetes.controllers.bootstrap.BootstrapSigner;
+import io.kybernetes.controllers.bootstrap.TokenCleaner;
 import io.kybernetes.controllers.certificates.ClusterSigning;
 import io.kybernetes.controllers.certificates.CsrApprovingController;
 import io.kybernetes.controllers.certificates.CsrSigningController;
@@ -86,7 +88,8 @@ public class ControllerManager implements HealthCheck {
             NodeLifecycleController.NAME, ReplicationControllers.NAME, HorizontalPodAutoscalerController.NAME,
             DisruptionController.NAME, RangeAllocator.NAME,
             PersistentVolumeBinder.NAME, PvcProtectionController.NAME, PvProtectionController.NAME,
-            CsrSigningController.NAME, CsrApprovingController.NAME, RootCaPublisher.NAME);
+            CsrSigningController.NAME, CsrApprovingController.NAME, RootCaPublisher.NAME, BootstrapSigner.NAME,
+            TokenCleaner.NAME);
 
     /** The HPA controller's settings (upstream's --horizontal-pod-autoscaler-* flags). */
     public record HpaSettings(java.time.Duration syncPeriod, double tolerance,
@@ -165,15 +168,28 @@ public class ControllerManager implements HealthCheck {
                 LeaseSettings.parseDuration(config.clusterSigningDuration()));
     }
 
+    /**
+     * What the bootstrapsigner writes into a missing cluster-info: --cluster-info-server (default: the server of
+     * --kubeconfig) and the --root-ca-file bundle; null (never create it) without a root CA.
+     */
+    static BootstrapSigner.ClusterInfo clusterInfo(ControllersConfig config, String rootCa, KubernetesClient client) {
+        if (rootCa == null) {
+            return null;
+        }
+        String server = config.clusterInfoServer().filter(s -> !s.isBlank())
+                .orElse(client.getConfiguration().getMasterUrl()).replaceAll("/+$", "");
+        return new BootstrapSigner.ClusterInfo(server, rootCa);
+    }
+
     private synchronized void startControllers() {
         if (running == null) {
+            String rootCa = config.rootCaFile().filter(f -> !f.isBlank()).map(RootCaPublisher::read).orElse(null);
             running = start(client, config.controllers(), config.workers(), config.gc().dependents(),
                     new HpaSettings(config.horizontalPodAutoscalerSyncPeriod(),
                             config.horizontalPodAutoscalerTolerance(),
                             config.horizontalPodAutoscalerDownscaleStabilization()), ipamSettings(config),
                     new StorageSettings(config.localPathDir(), config.localPathHelperImage()),
-                    signingSettings(config),
-                    config.rootCaFile().filter(f -> !f.isBlank()).map(RootCaPublisher::read).orElse(null));
+                    signingSettings(config), rootCa, clusterInfo(config, rootCa, client));
             LOG.infof("controllers %s started against %s", running.controllers().stream()
                     .map(QueueController::name).toList(), client.getConfiguration().getMasterUrl());
         }
@@ -240,6 +256,16 @@ public class ControllerManager implements HealthCheck {
     public static Running start(KubernetesClient client, List<String> enabled, int workers,
             List<String> gcDependents, HpaSettings hpa, RangeAllocator.Settings ipam, StorageSettings storage,
             ClusterSigning signing, String rootCa) {
+        return start(client, enabled, workers, gcDependents, hpa, ipam, storage, signing, rootCa, null);
+    }
+
+    /**
+     * As above, with what the bootstrapsigner puts into ConfigMap kube-public/cluster-info when it is missing
+     * ({@code clusterInfo} null: it only signs an existing one).
+     */
+    public static Running start(KubernetesClient client, List<String> enabled, int workers,
+            List<String> gcDependents, HpaSettings hpa, RangeAllocator.Settings ipam, StorageSettings storage,
+            ClusterSigning signing, String rootCa, BootstrapSigner.ClusterInfo clusterInfo) {
         validate(enabled);
         Informers informers = new Informers(client);
         Map<String, Supplier<QueueController>> known = new LinkedHashMap<>();
@@ -287,6 +313,9 @@ public class ControllerManager implements HealthCheck {
         if (rootCa != null) { // as upstream, the publisher runs only with --root-ca-file
             known.put(RootCaPublisher.NAME, () -> new RootCaPublisher(informers, client, rootCa, workers).queue());
         }
+        known.put(BootstrapSigner.NAME, () -> new BootstrapSigner(informers, client, clusterInfo, Clock.systemUTC(),
+                workers).queue());
+        known.put(TokenCleaner.NAME, () -> new TokenCleaner(informers, client, Clock.systemUTC(), workers).queue());
         known.put(PersistentVolumeBinder.NAME, () -> new PersistentVolumeBinder(informers, client,
                 new KubeEventRecorder(client, "persistentvolume-controller", Clock.systemUTC()),
                 List.of(new LocalPathProvisioner(client, informers.pods.getIndexer(), storage.localPathDir(),

@@ -100,4 +100,8 @@ public interface ControllersConfig {
     // ---- root-ca-cert-publisher
     /** PEM bundle published as ConfigMap kube-root-ca.crt in every namespace (upstream --root-ca-file); unset: off. */
     java.util.Optional<String> rootCaFile();
+
+    // ---- bootstrapsigner
+    /** The API server URL written into a missing kube-public/cluster-info; unset: the --kubeconfig's server. */
+    java.util.Optional<String> clusterInfoServer();
 }

@@ -19,7 +19,7 @@ public class ControllersMain {
                         new Flag("kubeconfig", "/etc/kybernetes/admin.conf",
                                 "path to the kubeconfig file of the API server"),
                         new Flag("controllers", "*", "controllers to run: '*' for all, 'name' to enable, "
-                                + "'-name' to disable; known: deployment, replicaset, endpoints, garbagecollector, job, cronjob, endpointslice, namespace, daemonset, statefulset, serviceaccount, nodelifecycle, replicationcontroller, horizontalpodautoscaling, disruption, nodeipam, persistentvolume-binder, pvc-protection, pv-protection, csrsigning, csrapproving"),
+                                + "'-name' to disable; known: deployment, replicaset, endpoints, garbagecollector, job, cronjob, endpointslice, namespace, daemonset, statefulset, serviceaccount, nodelifecycle, replicationcontroller, horizontalpodautoscaling, disruption, nodeipam, persistentvolume-binder, pvc-protection, pv-protection, csrsigning, csrapproving, root-ca-cert-publisher, bootstrapsigner, tokencleaner"),
                         new Flag("local-path-dir", "/var/lib/kybernetes/local-path", "base directory of the "
                                 + "local-path provisioner's (kybernetes.io/local-path) volumes on every node"),
                         new Flag("local-path-helper-image", "docker.io/library/busybox:latest", "image of the "
@@ -47,6 +47,9 @@ public class ControllersMain {
                         new Flag("cluster-signing-duration", "8760h", "the longest validity of signed certificates"),
                         new Flag("root-ca-file", null, "PEM CA bundle published as ConfigMap kube-root-ca.crt "
                                 + "(key ca.crt) in every namespace; unset: the publisher does not run"),
+                        new Flag("cluster-info-server", null, "API server URL the bootstrapsigner writes into "
+                                + "ConfigMap kube-public/cluster-info when it is missing (with --root-ca-file); "
+                                + "default: the server of --kubeconfig"),
                         new Flag("leader-elect", "true", "run the controllers only while holding the Lease "
                                 + "kube-system/kube-controller-manager, so that a standby replica can take over"),
                         new Flag("leader-elect-lease-duration", "12s", "how long a lease lasts without renewal; a "

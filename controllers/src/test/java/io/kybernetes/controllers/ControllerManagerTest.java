@@ -29,7 +29,7 @@ class ControllerManagerTest {
     void unknownControllersAreRejectedBeforeAnythingStarts() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ControllerManager.start(null, List.of("*", "-bogus"), 1, List.of()));
-        assertEquals("unknown controller \"bogus\"; known: [deployment, replicaset, endpoints, garbagecollector, job, cronjob, endpointslice, namespace, daemonset, statefulset, serviceaccount, nodelifecycle, replicationcontroller, horizontalpodautoscaling, disruption, nodeipam, persistentvolume-binder, pvc-protection, pv-protection, csrsigning, csrapproving, root-ca-cert-publisher]",
+        assertEquals("unknown controller \"bogus\"; known: [deployment, replicaset, endpoints, garbagecollector, job, cronjob, endpointslice, namespace, daemonset, statefulset, serviceaccount, nodelifecycle, replicationcontroller, horizontalpodautoscaling, disruption, nodeipam, persistentvolume-binder, pvc-protection, pv-protection, csrsigning, csrapproving, root-ca-cert-publisher, bootstrapsigner, tokencleaner]",
                 e.getMessage());
     }
 }

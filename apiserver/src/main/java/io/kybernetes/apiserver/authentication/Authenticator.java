@@ -28,8 +28,8 @@ import io.vertx.core.http.HttpServerRequest;
 
 /**
  * The authentication chain of the apiserver, in upstream's order: client certificate (x509), then the bearer
- * token (static token file, then service account JWTs with their bound objects checked in the store), then
- * anonymous. Credentials that are present but invalid are refused (401) even when anonymous requests are allowed.
+ * token (static token file, then bootstrap tokens, then service account JWTs with their bound objects checked in
+ * the store), then anonymous. Credentials that are present but invalid are refused (401) even when anonymous requests are allowed.
  */
 @ApplicationScoped
 public class Authenticator {
@@ -39,6 +39,7 @@ public class Authenticator {
     private final X509Users x509;
     private final TokenFile tokens;
     private final ServiceAccountTokens serviceAccounts;
+    private final BootstrapTokenCache bootstrapTokens;
     private final boolean anonymous;
     private final boolean enabled;
     private final GenericStore store;
@@ -64,8 +65,12 @@ public class Authenticator {
         }
         this.enabled = x509 != null || tokens != null || serviceAccounts != null
                 || !config.authorizationMode().equals("AlwaysAllow");
-        LOG.infof("authentication: client certificates %s, token file %s, service account tokens %s, anonymous %s",
-                x509 == null ? "off" : "on", tokens == null ? "off" : tokens.size() + " token(s)",
+        // on by default whenever requests are authenticated at all (upstream's default is off; kubeadm turns it on)
+        this.bootstrapTokens = config.enableBootstrapTokenAuth().orElse(enabled)
+                ? new BootstrapTokenCache(store.etcd(), bootstrapSecretKeyPrefix(registry)) : null;
+        LOG.infof("authentication: client certificates %s, token file %s, bootstrap tokens %s, service account "
+                + "tokens %s, anonymous %s", x509 == null ? "off" : "on",
+                tokens == null ? "off" : tokens.size() + " token(s)", bootstrapTokens == null ? "off" : "on",
                 serviceAccounts == null ? "off" : serviceAccounts.canSign() ? "verify+sign" : "verify", anonymous);
     }
 
@@ -75,6 +80,13 @@ public class Authenticator {
         } catch (IOException e) {
             throw new IllegalStateException("--client-ca-file: " + e.getMessage(), e);
         }
+    }
+
+    /** The store key of Secret kube-system/bootstrap-token- without the token id. */
+    private static String bootstrapSecretKeyPrefix(Registry registry) {
+        return registry.resource("", "v1", "secrets")
+                .map(r -> r.key(BootstrapTokens.NAMESPACE, BootstrapTokens.SECRET_PREFIX))
+                .orElse("/registry/secrets/" + BootstrapTokens.NAMESPACE + "/" + BootstrapTokens.SECRET_PREFIX);
     }
 
     static ServiceAccountTokens serviceAccountTokens(ApiserverConfig config) throws IOException {
@@ -154,13 +166,24 @@ public class Authenticator {
         return null;
     }
 
-    /** The user of a bearer token (token file, then service account tokens). */
+    /** The user of a bearer token (token file, then bootstrap tokens, then service account tokens). */
     public CompletableFuture<UserInfo> token(String token) {
         if (tokens != null) {
             UserInfo u = tokens.user(token);
             if (u != null) {
                 return CompletableFuture.completedFuture(u.authenticated());
             }
+        }
+        BootstrapTokens.Parsed bootstrap = bootstrapTokens == null ? null : BootstrapTokens.parse(token);
+        if (bootstrap != null) { // a JWT never has this form: no other authenticator can take it
+            return bootstrapTokens.secret(bootstrap.id()).thenApply(secret -> {
+                BootstrapTokens.Verdict v = BootstrapTokens.check(bootstrap, secret, java.time.Instant.now());
+                if (v.user() == null) {
+                    LOG.debugf("bootstrap token refused: %s", v.refusal());
+                    throw unauthorized();
+                }
+                return v.user();
+            });
         }
         if (serviceAccounts != null) {
             ServiceAccountTokens.Claims c;

@@ -25,9 +25,13 @@ import io.vertx.core.Vertx;
  * The default RBAC policy users rely on, created at start when RBAC is on and an object is missing (never
  * overwritten, so a user's edits stay): cluster-admin, the aggregated admin/edit/view roles and their
  * system:aggregate-to-* parts, system:discovery, system:basic-user, system:public-info-viewer, system:node,
- * system:kube-scheduler, system:kube-controller-manager and system:node-proxier, with upstream's bindings. Every
- * object is annotated {@code rbac.authorization.kubernetes.io/autoupdate: "true"} and labelled
- * {@code kubernetes.io/bootstrapping: rbac-defaults}. The rule sets are this project's equivalents of upstream's,
+ * system:kube-scheduler, system:kube-controller-manager, system:node-proxier, system:node-bootstrapper and the
+ * nodeclient/selfnodeclient CSR roles, with upstream's bindings. Every such object is annotated
+ * {@code rbac.authorization.kubernetes.io/autoupdate: "true"} and labelled
+ * {@code kubernetes.io/bootstrapping: rbac-defaults}. Besides, what {@code kubeadm init} creates for nodes that join
+ * with a bootstrap token: the bindings kubeadm:kubelet-bootstrap, kubeadm:node-autoapprove-bootstrap and
+ * kubeadm:node-autoapprove-certificate-rotation, and the Role and RoleBinding kube-public/kubeadm:bootstrap-signer-clusterinfo
+ * that let anonymous read ConfigMap cluster-info. The rule sets are this project's equivalents of upstream's,
  * sized for what our components do (the controller manager runs every controller under one identity).
  */
 @ApplicationScoped
@@ -38,6 +42,10 @@ public class BootstrapPolicy {
     static final String AGGREGATE = "rbac.authorization.kubernetes.io/aggregate-to-";
     static final String[] READ = {"get", "list", "watch"};
     static final String[] WRITE = {"create", "delete", "deletecollection", "patch", "update"};
+    static final String CSR_ROLE = "system:certificates.k8s.io:certificatesigningrequests:";
+    /** The group kubeadm's default bootstrap tokens carry in auth-extra-groups. */
+    static final String DEFAULT_NODE_TOKEN = "system:bootstrappers:kubeadm:default-node-token";
+    static final String CLUSTER_INFO = "kubeadm:bootstrap-signer-clusterinfo";
 
     private final GenericStore store;
     private final Registry registry;
@@ -142,6 +150,13 @@ public class BootstrapPolicy {
                 rule(a("get", "list", "watch"), a(""), a("nodes")),
                 rule(a("create", "patch", "update"), a("", "events.k8s.io"), a("events")),
                 rule(a("list", "watch"), a("discovery.k8s.io"), a("endpointslices"))));
+        // what a bootstrap token may do (ask for a node certificate) and what the CSR approver checks
+        out.add(role("system:node-bootstrapper", null,
+                rule(a("create", "get", "list", "watch"), a("certificates.k8s.io"), a("certificatesigningrequests"))));
+        out.add(role(CSR_ROLE + "nodeclient", null,
+                rule(a("create"), a("certificates.k8s.io"), a("certificatesigningrequests/nodeclient"))));
+        out.add(role(CSR_ROLE + "selfnodeclient", null,
+                rule(a("create"), a("certificates.k8s.io"), a("certificatesigningrequests/selfnodeclient"))));
         return out;
     }
 
@@ -155,7 +170,35 @@ public class BootstrapPolicy {
                 binding("system:kube-scheduler", "system:kube-scheduler", subject("User", "system:kube-scheduler")),
                 binding("system:kube-controller-manager", "system:kube-controller-manager",
                         subject("User", "system:kube-controller-manager")),
-                binding("system:node-proxier", "system:node-proxier", subject("User", "system:kube-proxy")));
+                binding("system:node-proxier", "system:node-proxier", subject("User", "system:kube-proxy")),
+                kubeadm(binding("kubeadm:kubelet-bootstrap", "system:node-bootstrapper",
+                        subject("Group", DEFAULT_NODE_TOKEN))),
+                kubeadm(binding("kubeadm:node-autoapprove-bootstrap", CSR_ROLE + "nodeclient",
+                        subject("Group", DEFAULT_NODE_TOKEN))),
+                kubeadm(binding("kubeadm:node-autoapprove-certificate-rotation", CSR_ROLE + "selfnodeclient",
+                        subject("Group", "system:nodes"))));
+    }
+
+    /** kube-public's Role and RoleBinding: anonymous may read ConfigMap cluster-info (and nothing else there). */
+    static List<ObjectNode> clusterInfoRole() {
+        ObjectNode role = kubeadm(meta(Json.object(), "Role", CLUSTER_INFO));
+        Json.with(role, "metadata").put("namespace", "kube-public");
+        ObjectNode rule = rule(a("get"), a(""), a("configmaps"));
+        rule.putArray("resourceNames").add("cluster-info");
+        role.putArray("rules").add(rule);
+        ObjectNode binding = kubeadm(meta(Json.object(), "RoleBinding", CLUSTER_INFO));
+        Json.with(binding, "metadata").put("namespace", "kube-public");
+        binding.putObject("roleRef").put("apiGroup", RBAC).put("kind", "Role").put("name", CLUSTER_INFO);
+        binding.putArray("subjects").add(subject("User", "system:anonymous"));
+        return List.of(role, binding);
+    }
+
+    /** kubeadm's objects are not part of the API server's own defaults: no autoupdate, no rbac-defaults label. */
+    private static ObjectNode kubeadm(ObjectNode obj) {
+        ObjectNode m = Json.with(obj, "metadata");
+        m.remove("annotations");
+        m.remove("labels");
+        return obj;
     }
 
     private static String[] a(String... v) {
@@ -248,6 +291,11 @@ public class BootstrapPolicy {
         List<CompletableFuture<?>> all = new ArrayList<>();
         clusterRoles().forEach(r -> all.add(createMissing(roles, r)));
         clusterRoleBindings().forEach(b -> all.add(createMissing(bindings, b)));
+        for (ObjectNode o : clusterInfoRole()) {
+            Resource r = registry.resource(RBAC, "v1", o.path("kind").asText().equals("Role") ? "roles"
+                    : "rolebindings").orElseThrow();
+            all.add(createMissing(r, o));
+        }
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).whenComplete((v, t) -> {
             if (t == null) {
                 LOG.infof("bootstrap RBAC policy in place (%d cluster roles, %d bindings)", clusterRoles().size(),
@@ -263,9 +311,10 @@ public class BootstrapPolicy {
 
     private CompletableFuture<Void> createMissing(Resource r, ObjectNode obj) {
         String name = Json.str(obj, "metadata.name");
-        return store.get(r, null, name).handle((o, t) -> o != null).thenCompose(exists -> exists
+        String ns = Json.str(obj, "metadata.namespace").isEmpty() ? null : Json.str(obj, "metadata.namespace");
+        return store.get(r, ns, name).handle((o, t) -> o != null).thenCompose(exists -> exists
                 ? CompletableFuture.completedFuture(null)
-                : store.create(r, null, obj, false).handle((o, t) -> {
+                : store.create(r, ns, obj, false).handle((o, t) -> {
                     if (t != null && !(unwrap(t) instanceof ApiException a && a.code() == 409)) {
                         throw new IllegalStateException(t);
                     }

@@ -58,6 +58,9 @@ public interface ApiserverConfig {
     /** Comma-separated audiences the API accepts in tokens; empty: the issuer. */
     java.util.Optional<String> apiAudiences();
 
+    /** Bearer tokens of kube-system's bootstrap-token-* Secrets (unset: on whenever requests are authenticated). */
+    java.util.Optional<Boolean> enableBootstrapTokenAuth();
+
     /** Whether requests without credentials are served as system:anonymous. */
     @WithDefault("true")
     boolean anonymousAuth();

@@ -141,6 +141,10 @@ class ServiceHealthCheckNodePortTest {
             return true;
         }
 
+        public java.util.Optional<Boolean> enableBootstrapTokenAuth() {
+            return java.util.Optional.empty();
+        }
+
         public String authorizationMode() {
             return "AlwaysAllow";
         }

@@ -41,7 +41,7 @@ import io.kybernetes.launcher.pki.Pem;
 /**
  * The CSR signer and approver against the real kybernetes apiserver on a real etcd (no authorization there, so
  * every SubjectAccessReview is allowed): a kubelet client request is auto-approved and signed, a serving request
- * waits for a person's approval, invalid requests fail with SignerValidationFailure, other signers are left alone.
+ * made by someone other than the node itself (anonymous here) waits for a person's approval, invalid requests fail with SignerValidationFailure, other signers are left alone.
  */
 class CertificatesRealApiServerTest {
 
@@ -142,7 +142,7 @@ class CertificatesRealApiServerTest {
                         KeyUsages.KEY_ENCIPHERMENT, KeyUsages.SERVER_AUTH), null);
         Thread.sleep(2000);
         CertificateSigningRequest pending = get("serving-n1");
-        assertNull(condition(pending, "Approved"), "serving requests are not auto-approved");
+        assertNull(condition(pending, "Approved"), "only a node's own serving requests are auto-approved");
         assertFalse(Conditions.issued(pending));
         approve("serving-n1");
         X509Certificate cert = issued("serving-n1");

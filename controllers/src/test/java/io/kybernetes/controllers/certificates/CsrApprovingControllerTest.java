@@ -87,7 +87,7 @@ class CsrApprovingControllerTest {
             + "system:node:n2 create certificates.k8s.io/certificatesigningrequests/nodeclient|-|requeue",
         "nobody allowed|kube-apiserver-client-kubelet|jane|system:node:n1|-|"
             + "jane create certificates.k8s.io/certificatesigningrequests/nodeclient|-|requeue",
-        "serving requests are for people|kubelet-serving|system:node:n1|system:node:n1|selfnodeclient,nodeclient|-|-|done",
+        "serving request from outside system:nodes|kubelet-serving|system:node:n1|system:node:n1|selfnodeclient,nodeclient|-|-|done",
         "client requests are for people|kube-apiserver-client|system:node:n1|system:node:n1|selfnodeclient,nodeclient|-|-|done"})
     void approves(String name, String signer, String requester, String cn, String allowed, String reviews,
             String message, String result) throws Exception {
