@@ -113,7 +113,9 @@ public class KubeletMain {
      * pair, a self-signed placeholder until the cluster signs one (the files must exist before Quarkus reads them).
      */
     private static void servingPlaceholder(String[] args) {
-        if (!"true".equals(flagValue(args, "rotate-server-certificates")) || flagValue(args, "tls-cert-file") != null
+        String rotate = flagValue(args, "rotate-server-certificates");
+        boolean bare = List.of(args).contains("--rotate-server-certificates") && (rotate == null || rotate.startsWith("-"));
+        if (!(bare || "true".equals(rotate)) || flagValue(args, "tls-cert-file") != null
                 || List.of(args).contains("--help") || List.of(args).contains("-h")) {
             return;
         }
