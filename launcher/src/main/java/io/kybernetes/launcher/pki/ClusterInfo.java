@@ -66,9 +66,9 @@ public record ClusterInfo(String kubeconfig, String server, X509Certificate ca) 
         Matcher m = FIELD.matcher(kubeconfig);
         while (m.find()) {
             if (m.group(1).equals("server") && server == null) {
-                server = m.group(2);
+                server = unquote(m.group(2));
             } else if (m.group(1).equals("certificate-authority-data") && caData == null) {
-                caData = m.group(2);
+                caData = unquote(m.group(2));
             }
         }
         if (caData == null) {
@@ -81,6 +81,14 @@ public record ClusterInfo(String kubeconfig, String server, X509Certificate ca) 
             throw new GeneralSecurityException("the cluster-info CA is not base64: " + e.getMessage(), e);
         }
         return new ClusterInfo(kubeconfig, server, ca);
+    }
+
+    /** A YAML scalar without its quotes ('...' or "...": base64 and URLs need no escapes). */
+    static String unquote(String v) {
+        if (v.length() >= 2 && (v.startsWith("\"") && v.endsWith("\"") || v.startsWith("'") && v.endsWith("'"))) {
+            return v.substring(1, v.length() - 1);
+        }
+        return v;
     }
 
     /** The detached JWS of {@code kubeconfig} with {@code token}, as the cluster's bootstrap signer makes it. */

@@ -57,6 +57,15 @@ class ClusterInfoTest {
     }
 
     @Test
+    void quotedScalarsAreRead() throws Exception {
+        String quoted = KUBECONFIG.replaceAll("certificate-authority-data: (\\S+)", "certificate-authority-data: \"$1\"")
+                .replace("server: https://192.0.2.2:6443", "server: 'https://192.0.2.2:6443'");
+        ClusterInfo info = ClusterInfo.verify(quoted, vector(TOKEN.value(), quoted), TOKEN);
+        assertEquals(CA.cert(), info.ca());
+        assertEquals("https://192.0.2.2:6443", info.server());
+    }
+
+    @Test
     void wrongTokenIsRefused() throws Exception {
         String jws = vector(TOKEN.value(), KUBECONFIG);
         BootstrapToken other = BootstrapToken.parse("abcdef.0123456789abcdee");
