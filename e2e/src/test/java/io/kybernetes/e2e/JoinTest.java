@@ -54,8 +54,8 @@ class JoinTest {
     @AfterAll
     static void leave() {
         if (Cli.SECURE) {
-            Cli.run(Duration.ofSeconds(120), SCRIPT, "join", "--leave", "--index=" + INDEX);
             Cli.kubectl("delete", "pod", "join-test", "--ignore-not-found", "--grace-period=0", "--force");
+            Cli.run(Duration.ofSeconds(120), SCRIPT, "join", "--leave", "--index=" + INDEX);
         }
     }
 
