@@ -72,7 +72,8 @@ public class AuthFilter {
             return;
         }
         LOG.infof("kubelet API: %s, client certificates %s, token webhook %s, anonymous %s, authorization %s",
-                config.tlsCertFile().isPresent() ? "HTTPS" : "plain HTTP",
+                config.tlsCertFile().isPresent() ? "HTTPS"
+                        : config.rotateServerCertificates() ? "HTTPS (serving certificate from the cluster)" : "plain HTTP",
                 config.clientCaFile().isPresent() ? "on" : "off", config.authenticationTokenWebhook() ? "on" : "off",
                 config.anonymousAuth() ? "allowed" : "refused", config.authorizationMode());
     }
