@@ -30,6 +30,22 @@ public interface KubeletConfig {
     @WithDefault("/var/log/kybernetes/pods")
     String podLogDir();
 
+    // --- TLS bootstrap and certificate rotation (certificate/) ---
+
+    /** Kubeconfig with bootstrap credentials: used to request a client certificate when --kubeconfig is missing. */
+    Optional<String> bootstrapKubeconfig();
+
+    /** Renew the client certificate of --kubeconfig (one TLS bootstrap wrote) before it expires. */
+    @WithDefault("false")
+    boolean rotateCertificates();
+
+    /** Request the serving certificate from the cluster (kubernetes.io/kubelet-serving) and keep it renewed. */
+    @WithDefault("false")
+    boolean rotateServerCertificates();
+
+    /** Directory of the kubelet's certificates (absent: {@code <root-dir>/pki}). */
+    Optional<String> certDir();
+
     // --- the kubelet's HTTPS server, authentication and authorization (server/) ---
 
     /** Serving certificate (PEM); with the key, --port serves HTTPS only. */

@@ -1,8 +1,12 @@
 package io.kybernetes.kubelet;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
+import io.kybernetes.kubelet.certificate.ServingPlaceholder;
 import io.kybernetes.kubelet.node.NodeAddresses;
 import io.kybernetes.launcher.Flag;
 import io.kybernetes.launcher.Launcher;
@@ -15,8 +19,20 @@ public class KubeletMain {
         // --address defaults to the node IP, which is only known at run time (an explicit --node-ip wins).
         String nodeIp = flagValue(args, "node-ip");
         String defaultAddress = nodeIp != null ? nodeIp : NodeAddresses.firstNonLoopbackIPv4();
+        servingPlaceholder(args);
         new Launcher("kybernetes-kubelet", "the kybernetes kubelet: runs the pods bound to this node through CRI", List.of(
-                new Flag("kubeconfig", "/etc/kybernetes/admin.conf", "kubeconfig file with the API server's address"),
+                new Flag("kubeconfig", "/etc/kybernetes/admin.conf", "kubeconfig file with the API server's address"
+                        + " (with --bootstrap-kubeconfig: written by TLS bootstrap when missing)"),
+                // TLS bootstrap and certificate rotation (certificate/)
+                new Flag("bootstrap-kubeconfig", null, "kubeconfig with bootstrap credentials (a bootstrap token): "
+                        + "when --kubeconfig is missing or its certificate expired, request a client certificate "
+                        + "with them and write --kubeconfig"),
+                new Flag("rotate-certificates", "false",
+                        "renew the client certificate from the cluster after 70-90% of its lifetime"),
+                new Flag("rotate-server-certificates", "false", "request the serving certificate from the cluster "
+                        + "(signer kubernetes.io/kubelet-serving) instead of --tls-cert-file, and renew it"),
+                new Flag("cert-dir", null, "directory of the certificates TLS bootstrap and rotation keep "
+                        + "(default <root-dir>/pki)"),
                 new Flag("container-runtime-endpoint", "unix:///run/kybernetes/containerd/containerd.sock",
                         "CRI endpoint of the container runtime (unix socket)"),
                 new Flag("hostname-override", null, "node name to use instead of the host name"),
@@ -90,6 +106,30 @@ public class KubeletMain {
                 Flag.of("address", defaultAddress, "IP address to serve the kubelet HTTP API on", "quarkus.http.host"),
                 Flag.of("port", "10250", "port of the kubelet HTTP API (logs, health, metrics)", "quarkus.http.port")))
                 .run(args);
+    }
+
+    /**
+     * --rotate-server-certificates without --tls-cert-file: the HTTPS server starts with the serving store's current
+     * pair, a self-signed placeholder until the cluster signs one (the files must exist before Quarkus reads them).
+     */
+    private static void servingPlaceholder(String[] args) {
+        String rotate = flagValue(args, "rotate-server-certificates");
+        boolean bare = List.of(args).contains("--rotate-server-certificates") && (rotate == null || rotate.startsWith("-"));
+        if (!(bare || "true".equals(rotate)) || flagValue(args, "tls-cert-file") != null
+                || List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            return;
+        }
+        String root = Optional.ofNullable(flagValue(args, "root-dir")).orElse("/var/lib/kybernetes/kubelet");
+        String node = Optional.ofNullable(flagValue(args, "hostname-override")).map(String::toLowerCase)
+                .orElseGet(NodeAddresses::hostname);
+        try {
+            ServingPlaceholder.ensure(Optional.ofNullable(flagValue(args, "cert-dir")).map(Path::of)
+                    .orElse(Path.of(root, "pki")), node);
+        } catch (IOException e) {
+            System.err.println("kubelet cannot start: cannot write its serving placeholder certificate: "
+                    + e.getMessage());
+            System.exit(1);
+        }
     }
 
     private static String flagValue(String[] args, String name) {

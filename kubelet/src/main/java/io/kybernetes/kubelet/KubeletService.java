@@ -13,12 +13,12 @@ import org.jboss.logging.Logger;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.kybernetes.kubelet.certificate.NodeClients;
 import io.kybernetes.kubelet.cri.CriClient;
 import io.kybernetes.kubelet.hollow.HollowFleet;
 import io.kybernetes.kubelet.hollow.HollowKubelet;
 import io.kybernetes.kubelet.logs.ContainerLogs;
 import io.kybernetes.kubelet.node.NodeAddresses;
-import io.kybernetes.launcher.ApiClients;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
@@ -72,7 +72,7 @@ public class KubeletService {
             return;
         }
         try {
-            client = ApiClients.fromKubeconfig(Path.of(config.kubeconfig()), true);
+            client = NodeClients.fromKubeconfig(Path.of(config.kubeconfig()), true);
             cri = new CriClient(config.containerRuntimeEndpoint());
             Files.createDirectories(Path.of(config.rootDir()));
             Files.createDirectories(Path.of(config.podLogDir()));
@@ -95,7 +95,7 @@ public class KubeletService {
             HollowFleet fleet = new HollowFleet(config.hollowNodePrefix(), config.hollowNodes(), config.hollowZones(),
                     config.hollowNodeCpu(),
                     Quantity.getAmountInBytes(new Quantity(config.hollowNodeMemory())).longValue() / 1024);
-            h = new HollowKubelet(ApiClients.fromKubeconfig(Path.of(config.kubeconfig()), true), fleet,
+            h = new HollowKubelet(NodeClients.fromKubeconfig(Path.of(config.kubeconfig()), true), fleet,
                     new HollowKubelet.Settings(config.hollowLeaseInterval(), config.hollowStatusInterval(),
                             config.hollowStartDelay(), config.hollowWorkers()), java.time.Clock.systemUTC());
         } catch (RuntimeException e) {

@@ -14,10 +14,10 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kybernetes.kubelet.certificate.NodeClients;
 import io.kybernetes.kubelet.KubeletConfig;
 import io.kybernetes.kubelet.eviction.Thresholds;
 import io.kybernetes.kubelet.node.NodeAddresses;
-import io.kybernetes.launcher.ApiClients;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -56,7 +56,7 @@ public class AuthFilter {
             boolean webhookAuthz = config.authorizationMode().trim().equals("Webhook");
             ApiReviews reviews = null;
             if (webhookAuthn || webhookAuthz) {
-                client = ApiClients.fromKubeconfig(Path.of(config.kubeconfig()), true);
+                client = NodeClients.fromKubeconfig(Path.of(config.kubeconfig()), true);
                 reviews = new ApiReviews(client);
             }
             authenticator = new KubeletAuthenticator(config.clientCaFile().filter(s -> !s.isBlank()).isPresent(),
@@ -72,7 +72,8 @@ public class AuthFilter {
             return;
         }
         LOG.infof("kubelet API: %s, client certificates %s, token webhook %s, anonymous %s, authorization %s",
-                config.tlsCertFile().isPresent() ? "HTTPS" : "plain HTTP",
+                config.tlsCertFile().isPresent() ? "HTTPS"
+                        : config.rotateServerCertificates() ? "HTTPS (serving certificate from the cluster)" : "plain HTTP",
                 config.clientCaFile().isPresent() ? "on" : "off", config.authenticationTokenWebhook() ? "on" : "off",
                 config.anonymousAuth() ? "allowed" : "refused", config.authorizationMode());
     }

@@ -26,6 +26,16 @@ class KubeletServingTest {
     }
 
     @Test
+    void rotatedCertificateIsTheServingStoresCurrentPair() {
+        assertEquals(java.nio.file.Path.of("/var/lib/kybernetes/kubelet/pki/kubelet-server-current.pem"),
+                KubeletServing.rotatedCertificate(null, null));
+        assertEquals(java.nio.file.Path.of("/r/pki/kubelet-server-current.pem"),
+                KubeletServing.rotatedCertificate(null, "/r"));
+        assertEquals(java.nio.file.Path.of("/c/kubelet-server-current.pem"),
+                KubeletServing.rotatedCertificate("/c", "/r"));
+    }
+
+    @Test
     void certAndKeyGoTogether() {
         assertThrows(IllegalArgumentException.class, () -> KubeletServing.properties("/k.crt", null, null, null));
     }
