@@ -19,8 +19,8 @@ import io.kybernetes.launcher.ApiClients;
 /**
  * The kubelet's API clients. A kubeconfig whose user names a client certificate FILE (what TLS bootstrap writes:
  * {@code client-certificate: <root-dir>/pki/kubelet-client-current.pem}) gets a {@link FileKeyManager}, so a
- * rotated certificate serves new connections at once; any other kubeconfig is read by the launcher's
- * {@link ApiClients} as before.
+ * rotated certificate serves new connections at once; any other kubeconfig (data inline, or certificate and key
+ * in separate files) is read by the launcher's {@link ApiClients} as before.
  */
 public final class NodeClients {
 
@@ -42,6 +42,12 @@ public final class NodeClients {
             return ApiClients.fromKubeconfig(path, httpWatches);
         }
         Path file = path.toAbsolutePath().getParent().resolve(certFile);
+        String keyFile = config.getClientKeyFile();
+        if (keyFile != null && !keyFile.isBlank() && config.getClientKeyData() == null
+                && !path.toAbsolutePath().getParent().resolve(keyFile).normalize().equals(file.normalize())) {
+            // certificate and key in two files (kubeadm's kubelet.conf of a node set up by hand): fabric8 reads them
+            return ApiClients.fromKubeconfig(path, httpWatches);
+        }
         FileKeyManager keys;
         try {
             keys = new FileKeyManager(file);
