@@ -255,23 +255,12 @@ public class AuditFilter {
     }
 
     static ObjectNode user(UserInfo u) {
-        ObjectNode o = Json.object();
-        if (!u.name().isEmpty()) {
-            o.put("username", u.name());
+        ObjectNode o = u.toJson();
+        if (u.name().isEmpty()) {
+            o.remove("username");
         }
-        if (!u.uid().isEmpty()) {
-            o.put("uid", u.uid());
-        }
-        if (!u.groups().isEmpty()) {
-            ArrayNode g = o.putArray("groups");
-            u.groups().forEach(g::add);
-        }
-        if (!u.extra().isEmpty()) {
-            ObjectNode extra = o.putObject("extra");
-            u.extra().forEach((k, v) -> {
-                ArrayNode vals = extra.putArray(k);
-                v.forEach(vals::add);
-            });
+        if (u.groups().isEmpty()) {
+            o.remove("groups");
         }
         return o;
     }

@@ -5,7 +5,6 @@ import java.util.Base64;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.kybernetes.apiserver.admission.AdmissionRequest;
@@ -71,20 +70,7 @@ public final class AdmissionReviews {
     }
 
     static ObjectNode userInfo(UserInfo u) {
-        ObjectNode o = Json.object().put("username", u.name());
-        if (!u.uid().isEmpty()) {
-            o.put("uid", u.uid());
-        }
-        ArrayNode groups = o.putArray("groups");
-        u.groups().forEach(groups::add);
-        if (!u.extra().isEmpty()) {
-            ObjectNode extra = o.putObject("extra");
-            u.extra().forEach((k, v) -> {
-                ArrayNode vals = extra.putArray(k);
-                v.forEach(vals::add);
-            });
-        }
-        return o;
+        return u.toJson();
     }
 
     /** The operation's options object (CreateOptions, UpdateOptions, DeleteOptions), as upstream sends it. */
