@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,28 +31,18 @@ class AdmissionIntegrationTest {
 
     @BeforeAll
     static void home() throws Exception {
-        home = Files.createTempDirectory(Path.of("/tmp"), "apiserver-it-admission-");
+        home = Kubectl.scratch("apiserver-it-admission-");
     }
 
     @AfterAll
     static void clean() throws Exception {
-        try (var files = Files.walk(home)) {
-            files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(java.io.File::delete);
-        }
+        Kubectl.delete(home);
     }
 
     String kubectl(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("kubectl", "--server", "http://127.0.0.1:" + base.getPort(),
-                "--request-timeout=10s"));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("HOME", home.toString());
-        pb.environment().remove("KUBECONFIG");
-        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        return p.exitValue() + " " + out.trim();
+        List<String> a = new ArrayList<>(List.of("--server", "http://127.0.0.1:" + base.getPort(), "--request-timeout=10s"));
+        a.addAll(List.of(args));
+        return Kubectl.run(home, 30, true, a).line();
     }
 
     String apply(String yaml) throws Exception {

@@ -11,14 +11,12 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import org.junit.jupiter.api.Test;
@@ -106,17 +104,10 @@ class AuditIntegrationTest {
     URL base;
 
     String kubectl(String token, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("kubectl", "--server", "https://127.0.0.1:" + base.getPort(),
-                "--certificate-authority", AuditFiles.dir.resolve("ca.crt").toString(), "--token", token, "--request-timeout=10s"));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("HOME", AuditFiles.dir.toString());
-        pb.environment().remove("KUBECONFIG");
-        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        return p.exitValue() + " " + out.trim();
+        List<String> a = new ArrayList<>(List.of("--server", "https://127.0.0.1:" + base.getPort(), "--certificate-authority",
+                AuditFiles.dir.resolve("ca.crt").toString(), "--token", token, "--request-timeout=10s"));
+        a.addAll(List.of(args));
+        return Kubectl.run(AuditFiles.dir, 30, true, a).line();
     }
 
     static List<JsonNode> events() throws IOException {

@@ -54,11 +54,7 @@ class BootstrapTokenIntegrationTest {
     static final String TOKEN = "k7bx2q.f0e1d2c3b4a59687";
     static final String GROUP = "system:bootstrappers:kubeadm:default-node-token";
 
-    record Result(int exit, String out, String err) {
-        String all() {
-            return out + err;
-        }
-    }
+
 
     @TestHTTPResource(value = "/", tls = true)
     URL base;
@@ -67,14 +63,12 @@ class BootstrapTokenIntegrationTest {
 
     @BeforeAll
     static void scratch() throws IOException {
-        home = Files.createTempDirectory(Path.of("/tmp"), "apiserver-it-bootstrap-");
+        home = Kubectl.scratch("apiserver-it-bootstrap-");
     }
 
     @AfterAll
     static void cleanup() throws IOException {
-        try (var files = Files.walk(home)) {
-            files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(java.io.File::delete);
-        }
+        Kubectl.delete(home);
     }
 
     Path kubeconfig(String name, String userYaml) throws IOException {
@@ -106,32 +100,24 @@ class BootstrapTokenIntegrationTest {
         return kubeconfig("token-" + token.replace('.', '-'), "{token: \"%s\"}".formatted(token));
     }
 
-    Result kubectl(Path config, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("kubectl", "--kubeconfig", config.toString(), "--request-timeout=10s",
+    Kubectl.Result kubectl(Path config, String... args) throws Exception {
+        List<String> a = new ArrayList<>(List.of("--kubeconfig", config.toString(), "--request-timeout=10s",
                 "--cache-dir", home.resolve("cache").toString()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().put("HOME", home.toString());
-        pb.environment().remove("KUBECONFIG");
-        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        return new Result(p.exitValue(), out, err);
+        a.addAll(List.of(args));
+        return Kubectl.run(home, 30, false, a);
     }
 
     String ok(Path config, String... args) throws Exception {
-        Result r = kubectl(config, args);
+        Kubectl.Result r = kubectl(config, args);
         assertEquals(0, r.exit(), () -> String.join(" ", args) + " failed: " + r.all());
         return r.out();
     }
 
     /** kubectl until {@code done} holds (the token cache follows the store by a watch: a change lands a bit later). */
-    Result eventually(Predicate<Result> done, Path config, String... args) throws Exception {
+    Kubectl.Result eventually(Predicate<Kubectl.Result> done, Path config, String... args) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (true) {
-            Result r = kubectl(config, args);
+            Kubectl.Result r = kubectl(config, args);
             if (done.test(r) || System.nanoTime() > deadline) {
                 return r;
             }
@@ -177,7 +163,7 @@ class BootstrapTokenIntegrationTest {
     void bootstrapTokenMayAskForANodeCertificateAndNothingElse() throws Exception {
         tokenSecret("k7bx2q", "f0e1d2c3b4a59687", Instant.now().plus(1, ChronoUnit.HOURS));
         Path bootstrap = token(TOKEN);
-        Result who = eventually(r -> r.exit() == 0, bootstrap, "auth", "whoami", "-o",
+        Kubectl.Result who = eventually(r -> r.exit() == 0, bootstrap, "auth", "whoami", "-o",
                 "jsonpath={.status.userInfo.username} {.status.userInfo.groups}");
         assertEquals(0, who.exit(), who.all());
         assertEquals("system:bootstrap:k7bx2q [\"system:bootstrappers\",\"" + GROUP + "\",\"system:authenticated\"]",
@@ -200,11 +186,11 @@ class BootstrapTokenIntegrationTest {
         assertEquals("system:bootstrap:k7bx2q", created.path("spec").path("username").asText());
         assertTrue(created.path("spec").path("groups").toString().contains(GROUP), created.toString());
 
-        Result secrets = kubectl(bootstrap, "-n", "kube-system", "get", "secrets");
+        Kubectl.Result secrets = kubectl(bootstrap, "-n", "kube-system", "get", "secrets");
         assertEquals(1, secrets.exit(), secrets.all());
         assertTrue(secrets.err().contains("secrets is forbidden: User \"system:bootstrap:k7bx2q\" cannot list "
                 + "resource \"secrets\""), secrets.all());
-        Result approve = kubectl(bootstrap, "certificate", "approve", "node-csr-joiner-1");
+        Kubectl.Result approve = kubectl(bootstrap, "certificate", "approve", "node-csr-joiner-1");
         assertEquals(1, approve.exit(), "a bootstrap token does not approve: " + approve.all());
         assertEquals("yes\n", ok(admin(), "auth", "can-i", "create", "certificatesigningrequests",
                 "--subresource=nodeclient", "--as=system:bootstrap:k7bx2q", "--as-group=" + GROUP));
@@ -220,12 +206,12 @@ class BootstrapTokenIntegrationTest {
         assertEquals(0, eventually(r -> r.exit() == 0, token("gone00.0123456789abcdef"), "auth", "whoami").exit());
 
         for (String t : List.of("k7bx2q.f0e1d2c3b4a59688", "old000.0123456789abcdef", "nosuch.0123456789abcdef")) {
-            Result r = kubectl(token(t), "get", "--raw", "/api");
+            Kubectl.Result r = kubectl(token(t), "get", "--raw", "/api");
             assertEquals(1, r.exit(), t);
             assertTrue(r.err().contains("Unauthorized"), t + ": " + r.all());
         }
         ok(admin(), "-n", "kube-system", "delete", "secret", "bootstrap-token-gone00");
-        Result deleted = eventually(r -> r.exit() != 0, token("gone00.0123456789abcdef"), "get", "--raw", "/api");
+        Kubectl.Result deleted = eventually(r -> r.exit() != 0, token("gone00.0123456789abcdef"), "get", "--raw", "/api");
         assertTrue(deleted.err().contains("Unauthorized"), "a deleted token is refused: " + deleted.all());
     }
 

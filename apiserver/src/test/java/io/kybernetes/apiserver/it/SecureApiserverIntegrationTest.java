@@ -11,7 +11,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.KeyStore;
 import java.time.Duration;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,11 +55,7 @@ class SecureApiserverIntegrationTest {
         }
     }
 
-    record Result(int exit, String out, String err) {
-        String all() {
-            return out + err;
-        }
-    }
+
 
     @TestHTTPResource(value = "/", tls = true)
     URL base;
@@ -69,14 +64,12 @@ class SecureApiserverIntegrationTest {
 
     @BeforeAll
     static void scratch() throws IOException {
-        home = Files.createTempDirectory(Path.of("/tmp"), "apiserver-it-secure-");
+        home = Kubectl.scratch("apiserver-it-secure-");
     }
 
     @AfterAll
     static void cleanup() throws IOException {
-        try (var files = Files.walk(home)) {
-            files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(java.io.File::delete);
-        }
+        Kubectl.delete(home);
     }
 
     String server() {
@@ -116,24 +109,15 @@ class SecureApiserverIntegrationTest {
         return kubeconfig(name, "{token: \"%s\"}".formatted(token));
     }
 
-    Result kubectl(Path config, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("kubectl", "--kubeconfig", config.toString(), "--request-timeout=10s",
+    Kubectl.Result kubectl(Path config, String... args) throws Exception {
+        List<String> a = new ArrayList<>(List.of("--kubeconfig", config.toString(), "--request-timeout=10s",
                 "--cache-dir", home.resolve("cache").toString()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().put("HOME", home.toString());
-        pb.environment().remove("KUBECONFIG");
-        // a kubeconfig user without credentials makes kubectl prompt for a password on an open stdin
-        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        return new Result(p.exitValue(), out, err);
+        a.addAll(List.of(args));
+        return Kubectl.run(home, 30, false, a);
     }
 
     String ok(Path config, String... args) throws Exception {
-        Result r = kubectl(config, args);
+        Kubectl.Result r = kubectl(config, args);
         assertEquals(0, r.exit(), () -> String.join(" ", args) + " failed: " + r.all());
         return r.out();
     }
@@ -192,10 +176,10 @@ class SecureApiserverIntegrationTest {
     @Test
     @Order(2)
     void badCredentialsAreUnauthorized() throws Exception {
-        Result token = kubectl(tokenUser("nobody", "not-a-token"), "get", "pods");
+        Kubectl.Result token = kubectl(tokenUser("nobody", "not-a-token"), "get", "pods");
         assertEquals(1, token.exit());
         assertTrue(token.err().contains("Unauthorized"), token.all());
-        Result evil = kubectl(certUser("evil"), "get", "pods");
+        Kubectl.Result evil = kubectl(certUser("evil"), "get", "pods");
         assertEquals(1, evil.exit(), "a certificate of another CA is refused");
         assertTrue(!evil.out().contains("No resources") && !evil.err().contains("No resources"), evil.all());
     }
@@ -253,7 +237,7 @@ class SecureApiserverIntegrationTest {
             if (!c[2].isEmpty()) {
                 args.addAll(List.of("-n", c[2]));
             }
-            Result r = kubectl(bot, args.toArray(String[]::new));
+            Kubectl.Result r = kubectl(bot, args.toArray(String[]::new));
             assertEquals(c[3], r.out().trim(), () -> String.join(" ", args) + ": " + r.all());
             assertEquals(c[3].equals("yes") ? 0 : 1, r.exit(), String.join(" ", args));
         }
@@ -265,18 +249,18 @@ class SecureApiserverIntegrationTest {
         assertTrue(kubectl(bot, "-n", "rbac-it", "get", "pods").all().contains("No resources found"));
         ok(bot, "-n", "rbac-it", "create", "configmap", "made-by-bot", "--from-literal=a=b");
         assertEquals("b", ok(bot, "-n", "rbac-it", "get", "configmap", "made-by-bot", "-o", "jsonpath={.data.a}"));
-        Result del = kubectl(bot, "-n", "rbac-it", "delete", "configmap", "made-by-bot");
+        Kubectl.Result del = kubectl(bot, "-n", "rbac-it", "delete", "configmap", "made-by-bot");
         assertEquals(1, del.exit());
         assertTrue(del.err().contains("configmaps \"made-by-bot\" is forbidden: User \"system:serviceaccount:rbac-it:bot\" "
                 + "cannot delete resource \"configmaps\" in API group \"\" in the namespace \"rbac-it\""), del.all());
         assertEquals("v", new String(java.util.Base64.getDecoder().decode(
                 ok(bot, "-n", "rbac-it", "get", "secret", "allowed", "-o", "jsonpath={.data.k}"))));
-        Result other = kubectl(bot, "-n", "rbac-it", "get", "secret", "other");
+        Kubectl.Result other = kubectl(bot, "-n", "rbac-it", "get", "secret", "other");
         assertTrue(other.err().contains("secrets \"other\" is forbidden"), other.all());
-        Result svc = kubectl(bot, "-n", "rbac-it", "get", "services");
+        Kubectl.Result svc = kubectl(bot, "-n", "rbac-it", "get", "services");
         assertTrue(svc.err().contains("services is forbidden: User \"system:serviceaccount:rbac-it:bot\" cannot list "
                 + "resource \"services\" in API group \"\" in the namespace \"rbac-it\""), svc.all());
-        Result nodes = kubectl(bot, "get", "nodes");
+        Kubectl.Result nodes = kubectl(bot, "get", "nodes");
         assertTrue(nodes.err().contains("nodes is forbidden: User \"system:serviceaccount:rbac-it:bot\" cannot list "
                 + "resource \"nodes\" in API group \"\" at the cluster scope"), nodes.all());
         String list = ok(bot, "-n", "rbac-it", "auth", "can-i", "--list");
@@ -326,7 +310,7 @@ class SecureApiserverIntegrationTest {
         assertEquals("LocalSubjectAccessReview", local.path("kind").asText());
         assertEquals(false, local.path("status").path("allowed").asBoolean());
         // the bot may not ask about others
-        Result r = kubectl(tokenUser("bot", botToken()), "create", "--raw", lsar, "-f", review.toString());
+        Kubectl.Result r = kubectl(tokenUser("bot", botToken()), "create", "--raw", lsar, "-f", review.toString());
         assertTrue(r.err().contains("localsubjectaccessreviews.authorization.k8s.io is forbidden"), r.all());
     }
 
@@ -340,7 +324,7 @@ class SecureApiserverIntegrationTest {
         assertEquals(bot + " [\"system:serviceaccounts\",\"system:serviceaccounts:rbac-it\",\"system:authenticated\"]",
                 ok(admin, "auth", "whoami", "--as=" + bot, "-o",
                         "jsonpath={.status.userInfo.username} {.status.userInfo.groups}"));
-        Result r = kubectl(tokenUser("bot", botToken()), "get", "pods", "--as=it-admin", "--as-group=system:masters");
+        Kubectl.Result r = kubectl(tokenUser("bot", botToken()), "get", "pods", "--as=it-admin", "--as-group=system:masters");
         assertEquals(1, r.exit());
         assertTrue(r.err().contains("users \"it-admin\" is forbidden: User \"" + bot
                 + "\" cannot impersonate resource \"users\" in API group \"\" at the cluster scope"), r.all());
@@ -356,7 +340,7 @@ class SecureApiserverIntegrationTest {
         assertEquals("system:serviceaccount:rbac-it:short-lived",
                 ok(user, "auth", "whoami", "-o", "jsonpath={.status.userInfo.username}"));
         ok(admin, "-n", "rbac-it", "delete", "serviceaccount", "short-lived");
-        Result r = kubectl(user, "auth", "whoami");
+        Kubectl.Result r = kubectl(user, "auth", "whoami");
         assertEquals(1, r.exit());
         assertTrue(r.err().contains("Unauthorized"), r.all());
         // a new account with the same name has another uid: the old token stays refused

@@ -4,12 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -28,23 +25,14 @@ class SecurityOffIntegrationTest {
     URL base;
 
     String kubectl(String... args) throws Exception {
-        Path home = Files.createTempDirectory(Path.of("/tmp"), "apiserver-it-off-");
+        Path home = Kubectl.scratch("apiserver-it-off-");
         try {
-            List<String> cmd = new ArrayList<>(List.of("kubectl", "--server", "http://127.0.0.1:" + base.getPort(),
+            List<String> a = new ArrayList<>(List.of("--server", "http://127.0.0.1:" + base.getPort(),
                     "--request-timeout=10s", "--username=x", "--password=y"));
-            cmd.addAll(List.of(args));
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-            pb.environment().put("HOME", home.toString());
-            pb.environment().remove("KUBECONFIG");
-            pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-            Process p = pb.start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-            return p.exitValue() + " " + out.trim();
+            a.addAll(List.of(args));
+            return Kubectl.run(home, 30, true, a).line();
         } finally {
-            try (var files = Files.walk(home)) {
-                files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(java.io.File::delete);
-            }
+            Kubectl.delete(home);
         }
     }
 

@@ -9,14 +9,12 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,7 +46,7 @@ class WebhookIntegrationTest {
 
     @BeforeAll
     static void start() throws Exception {
-        home = Files.createTempDirectory(Path.of("/tmp"), "apiserver-it-webhooks-");
+        home = Kubectl.scratch("apiserver-it-webhooks-");
         hooks = new WebhookServer(home, Map.of(
                 "/deny", r -> r.path("name").asText().startsWith("bad")
                         ? WebhookServer.deny(0, "configmap names may not start with bad")
@@ -79,17 +77,9 @@ class WebhookIntegrationTest {
     }
 
     String kubectl(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("kubectl", "--server", "http://127.0.0.1:" + base.getPort(),
-                "--request-timeout=20s"));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("HOME", home.toString());
-        pb.environment().remove("KUBECONFIG");
-        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(40, TimeUnit.SECONDS));
-        return p.exitValue() + " " + out.trim();
+        List<String> a = new ArrayList<>(List.of("--server", "http://127.0.0.1:" + base.getPort(), "--request-timeout=20s"));
+        a.addAll(List.of(args));
+        return Kubectl.run(home, 40, true, a).line();
     }
 
     String create(String yaml) throws Exception {

@@ -3,16 +3,12 @@ package io.kybernetes.apiserver.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,7 +53,7 @@ class WebhookServiceIntegrationTest {
 
     @BeforeAll
     static void start() throws Exception {
-        home = Files.createTempDirectory(Path.of("/tmp"), "apiserver-it-webhook-svc-");
+        home = Kubectl.scratch("apiserver-it-webhook-svc-");
         right = new WebhookServer(home, Map.of("/check", r -> WebhookServer.deny(0, "reached through the service")),
                 CLUSTER_IP, List.of("hook.wh-svc.svc"));
         // a certificate for another name: the call must fail the host check
@@ -70,23 +66,13 @@ class WebhookServiceIntegrationTest {
     static void clean() throws Exception {
         right.close();
         wrong.close();
-        try (var files = Files.walk(home)) {
-            files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-        }
+        Kubectl.delete(home);
     }
 
     String kubectl(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("kubectl", "--server", "http://127.0.0.1:" + base.getPort(),
-                "--request-timeout=20s"));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("HOME", home.toString());
-        pb.environment().remove("KUBECONFIG");
-        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(40, TimeUnit.SECONDS));
-        return p.exitValue() + " " + out.trim();
+        List<String> a = new ArrayList<>(List.of("--server", "http://127.0.0.1:" + base.getPort(), "--request-timeout=20s"));
+        a.addAll(List.of(args));
+        return Kubectl.run(home, 40, true, a).line();
     }
 
     String create(String yaml) throws Exception {
