@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -72,22 +71,8 @@ class BootstrapTokenIntegrationTest {
     }
 
     Path kubeconfig(String name, String userYaml) throws IOException {
-        Path f = home.resolve(name + ".conf");
-        Files.writeString(f, """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: it
-                  cluster: {server: "https://127.0.0.1:%d", certificate-authority: "%s"}
-                users:
-                - name: u
-                  user: %s
-                contexts:
-                - name: it
-                  context: {cluster: it, user: u}
-                current-context: it
-                """.formatted(base.getPort(), SecurePkiResource.dir.resolve("ca.crt"), userYaml));
-        return f;
+        return Kubectl.kubeconfig(home, name, "https://127.0.0.1:" + base.getPort(), SecurePkiResource.dir.resolve("ca.crt"),
+                userYaml);
     }
 
     Path admin() throws IOException {
@@ -101,10 +86,7 @@ class BootstrapTokenIntegrationTest {
     }
 
     Kubectl.Result kubectl(Path config, String... args) throws Exception {
-        List<String> a = new ArrayList<>(List.of("--kubeconfig", config.toString(), "--request-timeout=10s",
-                "--cache-dir", home.resolve("cache").toString()));
-        a.addAll(List.of(args));
-        return Kubectl.run(home, 30, false, a);
+        return Kubectl.withConfig(home, config, args);
     }
 
     String ok(Path config, String... args) throws Exception {

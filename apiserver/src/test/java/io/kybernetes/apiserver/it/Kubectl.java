@@ -67,6 +67,34 @@ final class Kubectl {
         return new Result(p.exitValue(), out, err.join());
     }
 
+    /** A kubeconfig {@code <home>/<name>.conf}: one cluster (server, CA file) and one user (a YAML flow map). */
+    static Path kubeconfig(Path home, String name, String server, Path ca, String userYaml) throws IOException {
+        Path f = home.resolve(name + ".conf");
+        Files.writeString(f, """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: it
+                  cluster: {server: "%s", certificate-authority: "%s"}
+                users:
+                - name: u
+                  user: %s
+                contexts:
+                - name: it
+                  context: {cluster: it, user: u}
+                current-context: it
+                """.formatted(server, ca, userYaml));
+        return f;
+    }
+
+    /** kubectl with {@code config}, a 10 s request timeout and a cache under {@code home}; stdout and stderr apart. */
+    static Result withConfig(Path home, Path config, String... args) throws Exception {
+        List<String> a = new ArrayList<>(List.of("--kubeconfig", config.toString(), "--request-timeout=10s",
+                "--cache-dir", home.resolve("cache").toString()));
+        a.addAll(List.of(args));
+        return run(home, 30, false, a);
+    }
+
     private static String read(java.io.InputStream in) {
         try {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);

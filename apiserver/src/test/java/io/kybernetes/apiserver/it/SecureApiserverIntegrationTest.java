@@ -77,24 +77,7 @@ class SecureApiserverIntegrationTest {
     }
 
     Path kubeconfig(String name, String userYaml) throws IOException {
-        Path f = home.resolve(name + ".conf");
-        if (!Files.exists(f)) {
-            Files.writeString(f, """
-                    apiVersion: v1
-                    kind: Config
-                    clusters:
-                    - name: it
-                      cluster: {server: "%s", certificate-authority: "%s"}
-                    users:
-                    - name: u
-                      user: %s
-                    contexts:
-                    - name: it
-                      context: {cluster: it, user: u}
-                    current-context: it
-                    """.formatted(server(), SecurePkiResource.dir.resolve("ca.crt"), userYaml));
-        }
-        return f;
+        return Kubectl.kubeconfig(home, name, server(), SecurePkiResource.dir.resolve("ca.crt"), userYaml);
     }
 
     Path certUser(String name) throws IOException {
@@ -104,16 +87,11 @@ class SecureApiserverIntegrationTest {
     }
 
     Path tokenUser(String name, String token) throws IOException {
-        Path f = home.resolve(name + ".conf");
-        Files.deleteIfExists(f);
         return kubeconfig(name, "{token: \"%s\"}".formatted(token));
     }
 
     Kubectl.Result kubectl(Path config, String... args) throws Exception {
-        List<String> a = new ArrayList<>(List.of("--kubeconfig", config.toString(), "--request-timeout=10s",
-                "--cache-dir", home.resolve("cache").toString()));
-        a.addAll(List.of(args));
-        return Kubectl.run(home, 30, false, a);
+        return Kubectl.withConfig(home, config, args);
     }
 
     String ok(Path config, String... args) throws Exception {
