@@ -53,8 +53,6 @@ class BootstrapTokenIntegrationTest {
     static final String TOKEN = "k7bx2q.f0e1d2c3b4a59687";
     static final String GROUP = "system:bootstrappers:kubeadm:default-node-token";
 
-
-
     @TestHTTPResource(value = "/", tls = true)
     URL base;
 

@@ -55,8 +55,6 @@ class SecureApiserverIntegrationTest {
         }
     }
 
-
-
     @TestHTTPResource(value = "/", tls = true)
     URL base;
 
